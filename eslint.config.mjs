@@ -1,0 +1,13 @@
+// ESLint flat config: typescript-eslint's recommended rules over every TypeScript source.
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", "dist/**", "coverage/**", "**/.lambda-tmp*/**", "policy-pack/node_modules/**", "**/*.js", "**/*.mjs"] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-require-imports": "off",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+);

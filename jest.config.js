@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true }],
+  },
+  // V8 coverage: istanbul counters would be serialized into the Lambda by CallbackFunction.
+  coverageProvider: "v8",
+  coveragePathIgnorePatterns: ["/node_modules/", "/\\.lambda-tmp"],
+  transformIgnorePatterns: ["/node_modules/", "/\\.lambda-tmp"],
+  testTimeout: 60000,
+};
