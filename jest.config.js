@@ -4,7 +4,7 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true }],
+    "^.+\\.ts$": ["ts-jest", {}],
   },
   // V8 coverage: istanbul counters would be serialized into the Lambda by CallbackFunction.
   coverageProvider: "v8",

@@ -1,0 +1,23 @@
+/** What every subcommand gets: its arguments, where to write, and the environment. */
+export interface CliIO {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The folder relative paths are resolved against. */
+  readonly cwd: string;
+}
+
+/** A subcommand: resolves to the process exit status. */
+export type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
+
+/** Bad usage (unknown flag, unreadable path, invalid input file): exit status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;

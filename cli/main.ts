@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * batch-job-log: the command-line tool. Each subcommand lives in its own module and is loaded
+ * only when called, so that `show`, `logs` and `find` never load Pulumi.
+ */
+import { EXIT_FAILED, EXIT_USAGE, UsageError, type CliIO, type Command } from "./io";
+
+const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
+  replay: {
+    summary: "replay Batch events through the exact Lambda on an embedded DynamoDB",
+    load: () => require("./replay").replay,
+  },
+  show: { summary: "where a job's logs are, per attempt and container", load: () => require("./show").show },
+  logs: { summary: "print a job's log events from CloudWatch Logs", load: () => require("./logs").logs },
+  find: { summary: "the most recent runs of a job name", load: () => require("./find").find },
+  backfill: {
+    summary: "record the jobs Batch still remembers",
+    load: () => require("./backfill").backfill,
+  },
+};
+
+export const USAGE = [
+  "Usage: batch-job-log <command> [options]",
+  "",
+  "Commands:",
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`),
+  "",
+  "Run 'batch-job-log <command> --help' for a command's options.",
+].join("\n");
+
+/** Runs the tool; resolves to the exit status. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    (name === undefined ? io.stderr : io.stdout).write(USAGE + "\n");
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`batch-job-log: unknown command "${name}".\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.load()(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`batch-job-log ${name}: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`batch-job-log ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  }).then((status) => {
+    process.exitCode = status;
+  });
+}

@@ -1,0 +1,520 @@
+/**
+ * The pure core: a "Batch Job State Change" event in, a job record out. No I/O, no clients, no
+ * `@pulumi/*`: the Lambda, the local twin and `backfill` all build records with these functions.
+ *
+ * Field reference: shared/docs/batch-events.md (where the log group, region and streams are for
+ * each job kind). Every field is optional but `detail.jobId` and `detail.status`; a field that is
+ * present with the wrong type is an error, an unknown field is ignored.
+ *
+ * Nothing here may be a Map, Set or RegExp at module scope: this module is serialized into the
+ * Lambda by Pulumi's closure serializer, which copies module-level values.
+ */
+import type { AttemptRecord, JobRecord, LogStreamRef, Platform, RecordContext } from "./types";
+
+export const EVENT_SOURCE = "aws.batch";
+export const EVENT_DETAIL_TYPE = "Batch Job State Change";
+/** Batch's default awslogs group (with the leading slash). */
+export const DEFAULT_LOG_GROUP = "/aws/batch/job";
+/** Longest text kept from a reason; longer ones are cut with a visible marker. */
+export const MAX_TEXT_LENGTH = 1024;
+/** Bounds that keep any item far below DynamoDB's 400 KB limit (Batch allows 10 attempts). */
+export const MAX_ATTEMPTS = 20;
+export const MAX_LOG_STREAMS = 100;
+
+/** Ranks the statuses a job passes through; terminal statuses outrank everything. */
+const STATUS_RANK: Readonly<Record<string, number>> = {
+  SUBMITTED: 1,
+  PENDING: 2,
+  RUNNABLE: 3,
+  STARTING: 4,
+  RUNNING: 5,
+  SUCCEEDED: 6,
+  FAILED: 6,
+};
+
+/** A malformed event: names the event and what is wrong with it. */
+export class InvalidEventError extends Error {
+  readonly eventId: string;
+  readonly problem: string;
+  constructor(eventId: string, problem: string) {
+    super(`Invalid Batch event ${eventId}: ${problem}`);
+    this.name = "InvalidEventError";
+    this.eventId = eventId;
+    this.problem = problem;
+  }
+}
+
+export function isTerminalStatus(status: string): boolean {
+  return status === "SUCCEEDED" || status === "FAILED";
+}
+
+/** The envelope checked and split from its detail. */
+export interface ParsedEvent {
+  readonly eventId: string;
+  readonly eventTime?: string;
+  readonly region: string;
+  readonly account?: string;
+  readonly detail: Record<string, unknown>;
+}
+
+/** Checks an EventBridge envelope: an object from `aws.batch` of detail-type Batch Job State Change. */
+export function parseBatchEvent(event: unknown): ParsedEvent {
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    throw new InvalidEventError("(no id)", `the event is ${describe(event)}, not a JSON object`);
+  }
+  const envelope = event as Record<string, unknown>;
+  const id = envelope.id;
+  const eventId = typeof id === "string" && id !== "" ? id : "(no id)";
+  const read = fieldReader(eventId);
+  if (eventId === "(no id)") read.fail(`"id" must be a non-empty string, got ${describe(id)}`);
+  if (envelope.source !== EVENT_SOURCE) {
+    read.fail(`"source" must be "${EVENT_SOURCE}", got ${describe(envelope.source)}`);
+  }
+  if (envelope["detail-type"] !== EVENT_DETAIL_TYPE) {
+    read.fail(
+      `"detail-type" must be "${EVENT_DETAIL_TYPE}", got ${describe(envelope["detail-type"])}`,
+    );
+  }
+  const region = read.string(envelope.region, "region");
+  if (!region) read.fail(`"region" must be a non-empty string, got ${describe(envelope.region)}`);
+  const eventTime = read.string(envelope.time, "time");
+  if (eventTime !== undefined && Number.isNaN(Date.parse(eventTime))) {
+    read.fail(`"time" must be an ISO-8601 timestamp, got ${describe(eventTime)}`);
+  }
+  const detail = read.object(envelope.detail, "detail");
+  if (!detail) read.fail(`"detail" must be an object, got ${describe(envelope.detail)}`);
+  return {
+    eventId,
+    eventTime,
+    region: region as string,
+    account: read.string(envelope.account, "account"),
+    detail: detail as Record<string, unknown>,
+  };
+}
+
+/** The record an event yields: `parseBatchEvent` then `buildJobRecord`. */
+export function recordFromEvent(
+  event: unknown,
+  options: { readonly retentionDays?: number; readonly now: Date },
+): JobRecord {
+  const parsed = parseBatchEvent(event);
+  return buildJobRecord(parsed.detail, { ...parsed, ...options });
+}
+
+/**
+ * Builds the record of one job from its detail (an event's `detail` or a DescribeJobs JobDetail).
+ * Throws InvalidEventError naming the field when a field has the wrong type.
+ */
+export function buildJobRecord(detail: unknown, context: RecordContext): JobRecord {
+  const read = fieldReader(context.eventId);
+  const d = read.object(detail, "detail");
+  if (!d) return read.fail(`"detail" must be an object, got ${describe(detail)}`);
+  const jobId = read.string(d.jobId, "detail.jobId");
+  if (!jobId) return read.fail(`"detail.jobId" must be a non-empty string, got ${describe(d.jobId)}`);
+  const status = read.string(d.status, "detail.status");
+  if (!status) {
+    return read.fail(`"detail.status" must be a non-empty string, got ${describe(d.status)}`);
+  }
+
+  const container = read.object(d.container, "detail.container");
+  const nodeDetails = read.object(d.nodeDetails, "detail.nodeDetails");
+  const nodeProperties = read.object(d.nodeProperties, "detail.nodeProperties");
+  const arrayProperties = read.object(d.arrayProperties, "detail.arrayProperties");
+  const eksProperties = read.object(d.eksProperties, "detail.eksProperties");
+  const platformCapabilities = read.array(d.platformCapabilities, "detail.platformCapabilities");
+  const attemptsIn = read.objects(d.attempts, "detail.attempts");
+  const eksAttemptsIn = read.objects(d.eksAttempts, "detail.eksAttempts");
+  const ecsContainers = ecsPropertiesContainers(read, d.ecsProperties, context.region);
+
+  const nodeIndex = read.number(nodeDetails?.nodeIndex, "detail.nodeDetails.nodeIndex");
+  const isNode = nodeIndex !== undefined || jobId.includes("#");
+  const mainNode = read.number(nodeProperties?.mainNode, "detail.nodeProperties.mainNode");
+  const mainTarget = logTarget(
+    read,
+    container?.logConfiguration ??
+      nodeRangeContainer(read, nodeProperties, isNode ? nodeIndex : mainNode)?.logConfiguration,
+    container ? "detail.container.logConfiguration" : "detail.nodeProperties.nodeRangeProperties",
+    context.region,
+  );
+  const targetForContainer = (name: string | undefined): LogTarget => {
+    const found = ecsContainers.find((c) => c.name === name);
+    return found ? found.target : ecsContainers.length > 0 ? ecsContainers[0].target : mainTarget;
+  };
+
+  // Streams, in attempt order: the attempt's container, then its task containers.
+  const streams = new StreamList();
+  const attempts: AttemptRecord[] = [];
+  attemptsIn.slice(0, MAX_ATTEMPTS).forEach((attempt, i) => {
+    const at = `detail.attempts[${i}]`;
+    const ac = read.object(attempt.container, `${at}.container`);
+    const taskContainers = attemptTaskContainers(read, attempt.taskProperties, at);
+    const acStream = read.string(ac?.logStreamName, `${at}.container.logStreamName`);
+    if (acStream) streams.add(i + 1, "default", mainTarget, acStream);
+    for (const c of taskContainers) {
+      if (c.logStreamName) {
+        const target = isNode || nodeProperties ? mainTarget : targetForContainer(c.name);
+        streams.add(i + 1, c.name ?? "default", target, c.logStreamName);
+      }
+    }
+    const failing = taskContainers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
+    attempts.push(
+      compact({
+        startedAt: read.number(attempt.startedAt, `${at}.startedAt`),
+        stoppedAt: read.number(attempt.stoppedAt, `${at}.stoppedAt`),
+        exitCode:
+          read.number(ac?.exitCode, `${at}.container.exitCode`) ??
+          (failing ?? taskContainers.find((c) => c.exitCode !== undefined))?.exitCode,
+        statusReason: truncate(read.string(attempt.statusReason, `${at}.statusReason`)),
+        reason: truncate(
+          read.string(ac?.reason, `${at}.container.reason`) ??
+            taskContainers.find((c) => c.reason)?.reason,
+        ),
+        taskArn:
+          read.string(ac?.taskArn, `${at}.container.taskArn`) ??
+          taskContainers.find((c) => c.taskArn)?.taskArn,
+      }),
+    );
+  });
+
+  // The attempt in progress is not in `attempts` yet: its streams sit on the job itself.
+  const currentAttempt = isTerminalStatus(status)
+    ? Math.max(attemptsIn.length, 1)
+    : attemptsIn.length + 1;
+  const jobStream = read.string(container?.logStreamName, "detail.container.logStreamName");
+  if (jobStream && !streams.has(jobStream)) {
+    streams.add(currentAttempt, "default", mainTarget, jobStream);
+  }
+  for (const c of ecsContainers) {
+    if (c.logStreamName && !streams.has(c.logStreamName)) {
+      streams.add(currentAttempt, c.name ?? "default", c.target, c.logStreamName);
+    }
+  }
+
+  let eksClusterArn: string | undefined;
+  eksAttemptsIn.slice(0, MAX_ATTEMPTS).forEach((attempt, i) => {
+    const at = `detail.eksAttempts[${i}]`;
+    const containers = read.objects(attempt.containers, `${at}.containers`).map((c, k) => ({
+      exitCode: read.number(c.exitCode, `${at}.containers[${k}].exitCode`),
+      reason: read.string(c.reason, `${at}.containers[${k}].reason`),
+    }));
+    const failing = containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
+    eksClusterArn = read.string(attempt.eksClusterArn, `${at}.eksClusterArn`) ?? eksClusterArn;
+    attempts.push(
+      compact({
+        startedAt: read.number(attempt.startedAt, `${at}.startedAt`),
+        stoppedAt: read.number(attempt.stoppedAt, `${at}.stoppedAt`),
+        exitCode: (failing ?? containers.find((c) => c.exitCode !== undefined))?.exitCode,
+        statusReason: truncate(read.string(attempt.statusReason, `${at}.statusReason`)),
+        reason: truncate(containers.find((c) => c.reason)?.reason),
+        podName: read.string(attempt.podName, `${at}.podName`),
+        nodeName: read.string(attempt.nodeName, `${at}.nodeName`),
+        podNamespace: read.string(attempt.podNamespace, `${at}.podNamespace`),
+      }),
+    );
+  });
+
+  const logStreams = streams.list();
+  const lastAttempt = logStreams.length > 0 ? logStreams[logStreams.length - 1].attempt : 0;
+  const main = logStreams.find((s) => s.attempt === lastAttempt);
+  const last = attempts[attempts.length - 1];
+  const createdAt = read.number(d.createdAt, "detail.createdAt");
+  const startedAt = read.number(d.startedAt, "detail.startedAt");
+  const stoppedAt = read.number(d.stoppedAt, "detail.stoppedAt");
+  const arrayIndex = read.number(arrayProperties?.index, "detail.arrayProperties.index");
+  const eventTimeMs = context.eventTime === undefined ? undefined : Date.parse(context.eventTime);
+  const attemptCount = Math.max(attemptsIn.length, eksAttemptsIn.length);
+
+  return compact({
+    jobId,
+    jobArn: read.string(d.jobArn, "detail.jobArn"),
+    jobName: read.string(d.jobName, "detail.jobName") || undefined,
+    jobQueue: read.string(d.jobQueue, "detail.jobQueue"),
+    jobDefinition: read.string(d.jobDefinition, "detail.jobDefinition"),
+    status,
+    statusReason: truncate(read.string(d.statusReason, "detail.statusReason")),
+    reason: truncate(read.string(container?.reason, "detail.container.reason") ?? last?.reason),
+    exitCode: read.number(container?.exitCode, "detail.container.exitCode") ?? last?.exitCode,
+    createdAt,
+    startedAt,
+    stoppedAt,
+    region: context.region,
+    account: context.account,
+    platform: platformOf(read, platformCapabilities, {
+      eks: eksProperties !== undefined || eksAttemptsIn.length > 0,
+      ec2Host: read.string(container?.containerInstanceArn, "detail.container.containerInstanceArn"),
+      ecs: container !== undefined || nodeProperties !== undefined || ecsContainers.length > 0,
+    }),
+    isCancelled: read.boolean(d.isCancelled, "detail.isCancelled") || undefined,
+    isTerminated: read.boolean(d.isTerminated, "detail.isTerminated") || undefined,
+    logGroup: main?.logGroup,
+    logRegion: main?.logRegion,
+    logStreamName: main?.logStreamName,
+    logDriver: mainTarget.kind === "other" ? mainTarget.driver : undefined,
+    logStreams,
+    attempts,
+    eksClusterArn,
+    arraySize: read.number(arrayProperties?.size, "detail.arrayProperties.size"),
+    arrayStatusSummary: statusSummary(read, arrayProperties?.statusSummary),
+    arrayIndex,
+    numNodes: isNode
+      ? undefined
+      : read.number(nodeProperties?.numNodes, "detail.nodeProperties.numNodes"),
+    mainNode: isNode ? undefined : mainNode,
+    nodeIndex,
+    isMainNode: read.boolean(nodeDetails?.isMainNode, "detail.nodeDetails.isMainNode"),
+    parentJobId: parentOf(jobId, arrayIndex !== undefined, isNode),
+    eventId: context.eventId,
+    eventTime: context.eventTime,
+    recordedAt: context.now.toISOString(),
+    expiresAt:
+      context.retentionDays === undefined
+        ? undefined
+        : Math.floor((stoppedAt ?? createdAt ?? eventTimeMs ?? context.now.getTime()) / 1000) +
+          context.retentionDays * 86400,
+    revision: revisionOf(
+      status,
+      attemptCount,
+      eventTimeMs ?? stoppedAt ?? startedAt ?? createdAt ?? 0,
+      context.eventId,
+    ),
+  }) as JobRecord;
+}
+
+/**
+ * A string that sorts like the job's progress: terminal before anything else, then the number of
+ * finished attempts, then the status, then (for non-terminal statuses) the event time, then the
+ * event id. An item is replaced only by a record with a greater revision, so duplicates and any
+ * arrival order converge to the same item. A terminal event carries the complete attempt list,
+ * so its time is left out: a backfilled record (event id "") never replaces an event's.
+ */
+export function revisionOf(
+  status: string,
+  attemptCount: number,
+  timeMs: number,
+  eventId: string,
+): string {
+  const terminal = isTerminalStatus(status);
+  const attempts = String(Math.min(Math.max(attemptCount, 0), 99)).padStart(2, "0");
+  const time = String(terminal ? 0 : Math.max(0, Math.floor(timeMs))).padStart(13, "0");
+  return `${terminal ? 1 : 0}.${attempts}.${STATUS_RANK[status] ?? 0}.${time}.${eventId}`;
+}
+
+/** Cuts text longer than MAX_TEXT_LENGTH, saying how much was cut. */
+export function truncate(text: string | undefined): string | undefined {
+  if (text === undefined || text.length <= MAX_TEXT_LENGTH) return text;
+  const marker = ` [truncated ${text.length - MAX_TEXT_LENGTH} characters]`;
+  return text.slice(0, MAX_TEXT_LENGTH) + marker;
+}
+
+/** Where a container's awslogs output goes, or which other driver took it. */
+type LogTarget =
+  | { readonly kind: "awslogs"; readonly group: string; readonly region: string }
+  | { readonly kind: "other"; readonly driver: string };
+
+function logTarget(
+  read: FieldReader,
+  logConfiguration: unknown,
+  path: string,
+  eventRegion: string,
+): LogTarget {
+  const config = read.object(logConfiguration, path);
+  const driver = read.string(config?.logDriver, `${path}.logDriver`);
+  if (driver !== undefined && driver !== "awslogs") return { kind: "other", driver };
+  const options = read.object(config?.options, `${path}.options`);
+  return {
+    kind: "awslogs",
+    group: read.string(options?.["awslogs-group"], `${path}.options.awslogs-group`) || DEFAULT_LOG_GROUP,
+    region: read.string(options?.["awslogs-region"], `${path}.options.awslogs-region`) || eventRegion,
+  };
+}
+
+/** The container of the node range that covers `node` ("0", "1:3", "2:", ":1"). */
+function nodeRangeContainer(
+  read: FieldReader,
+  nodeProperties: Record<string, unknown> | undefined,
+  node: number | undefined,
+): Record<string, unknown> | undefined {
+  const path = "detail.nodeProperties.nodeRangeProperties";
+  const ranges = read.objects(nodeProperties?.nodeRangeProperties, path);
+  const covering = ranges.find((range, i) => {
+    const targetNodes = read.string(range.targetNodes, `${path}[${i}].targetNodes`) ?? "";
+    const [from, to] = targetNodes.includes(":") ? targetNodes.split(":") : [targetNodes, targetNodes];
+    const n = node ?? 0;
+    return (from === "" || Number(from) <= n) && (to === "" || n <= Number(to));
+  });
+  const chosen = covering ?? ranges[0];
+  return chosen === undefined
+    ? undefined
+    : read.object(chosen.container, `${path}[${ranges.indexOf(chosen)}].container`);
+}
+
+interface TaskContainer {
+  readonly name?: string;
+  readonly logStreamName?: string;
+  readonly exitCode?: number;
+  readonly reason?: string;
+  readonly taskArn?: string;
+}
+
+/** `attempts[i].taskProperties[j].containers[k]`, flattened in order. */
+function attemptTaskContainers(read: FieldReader, taskProperties: unknown, at: string): TaskContainer[] {
+  return read.objects(taskProperties, `${at}.taskProperties`).flatMap((task, j) => {
+    const tp = `${at}.taskProperties[${j}]`;
+    const taskArn = read.string(task.taskArn, `${tp}.taskArn`);
+    return read.objects(task.containers, `${tp}.containers`).map((c, k) => ({
+      name: read.string(c.name, `${tp}.containers[${k}].name`),
+      logStreamName: read.string(c.logStreamName, `${tp}.containers[${k}].logStreamName`),
+      exitCode: read.number(c.exitCode, `${tp}.containers[${k}].exitCode`),
+      reason: read.string(c.reason, `${tp}.containers[${k}].reason`),
+      taskArn,
+    }));
+  });
+}
+
+/** `ecsProperties.taskProperties[j].containers[k]` of a multi-container job, with their log target. */
+function ecsPropertiesContainers(
+  read: FieldReader,
+  ecsProperties: unknown,
+  eventRegion: string,
+): { name?: string; logStreamName?: string; target: LogTarget }[] {
+  const ecs = read.object(ecsProperties, "detail.ecsProperties");
+  return read.objects(ecs?.taskProperties, "detail.ecsProperties.taskProperties").flatMap((task, j) => {
+    const tp = `detail.ecsProperties.taskProperties[${j}]`;
+    return read.objects(task.containers, `${tp}.containers`).map((c, k) => ({
+      name: read.string(c.name, `${tp}.containers[${k}].name`),
+      logStreamName: read.string(c.logStreamName, `${tp}.containers[${k}].logStreamName`),
+      target: logTarget(read, c.logConfiguration, `${tp}.containers[${k}].logConfiguration`, eventRegion),
+    }));
+  });
+}
+
+function platformOf(
+  read: FieldReader,
+  capabilities: unknown[] | undefined,
+  hints: { eks: boolean; ec2Host?: string; ecs: boolean },
+): Platform | undefined {
+  const caps = (capabilities ?? []).map((c, i) => read.string(c, `detail.platformCapabilities[${i}]`));
+  if (caps.includes("FARGATE")) return "FARGATE";
+  if (hints.eks) return "EKS";
+  if (caps.includes("EC2") || hints.ec2Host) return "EC2";
+  // Older EC2 events carry `platformCapabilities: []`: an ECS job that is not Fargate runs on EC2.
+  return hints.ecs && capabilities !== undefined ? "EC2" : undefined;
+}
+
+function statusSummary(read: FieldReader, value: unknown): Record<string, number> | undefined {
+  const summary = read.object(value, "detail.arrayProperties.statusSummary");
+  if (!summary) return undefined;
+  const counts: Record<string, number> = {};
+  for (const [key, count] of Object.entries(summary)) {
+    const n = read.number(count, `detail.arrayProperties.statusSummary.${key}`);
+    if (n !== undefined) counts[key] = n;
+  }
+  return counts;
+}
+
+function parentOf(jobId: string, isArrayChild: boolean, isNode: boolean): string | undefined {
+  if (isNode && jobId.includes("#")) return jobId.slice(0, jobId.lastIndexOf("#"));
+  if (isArrayChild && jobId.includes(":")) return jobId.slice(0, jobId.lastIndexOf(":"));
+  return undefined;
+}
+
+/** The streams of a job, without repeats, bounded by MAX_LOG_STREAMS. */
+class StreamList {
+  private readonly streams: LogStreamRef[] = [];
+  add(attempt: number, container: string, target: LogTarget, logStreamName: string): void {
+    if (target.kind !== "awslogs" || this.streams.length >= MAX_LOG_STREAMS) return;
+    const duplicate = this.streams.some(
+      (s) => s.attempt === attempt && s.container === container && s.logStreamName === logStreamName,
+    );
+    if (duplicate) return;
+    this.streams.push({
+      attempt,
+      container,
+      logGroup: target.group,
+      logRegion: target.region,
+      logStreamName,
+    });
+  }
+  has(logStreamName: string): boolean {
+    return this.streams.some((s) => s.logStreamName === logStreamName);
+  }
+  list(): LogStreamRef[] {
+    return [...this.streams].sort((a, b) => a.attempt - b.attempt);
+  }
+}
+
+/** Typed access to event fields: null counts as absent; a wrong type throws InvalidEventError. */
+interface FieldReader {
+  fail(problem: string): never;
+  object(value: unknown, path: string): Record<string, unknown> | undefined;
+  objects(value: unknown, path: string): Record<string, unknown>[];
+  array(value: unknown, path: string): unknown[] | undefined;
+  string(value: unknown, path: string): string | undefined;
+  number(value: unknown, path: string): number | undefined;
+  boolean(value: unknown, path: string): boolean | undefined;
+}
+
+function fieldReader(eventId: string): FieldReader {
+  const fail = (problem: string): never => {
+    throw new InvalidEventError(eventId, problem);
+  };
+  const wrong = (path: string, expected: string, value: unknown): never =>
+    fail(`"${path}" must be ${expected}, got ${describe(value)}`);
+  const reader: FieldReader = {
+    fail,
+    object: (value, path) =>
+      value === undefined || value === null
+        ? undefined
+        : typeof value === "object" && !Array.isArray(value)
+          ? (value as Record<string, unknown>)
+          : wrong(path, "an object", value),
+    array: (value, path) =>
+      value === undefined || value === null
+        ? undefined
+        : Array.isArray(value)
+          ? value
+          : wrong(path, "an array", value),
+    objects: (value, path) =>
+      (reader.array(value, path) ?? []).map(
+        (item, i) => reader.object(item, `${path}[${i}]`) ?? wrong(`${path}[${i}]`, "an object", item),
+      ),
+    string: (value, path) =>
+      value === undefined || value === null
+        ? undefined
+        : typeof value === "string"
+          ? value
+          : wrong(path, "a string", value),
+    number: (value, path) =>
+      value === undefined || value === null
+        ? undefined
+        : typeof value === "number" && Number.isFinite(value)
+          ? value
+          : wrong(path, "a number", value),
+    boolean: (value, path) =>
+      value === undefined || value === null
+        ? undefined
+        : typeof value === "boolean"
+          ? value
+          : wrong(path, "a boolean", value),
+  };
+  return reader;
+}
+
+/** A short, safe description of a value for error messages. */
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") {
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+  }
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Drops undefined properties so records compare and marshal cleanly. */
+function compact<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v;
+  return out as T;
+}

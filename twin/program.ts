@@ -1,0 +1,169 @@
+/**
+ * Evaluates the Pulumi program offline, under Pulumi's mock runtime, and returns what it would
+ * create: every registered resource with its exact inputs, the stack outputs, and the code of the
+ * Lambda exactly as CallbackFunction serializes it. The local twin replays events through this,
+ * and the tests assert on it; neither needs the Pulumi CLI, a provider plugin or AWS.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const PROJECT = "batch-job-log";
+export const MOCK_ACCOUNT = "123456789012";
+export const DEFAULT_MOCK_REGION = "us-east-1";
+
+export interface RegisteredResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+  /** What the mock answered: the inputs plus the attributes AWS would add (arn, name, url). */
+  readonly state: Record<string, unknown>;
+}
+
+export interface ProgramModel {
+  readonly resources: readonly RegisteredResource[];
+  readonly outputs: Record<string, unknown>;
+  /** The serialized `__index.js` of the one CallbackFunction, and its archive's file names. */
+  readonly lambda: { readonly code: string; readonly files: readonly string[] };
+}
+
+export interface EvaluateOptions {
+  /** Config as `pulumi config` holds it: keys without the project prefix (`statuses`), or
+   *  namespaced (`aws:region`); values are strings (JSON for lists). */
+  readonly config?: Readonly<Record<string, string>>;
+  readonly stack?: string;
+  /** Loads the program module; tests pass one that loads it afresh. */
+  readonly load?: () => Record<string, unknown>;
+}
+
+/** Runs the program under mocks and waits until every resource has registered. */
+export async function evaluateProgram(options: EvaluateOptions = {}): Promise<ProgramModel> {
+  const stack = options.stack ?? "dev";
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    config[key.includes(":") ? key : `${PROJECT}:${key}`] = value;
+  }
+  const region = config["aws:region"] ?? DEFAULT_MOCK_REGION;
+  const resources: RegisteredResource[] = [];
+  const archives: Promise<{ code: string; files: string[] }>[] = [];
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const state = { ...args.inputs, ...mockAttributes(args.type, args.name, args.inputs, region) };
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+        if (args.type === "aws:lambda/function:Function") archives.push(readArchive(args.inputs.code));
+        return { id: `${args.name}-id`, state };
+      },
+      call(args) {
+        switch (args.token) {
+          case "aws:index/getRegion:getRegion":
+            return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+          case "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+              id: MOCK_ACCOUNT,
+              accountId: MOCK_ACCOUNT,
+              arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`,
+              userId: "MOCK",
+            };
+          case "aws:index/getPartition:getPartition":
+            return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com" };
+          default:
+            throw new Error(`The mocks do not answer ${args.token}.`);
+        }
+      },
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(config);
+
+  const program = options.load ? options.load() : require("../index");
+  const outputs: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(program)) {
+    outputs[name] = pulumi.Output.isInstance(value) ? await outputValue(value) : value;
+  }
+  await waitForRegistrations();
+  const functions = await Promise.all(archives);
+  if (functions.length !== 1) {
+    throw new Error(`The program registered ${functions.length} Lambda functions; expected one.`);
+  }
+  return { resources, outputs, lambda: functions[0] };
+}
+
+/** The resources of one type, in registration order. */
+export function resourcesOfType(model: ProgramModel, type: string): RegisteredResource[] {
+  return model.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type; throws when there is none or several. */
+export function onlyResource(model: ProgramModel, type: string): RegisteredResource {
+  const found = resourcesOfType(model, type);
+  if (found.length !== 1) throw new Error(`Expected one ${type}, found ${found.length}.`);
+  return found[0];
+}
+
+function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Waits for the runtime's queue of registrations (mocked RPCs) to drain. */
+async function waitForRegistrations(): Promise<void> {
+  const settings = require("@pulumi/pulumi/runtime/settings");
+  await settings.waitForRPCs();
+}
+
+/** The attributes AWS would return for a resource, shaped like the real ones. */
+function mockAttributes(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  region: string,
+): Record<string, unknown> {
+  const physical = typeof inputs.name === "string" ? inputs.name : `${name}-0a1b2c3`;
+  const account = MOCK_ACCOUNT;
+  switch (type) {
+    case "aws:dynamodb/table:Table":
+      return { name: physical, arn: `arn:aws:dynamodb:${region}:${account}:table/${physical}` };
+    case "aws:sqs/queue:Queue":
+      return {
+        name: physical,
+        arn: `arn:aws:sqs:${region}:${account}:${physical}`,
+        url: `https://sqs.${region}.amazonaws.com/${account}/${physical}`,
+      };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { name: physical, arn: `arn:aws:logs:${region}:${account}:log-group:${physical}` };
+    case "aws:iam/role:Role":
+      return { name: physical, arn: `arn:aws:iam::${account}:role/${physical}` };
+    case "aws:lambda/function:Function":
+      return {
+        name: physical,
+        arn: `arn:aws:lambda:${region}:${account}:function:${physical}`,
+        invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${account}:function:${physical}/invocations`,
+      };
+    case "aws:cloudwatch/eventRule:EventRule":
+      return { name: physical, arn: `arn:aws:events:${region}:${account}:rule/${physical}` };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return { name: physical, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
+    default:
+      return {};
+  }
+}
+
+/** Reads CallbackFunction's code archive: `__index.js` and the names of every file in it. */
+async function readArchive(code: unknown): Promise<{ code: string; files: string[] }> {
+  const archive = code as { assets?: Promise<Record<string, unknown>> };
+  const assets = (await archive.assets) ?? {};
+  const files: string[] = [];
+  const collect = async (prefix: string, entries: Record<string, unknown>) => {
+    for (const [name, entry] of Object.entries(entries)) {
+      const nested = entry as { assets?: Promise<Record<string, unknown>>; path?: Promise<string> };
+      if (nested.assets) await collect(`${prefix}${name}/`, (await nested.assets) ?? {});
+      else files.push(`${prefix}${name}`);
+    }
+  };
+  await collect("", assets);
+  const index = assets["__index.js"] as { text?: Promise<string> } | undefined;
+  const text = index?.text ? await index.text : undefined;
+  if (text === undefined) throw new Error("The Lambda archive has no __index.js text asset.");
+  return { code: text, files: files.sort() };
+}
