@@ -40,7 +40,9 @@ const NUMERIC_LIMIT = 5e9;
 /** Throws an Error with a clear message naming the offending path when the pattern is not valid EventBridge syntax. */
 export function validateEventPattern(pattern: unknown): asserts pattern is EventPattern {
   if (!isJsonObject(pattern)) {
-    throw new Error(`Invalid event pattern: the pattern must be a JSON object, got ${describe(pattern)}`);
+    throw new Error(
+      `Invalid event pattern: the pattern must be a JSON object, got ${describe(pattern)}`,
+    );
   }
   validateObjectPattern(pattern, "");
 }
@@ -250,7 +252,9 @@ function validateAnythingBut(operand: unknown, path: string): void {
     if (NEGATABLE_WITH_LIST.has(name)) {
       const items = Array.isArray(inner) ? inner : [inner];
       if (items.length === 0) throw new PatternError(innerPath, "empty arrays are not allowed");
-      items.forEach((item) => (name === "wildcard" ? validateWildcard : validateString)(item, innerPath));
+      items.forEach((item) =>
+        (name === "wildcard" ? validateWildcard : validateString)(item, innerPath),
+      );
       return;
     }
     throw new PatternError(path, `unsupported anything-but match type "${name}"`);
