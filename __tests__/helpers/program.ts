@@ -1,4 +1,9 @@
-/** Runs the Pulumi program under mocks, loading index.ts afresh for each configuration. */
+/**
+ * Runs the Pulumi program under mocks, loading index.ts afresh for each configuration. The SDK
+ * modules are handed over as they are (loading @pulumi/aws again would take seconds per run).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { evaluateProgram, onlyResource, type ProgramModel } from "../../twin/program";
 
 export async function evaluateFresh(config: Record<string, string> = {}): Promise<ProgramModel> {
@@ -7,6 +12,8 @@ export async function evaluateFresh(config: Record<string, string> = {}): Promis
     load: () => {
       let program: Record<string, unknown> = {};
       jest.isolateModules(() => {
+        jest.doMock("@pulumi/pulumi", () => pulumi);
+        jest.doMock("@pulumi/aws", () => aws);
         program = require("../../index");
       });
       return program;
