@@ -1,0 +1,329 @@
+// The sample workload (samples/generate.ts) is deterministic, matches the committed
+// samples/events.jsonl byte for byte, covers every job kind and carries the delivery effects
+// (duplicates, out-of-order) its facts claim. The counts are recomputed here independently.
+import * as fs from "fs";
+import * as path from "path";
+import {
+  BatchEvent,
+  JOB_KINDS,
+  JobKind,
+  SAMPLE_EPOCH_MS,
+  SampleFacts,
+  generateSampleEvents,
+  toJsonl,
+} from "../samples/generate";
+
+const JSONL = path.join(__dirname, "..", "samples", "events.jsonl");
+const FIXTURES = path.join(__dirname, "fixtures", "events");
+
+interface Detail {
+  jobId: string;
+  jobArn?: string;
+  status: string;
+  statusReason?: string;
+  attempts?: unknown[];
+  container?: {
+    reason?: string;
+    logConfiguration?: { logDriver: string; options?: Record<string, string> };
+  };
+  nodeProperties?: { nodeRangeProperties: { ecsProperties?: unknown }[] };
+  arrayProperties?: { size?: number; index?: number };
+  eksProperties?: unknown;
+  ecsProperties?: unknown;
+  isCancelled?: boolean;
+  isTerminated?: boolean;
+  platformCapabilities?: string[];
+  createdAt?: number;
+}
+
+const detail = (e: BatchEvent) => e.detail as unknown as Detail;
+const isStateChange = (e: BatchEvent) =>
+  e.source === "aws.batch" && e["detail-type"] === "Batch Job State Change";
+const isTerminal = (status: string) => status === "SUCCEEDED" || status === "FAILED";
+
+/** Recognises a job's kind from the shape of its terminal event alone. */
+function classify(e: BatchEvent): JobKind {
+  const d = detail(e);
+  if (d.jobId.includes("#")) return "multinode-node";
+  if (d.nodeProperties) {
+    return d.nodeProperties.nodeRangeProperties.some((r) => r.ecsProperties)
+      ? "multinode-parent-taskproperties"
+      : "multinode-parent";
+  }
+  if (d.arrayProperties?.size !== undefined) return "array-parent";
+  if (d.arrayProperties?.index !== undefined) return "array-child";
+  if (d.eksProperties) return "eks";
+  if (d.ecsProperties) return "multi-container";
+  if (!d.jobArn) return "old-no-jobarn";
+  if (d.isCancelled) return "cancelled-in-queue";
+  const c = d.container ?? {};
+  if (d.statusReason === "Task failed to start") {
+    return c.reason?.startsWith("DockerTimeoutError") ? "docker-timeout" : "image-pull-failure";
+  }
+  if (d.isTerminated) return "terminated";
+  if (d.statusReason === "Job attempt duration exceeded timeout") return "timed-out";
+  if (c.reason?.startsWith("OutOfMemoryError")) return "oom";
+  const log = c.logConfiguration;
+  if (log && log.logDriver !== "awslogs") return "non-awslogs-driver";
+  const group = log?.options?.["awslogs-group"];
+  const region = log?.options?.["awslogs-region"];
+  if ((group && group !== "/aws/batch/job") || (region && region !== e.region)) {
+    return "custom-log-group";
+  }
+  if ((d.attempts ?? []).length >= 2) return "retried";
+  if (d.platformCapabilities?.includes("FARGATE")) return "fargate";
+  return "ec2-single";
+}
+
+/** First terminal state-change event of each job, in delivery order. */
+function terminalEvents(events: BatchEvent[]): Map<string, BatchEvent> {
+  const out = new Map<string, BatchEvent>();
+  for (const e of events) {
+    const d = detail(e);
+    if (isStateChange(e) && isTerminal(d.status) && !out.has(d.jobId)) out.set(d.jobId, e);
+  }
+  return out;
+}
+
+function recount(events: BatchEvent[]) {
+  const jobs = new Set<string>();
+  const terminal = new Map<string, string>();
+  const envelopes = new Set<string>();
+  const details = new Set<string>();
+  const afterTerminal = new Set<string>();
+  const outOfOrder = new Set<string>();
+  let identical = 0;
+  let newEnvelopeId = 0;
+  for (const e of events) {
+    if (!isStateChange(e)) continue;
+    const d = detail(e);
+    jobs.add(d.jobId);
+    const envelopeKey = JSON.stringify(e);
+    const detailKey = JSON.stringify(e.detail);
+    if (envelopes.has(envelopeKey)) identical++;
+    else if (details.has(detailKey)) newEnvelopeId++;
+    envelopes.add(envelopeKey);
+    details.add(detailKey);
+    if (isTerminal(d.status)) {
+      terminal.set(d.jobId, d.status);
+      afterTerminal.add(d.jobId);
+    } else if (afterTerminal.has(d.jobId)) {
+      outOfOrder.add(d.jobId);
+    }
+  }
+  const terminalByStatus = { SUCCEEDED: 0, FAILED: 0 };
+  for (const s of terminal.values()) terminalByStatus[s as "SUCCEEDED" | "FAILED"]++;
+  const stateChanges = events.filter(isStateChange).length;
+  return {
+    jobs: jobs.size,
+    events: events.length,
+    skippable: events.length - stateChanges,
+    stateChanges,
+    terminalByStatus,
+    duplicates: { identical, newEnvelopeId },
+    outOfOrderJobs: outOfOrder.size,
+  };
+}
+
+const sample = generateSampleEvents();
+const { events, facts } = sample;
+
+describe("generateSampleEvents", () => {
+  it("is deterministic, and the seed matters", () => {
+    const again = generateSampleEvents(1);
+    expect(again).toEqual(sample);
+    expect(toJsonl(again.events)).toBe(toJsonl(events));
+    const other = generateSampleEvents(2);
+    expect(other.events[0].id).not.toBe(events[0].id);
+    expect(other.facts.seed).toBe(2);
+  });
+
+  it("matches the committed samples/events.jsonl byte for byte", () => {
+    const text = fs.readFileSync(JSONL, "utf8");
+    const expected = toJsonl(events);
+    const lines = text.split("\n");
+    const want = expected.split("\n");
+    expect(lines.length).toBe(want.length);
+    const firstDiff = want.findIndex((line, i) => line !== lines[i]);
+    expect(firstDiff).toBe(-1);
+    expect(text === expected).toBe(true);
+  });
+
+  it("reports facts that a recount of the events agrees with", () => {
+    const r = recount(events);
+    expect(facts.seed).toBe(1);
+    expect(facts.jobs).toBe(r.jobs);
+    expect(facts.events).toBe(r.events);
+    expect(facts.skippable).toBe(r.skippable);
+    expect(facts.terminalByStatus).toEqual(r.terminalByStatus);
+    expect(facts.duplicates).toEqual(r.duplicates);
+    expect(facts.outOfOrderJobs).toBe(r.outOfOrderJobs);
+    expect(facts.terminalByStatus.SUCCEEDED + facts.terminalByStatus.FAILED).toBe(facts.jobs);
+  });
+
+  it("has the pinned counts for seed 1", () => {
+    const pinned: SampleFacts = {
+      seed: 1,
+      jobs: 342,
+      events: 1620,
+      skippable: 9,
+      terminalByStatus: { SUCCEEDED: 264, FAILED: 78 },
+      jobsByKind: {
+        "ec2-single": 90,
+        fargate: 40,
+        retried: 30,
+        "custom-log-group": 20,
+        "non-awslogs-driver": 12,
+        "array-parent": 8,
+        "array-child": 46,
+        "multinode-parent": 3,
+        "multinode-parent-taskproperties": 3,
+        "multinode-node": 17,
+        "multi-container": 15,
+        eks: 15,
+        "cancelled-in-queue": 8,
+        "image-pull-failure": 6,
+        "docker-timeout": 4,
+        terminated: 6,
+        "timed-out": 6,
+        oom: 8,
+        "old-no-jobarn": 5,
+      },
+      duplicates: { identical: 32, newEnvelopeId: 37 },
+      outOfOrderJobs: 31,
+    };
+    expect(facts).toEqual(pinned);
+  });
+
+  it("every line parses into a well-formed envelope with detail.jobId", () => {
+    const lines = fs.readFileSync(JSONL, "utf8").trimEnd().split("\n");
+    expect(lines.length).toBe(facts.events);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    for (const line of lines) {
+      const e = JSON.parse(line) as BatchEvent;
+      expect(e.version).toBe("0");
+      expect(e.id).toMatch(uuid);
+      expect(e.account).toMatch(/^\d{12}$/);
+      expect(e.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(Date.parse(e.time)).toBeGreaterThanOrEqual(SAMPLE_EPOCH_MS);
+      expect(e.region).toBe("us-east-1");
+      expect(Array.isArray(e.resources)).toBe(true);
+      expect(typeof e.detail.jobId).toBe("string");
+      expect(typeof e.detail.status).toBe("string");
+      if (e.source === "aws.batch") {
+        expect(e.resources[0]).toMatch(/^arn:aws:batch:us-east-1:\d{12}:(service-)?job\//);
+      }
+    }
+  });
+
+  it("gives envelope ids that are unique except for identical redeliveries", () => {
+    const byId = new Map<string, string>();
+    for (const e of events) {
+      const json = JSON.stringify(e);
+      const seen = byId.get(e.id);
+      if (seen !== undefined) expect(seen).toBe(json);
+      byId.set(e.id, json);
+    }
+    expect(events.length - byId.size).toBe(facts.duplicates.identical);
+  });
+
+  it("covers every job kind, with the counts the facts claim", () => {
+    const counts = Object.fromEntries(JOB_KINDS.map((k) => [k, 0])) as Record<JobKind, number>;
+    for (const e of terminalEvents(events).values()) counts[classify(e)]++;
+    expect(counts).toEqual(facts.jobsByKind);
+    for (const kind of JOB_KINDS) expect(counts[kind]).toBeGreaterThan(0);
+  });
+
+  it("ends every job exactly once, SUCCEEDED or FAILED, never both", () => {
+    const statuses = new Map<string, Set<string>>();
+    for (const e of events.filter(isStateChange)) {
+      const d = detail(e);
+      if (!isTerminal(d.status)) continue;
+      if (!statuses.has(d.jobId)) statuses.set(d.jobId, new Set());
+      statuses.get(d.jobId)?.add(d.status);
+    }
+    expect(statuses.size).toBe(facts.jobs);
+    for (const s of statuses.values()) expect(s.size).toBe(1);
+  });
+
+  it("links array children and node jobs to parents present in the sample", () => {
+    const ids = new Set(events.filter(isStateChange).map((e) => detail(e).jobId));
+    for (const id of ids) {
+      const parent = id.match(/^(.*)[:#]\d+$/)?.[1];
+      if (parent) expect(ids.has(parent)).toBe(true);
+    }
+    const terminals = terminalEvents(events);
+    for (const [id, e] of terminals) {
+      const size = detail(e).arrayProperties?.size;
+      if (size === undefined) continue;
+      for (let i = 0; i < size; i++) expect(terminals.has(`${id}:${i}`)).toBe(true);
+    }
+  });
+
+  it("carries the delivery effects it claims, in realistic proportions", () => {
+    const r = recount(events);
+    const dups = r.duplicates.identical + r.duplicates.newEnvelopeId;
+    expect(r.duplicates.identical).toBeGreaterThan(0);
+    expect(r.duplicates.newEnvelopeId).toBeGreaterThan(0);
+    expect(dups / (r.stateChanges - dups)).toBeGreaterThan(0.03);
+    expect(dups / (r.stateChanges - dups)).toBeLessThan(0.07);
+    expect(r.outOfOrderJobs / r.jobs).toBeGreaterThan(0.05);
+    expect(r.outOfOrderJobs / r.jobs).toBeLessThan(0.15);
+    // Jobs are interleaved: the first 50 deliveries touch many different jobs.
+    const firstJobs = new Set(events.slice(0, 50).map((e) => detail(e).jobId));
+    expect(firstJobs.size).toBeGreaterThan(10);
+  });
+
+  it("includes each kind of event the rule must skip", () => {
+    const skipped = events.filter((e) => !isStateChange(e));
+    expect(skipped.length).toBe(facts.skippable);
+    const types = new Set(skipped.map((e) => `${e.source} ${e["detail-type"]}`));
+    expect(types).toEqual(
+      new Set([
+        "aws.batch Batch Job Queue Blocked",
+        "aws.batch Batch Service Job State Change",
+        "com.example.batch-audit Batch Job State Change",
+      ]),
+    );
+  });
+});
+
+describe("static fixtures", () => {
+  const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json"));
+  const expectedKind = (file: string) =>
+    file === "custom-log-group-cross-region.json"
+      ? "custom-log-group"
+      : file.replace(/\.json$/, "");
+
+  it("has one file per job kind, plus queue-blocked.json", () => {
+    const kinds = new Set(files.map(expectedKind));
+    for (const kind of JOB_KINDS) expect(kinds.has(kind)).toBe(true);
+    expect(files).toContain("queue-blocked.json");
+    expect(files.length).toBe(JOB_KINDS.length + 1);
+  });
+
+  it.each(files.filter((f) => f !== "queue-blocked.json"))(
+    "%s holds one job, ends with its terminal event and has the kind its name says",
+    (file) => {
+      const evs = JSON.parse(fs.readFileSync(path.join(FIXTURES, file), "utf8")) as BatchEvent[];
+      expect(new Set(evs.map((e) => detail(e).jobId)).size).toBe(1);
+      expect(evs.every(isStateChange)).toBe(true);
+      const last = evs[evs.length - 1];
+      expect(isTerminal(detail(last).status)).toBe(true);
+      expect(evs.slice(0, -1).every((e) => !isTerminal(detail(e).status))).toBe(true);
+      const times = evs.map((e) => Date.parse(e.time));
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+      expect(classify(last)).toBe(expectedKind(file));
+    },
+  );
+
+  it("queue-blocked.json is a single event the rule must skip", () => {
+    const evs = JSON.parse(
+      fs.readFileSync(path.join(FIXTURES, "queue-blocked.json"), "utf8"),
+    ) as BatchEvent[];
+    expect(evs).toHaveLength(1);
+    expect(evs[0].source).toBe("aws.batch");
+    expect(evs[0]["detail-type"]).toBe("Batch Job Queue Blocked");
+    expect(isStateChange(evs[0])).toBe(false);
+  });
+});
