@@ -264,39 +264,30 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
     isMainNode: read.boolean(nodeDetails?.isMainNode, "detail.nodeDetails.isMainNode"),
     parentJobId: parentOf(jobId, arrayIndex !== undefined, isNode),
     eventId: context.eventId,
-    eventTime: context.eventTime,
-    recordedAt: context.now.toISOString(),
+    eventTime: eventTimeMs,
+    recordedAt: context.now.getTime(),
     expiresAt:
       context.retentionDays === undefined
         ? undefined
         : Math.floor((stoppedAt ?? createdAt ?? eventTimeMs ?? context.now.getTime()) / 1000) +
           context.retentionDays * 86400,
-    revision: revisionOf(
-      status,
-      attemptCount,
-      eventTimeMs ?? stoppedAt ?? startedAt ?? createdAt ?? 0,
-      context.eventId,
-    ),
+    revision: revisionOf(status, attemptCount, eventTimeMs ?? stoppedAt ?? startedAt ?? createdAt ?? 0),
   }) as JobRecord;
 }
 
 /**
- * A string that sorts like the job's progress: terminal before anything else, then the number of
- * finished attempts, then the status, then (for non-terminal statuses) the event time, then the
- * event id. An item is replaced only by a record with a greater revision, so duplicates and any
- * arrival order converge to the same item. A terminal event carries the complete attempt list,
- * so its time is left out: a backfilled record (event id "") never replaces an event's.
+ * A number that grows with the job's progress: terminal before anything else, then the number of
+ * finished attempts, then the status, then (for non-terminal statuses) the event time in seconds.
+ * An item is replaced only by a record with a greater revision, or an equal revision and a greater
+ * event id, so duplicates and any arrival order converge to the same item. A terminal event
+ * carries the complete attempt list, so its time is left out: a backfilled record (event id "")
+ * never replaces an event's.
  */
-export function revisionOf(
-  status: string,
-  attemptCount: number,
-  timeMs: number,
-  eventId: string,
-): string {
-  const terminal = isTerminalStatus(status);
-  const attempts = String(Math.min(Math.max(attemptCount, 0), 99)).padStart(2, "0");
-  const time = String(terminal ? 0 : Math.max(0, Math.floor(timeMs))).padStart(13, "0");
-  return `${terminal ? 1 : 0}.${attempts}.${STATUS_RANK[status] ?? 0}.${time}.${eventId}`;
+export function revisionOf(status: string, attemptCount: number, timeMs: number): number {
+  const terminal = isTerminalStatus(status) ? 1 : 0;
+  const attempts = Math.min(Math.max(Math.floor(attemptCount), 0), 99);
+  const seconds = terminal ? 0 : Math.min(Math.max(Math.floor(timeMs / 1000), 0), 9_999_999_999);
+  return terminal * 1e13 + attempts * 1e11 + (STATUS_RANK[status] ?? 0) * 1e10 + seconds;
 }
 
 /** Cuts text longer than MAX_TEXT_LENGTH, saying how much was cut. */
@@ -420,7 +411,12 @@ function parentOf(jobId: string, isArrayChild: boolean, isNode: boolean): string
 
 /** The streams of a job, without repeats, bounded by MAX_LOG_STREAMS. */
 class StreamList {
-  private readonly streams: LogStreamRef[] = [];
+  private readonly streams: LogStreamRef[];
+  // Assigned in the constructor, not as a class field initializer: Pulumi's closure serializer
+  // rebuilds a class from its constructor and methods and drops ES2022 field initializers.
+  constructor() {
+    this.streams = [];
+  }
   add(attempt: number, container: string, target: LogTarget, logStreamName: string): void {
     if (target.kind !== "awslogs" || this.streams.length >= MAX_LOG_STREAMS) return;
     const duplicate = this.streams.some(
