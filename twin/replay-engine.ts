@@ -1,0 +1,379 @@
+/**
+ * The local twin's engine, shared by `batch-job-log replay` and the benchmark: evaluate the
+ * Pulumi program offline, create its table on a DynamoDB endpoint (embedded dynalite unless one
+ * is given), load the Lambda exactly as CallbackFunction serialized it, then push events through
+ * the rule's event pattern and that handler, one at a time, in input order.
+ *
+ * Process-wide effects, undone by `close()`:
+ * - While the twin is open, `process.env` holds the Lambda's environment (its variables from the
+ *   program, TABLE_NAME pointing at the twin's table) and what its DynamoDB client reads:
+ *   AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION and, for a local endpoint, dummy credentials. The SDK
+ *   reads these lazily, so they must stay set until the last event.
+ * - The handler logs one JSON line per event on process.stdout, as Lambda expects. The twin
+ *   reports from the handler's resolved result instead, so while a handler runs, writes to
+ *   process.stdout are swallowed; the CLI's own output is untouched.
+ * - The program is evaluated with process.cwd() set to the project root (the closure serializer
+ *   reads package.json from there), then the previous folder is restored.
+ */
+import * as path from "path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { startLocalDynamo, localClientConfig, type LocalDynamo } from "./dynamo-local";
+import { matchesEventPattern, validateEventPattern, type EventPattern } from "./event-pattern";
+import type { SourcedEvent } from "./events-input";
+import { findProjectRoot, loadSerializedLambda, type LoadedLambda } from "./lambda";
+import { DEFAULT_MOCK_REGION, evaluateProgram, onlyResource, type ProgramModel } from "./program";
+import { createTableInput, ensureTable } from "./table";
+
+export const TYPES = {
+  table: "aws:dynamodb/table:Table",
+  rule: "aws:cloudwatch/eventRule:EventRule",
+  fn: "aws:lambda/function:Function",
+} as const;
+
+export interface TwinOptions {
+  /** Folder of package.json and index.ts; by default the one above this module. */
+  readonly projectRoot?: string;
+  readonly stack?: string;
+  /** Stack config, keys as `project:key` or `namespace:key`, values as strings. */
+  readonly config?: Readonly<Record<string, string>>;
+  /** A DynamoDB-compatible endpoint; without it, dynalite is started in this process. */
+  readonly endpoint?: string;
+  /** Table name; `batch-job-log-<stack>` by default. Created when missing. */
+  readonly tableName?: string;
+  /** Region of the DynamoDB client; by default the stack's `aws:region`, else us-east-1. */
+  readonly region?: string;
+  /** Environment used to decide on credentials (the caller's, not necessarily process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Loads index.ts; tests pass one that loads it afresh. */
+  readonly load?: () => Record<string, unknown>;
+}
+
+export interface ReplaySummary {
+  /** Events read from the input. */
+  read: number;
+  /** Events the rule's pattern matches: each one invoked the handler. */
+  matched: number;
+  /** Events the rule's pattern does not match (EventBridge would not deliver them). */
+  skipped: number;
+  /** Handler calls that wrote the item. */
+  recorded: number;
+  /** Handler calls that left the item as it was (an equal or newer revision was there). */
+  unchanged: number;
+  /** Handler calls that threw. */
+  failed: number;
+}
+
+export interface ReplayError {
+  /** `file:line`, `file#index` or `file`. */
+  readonly source: string;
+  readonly eventId: string;
+  readonly message: string;
+}
+
+export interface ReplayResult {
+  readonly summary: ReplaySummary;
+  readonly errors: ReplayError[];
+}
+
+export interface ReplayOptions {
+  /** Called after each event with the number done and the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface Twin {
+  readonly model: ProgramModel;
+  readonly pattern: EventPattern;
+  readonly tableName: string;
+  readonly endpoint: string;
+  /** True when the endpoint is the dynalite this twin started. */
+  readonly embedded: boolean;
+  readonly region: string;
+  /** True when the twin created the table (always, on embedded dynalite). */
+  readonly createdTable: boolean;
+  /** The Lambda's environment variables as the twin set them. */
+  readonly lambdaEnvironment: Readonly<Record<string, string>>;
+  /** The serialized handler, for callers that invoke it themselves (the benchmark). */
+  readonly lambda: LoadedLambda;
+  /** Pushes events through the rule and the handler, one at a time, in order. */
+  replay(events: readonly SourcedEvent[], options?: ReplayOptions): Promise<ReplayResult>;
+  /** Every item of the table as plain JSON, sorted by jobId. */
+  items(): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/** Evaluates the program, prepares the table and loads the Lambda. */
+export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
+  const projectRoot = options.projectRoot ?? findProjectRoot();
+  const stack = options.stack ?? "dev";
+  const config = options.config ?? {};
+  const model = await programModel({ projectRoot, stack, config, load: options.load });
+
+  const rule = onlyResource(model, TYPES.rule).inputs;
+  const pattern: unknown = JSON.parse(String(rule.eventPattern));
+  validateEventPattern(pattern);
+  const functionInputs = onlyResource(model, TYPES.fn).inputs as {
+    environment?: { variables?: Record<string, string> };
+  };
+
+  const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
+  const tableName = options.tableName ?? `batch-job-log-${stack}`;
+  const env = options.env ?? process.env;
+  let local: LocalDynamo | undefined;
+  let restoreLambdaEnv: (() => void) | undefined;
+  let lambda: LoadedLambda | undefined;
+  let client: DynamoDBClient | undefined;
+  // The SDK warns once per process that it will soon need Node 22: that is about this machine, not
+  // about the nodejs22.x runtime the Lambda is deployed on, so the twin keeps it off its output.
+  const restoreSdkEnv = setEnvironment({
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  });
+  try {
+    local = options.endpoint ? undefined : await startLocalDynamo();
+    const endpoint = options.endpoint ?? (local as LocalDynamo).endpoint;
+    const dummyCredentials =
+      local !== undefined || (isLoopback(endpoint) && !env.AWS_ACCESS_KEY_ID);
+    client = new DynamoDBClient(
+      dummyCredentials ? localClientConfig(endpoint, region) : { endpoint, region },
+    );
+    const documents = DynamoDBDocumentClient.from(client);
+    const createdTable = await ensureTable(
+      client,
+      createTableInput(tableName, onlyResource(model, TYPES.table).inputs),
+    );
+
+    const lambdaEnvironment = {
+      ...(functionInputs.environment?.variables ?? {}),
+      TABLE_NAME: tableName,
+    };
+    restoreLambdaEnv = setEnvironment({
+      ...lambdaEnvironment,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      ...(dummyCredentials
+        ? {
+            AWS_ACCESS_KEY_ID: "local",
+            AWS_SECRET_ACCESS_KEY: "local",
+            AWS_SESSION_TOKEN: undefined,
+          }
+        : {}),
+    });
+    lambda = loadSerializedLambda(model.lambda.code, projectRoot);
+    const loaded = lambda;
+
+    let closed = false;
+    const twin: Twin = {
+      model,
+      pattern,
+      tableName,
+      endpoint,
+      embedded: local !== undefined,
+      region,
+      createdTable,
+      lambdaEnvironment,
+      lambda: loaded,
+      replay: (events, replayOptions) => replayEvents(loaded, pattern, events, replayOptions),
+      items: () => scanItems(documents, tableName),
+      async close() {
+        if (closed) return;
+        closed = true;
+        await release();
+      },
+    };
+    return twin;
+  } catch (error) {
+    await release();
+    throw error;
+  }
+
+  async function release(): Promise<void> {
+    lambda?.dispose();
+    restoreLambdaEnv?.();
+    restoreSdkEnv();
+    client?.destroy();
+    await local?.close();
+  }
+}
+
+/** What a handler call resolves to (the handler's `HandlerResult`). */
+interface HandlerOutcome {
+  readonly outcome?: string;
+}
+
+async function replayEvents(
+  lambda: LoadedLambda,
+  pattern: EventPattern,
+  events: readonly SourcedEvent[],
+  options: ReplayOptions = {},
+): Promise<ReplayResult> {
+  const summary: ReplaySummary = {
+    read: 0,
+    matched: 0,
+    skipped: 0,
+    recorded: 0,
+    unchanged: 0,
+    failed: 0,
+  };
+  const errors: ReplayError[] = [];
+  for (const { source, event } of events) {
+    summary.read++;
+    if (!matchesEventPattern(pattern, event)) {
+      summary.skipped++;
+    } else {
+      summary.matched++;
+      try {
+        const result = (await withStdoutSwallowed(() => lambda.handler(event))) as HandlerOutcome;
+        if (result?.outcome === "unchanged") summary.unchanged++;
+        else summary.recorded++;
+      } catch (error) {
+        summary.failed++;
+        errors.push({ source, eventId: eventIdOf(error, event), message: messageOf(error) });
+      }
+    }
+    options.onProgress?.(summary.read, events.length);
+  }
+  return { summary, errors };
+}
+
+/** Runs `fn` with process.stdout.write discarding what it is given (the handler's log lines). */
+async function withStdoutSwallowed<T>(fn: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = ((...args: unknown[]) => {
+    const callback = args.find((a) => typeof a === "function") as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+function eventIdOf(error: unknown, event: Record<string, unknown>): string {
+  const fromError = (error as { eventId?: unknown } | null)?.eventId;
+  if (typeof fromError === "string" && fromError !== "") return fromError;
+  return typeof event.id === "string" && event.id !== "" ? event.id : "(no id)";
+}
+
+function messageOf(error: unknown): string {
+  if (
+    error instanceof Error ||
+    (typeof error === "object" && error !== null && "message" in error)
+  ) {
+    const { name, message } = error as { name?: string; message?: string };
+    // DynamoDB errors are best understood with their name; InvalidEventError's message says it all.
+    return name && name !== "Error" && name !== "InvalidEventError"
+      ? `${name}: ${message}`
+      : String(message);
+  }
+  return String(error);
+}
+
+async function scanItems(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }),
+    );
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => compare(String(a.jobId), String(b.jobId)));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sets environment variables (undefined deletes); returns what puts them back. */
+function setEnvironment(values: Record<string, string | undefined>): () => void {
+  const previous: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(values)) {
+    previous[key] = process.env[key];
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  return () => {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+function isLoopback(endpoint: string): boolean {
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === "localhost" || host === "[::1]" || host.startsWith("127.");
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Program evaluation, once per process and configuration
+// ---------------------------------------------------------------------------------------------
+
+const models = new Map<string, Promise<ProgramModel>>();
+
+/**
+ * The program under mocks for this stack and config, evaluated once per process and reused: the
+ * program registers its resources when index.ts is first required. A second configuration in the
+ * same process reloads index.ts and its local modules from disk (plain Node only; under jest pass
+ * `load`).
+ */
+export function programModel(options: {
+  projectRoot: string;
+  stack: string;
+  config: Readonly<Record<string, string>>;
+  load?: () => Record<string, unknown>;
+}): Promise<ProgramModel> {
+  const key = JSON.stringify([options.projectRoot, options.stack, sortedEntries(options.config)]);
+  const known = models.get(key);
+  if (known && !options.load) return known;
+  const load =
+    options.load ?? (models.size > 0 ? () => reloadProgram(options.projectRoot) : undefined);
+  const evaluated = inFolder(options.projectRoot, () =>
+    evaluateProgram({ config: options.config, stack: options.stack, load }),
+  );
+  models.set(key, evaluated);
+  evaluated.catch(() => models.delete(key));
+  return evaluated;
+}
+
+function sortedEntries(record: Readonly<Record<string, string>>): [string, string][] {
+  return Object.entries(record).sort(([a], [b]) => compare(a, b));
+}
+
+/** Requires index afresh: drops the cached modules of the project (not of node_modules). */
+function reloadProgram(projectRoot: string): Record<string, unknown> {
+  const index = require.resolve(path.join(__dirname, "..", "index"));
+  for (const file of Object.keys(require.cache)) {
+    if (
+      file.startsWith(projectRoot + path.sep) &&
+      !file.includes(`${path.sep}node_modules${path.sep}`)
+    ) {
+      if (file.startsWith(__dirname + path.sep)) continue; // the twin itself keeps its state
+      delete require.cache[file];
+    }
+  }
+  return require(index);
+}
+
+/** Runs `fn` with the working folder set to `dir`, then restores it. */
+async function inFolder<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const previous = process.cwd();
+  if (previous === dir) return fn();
+  process.chdir(dir);
+  try {
+    return await fn();
+  } finally {
+    process.chdir(previous);
+  }
+}
