@@ -46,9 +46,7 @@ const table = new aws.dynamodb.Table("jobs", {
   pointInTimeRecovery: { enabled: true },
   deletionProtectionEnabled: config.deletionProtection,
   ttl:
-    config.retentionDays === undefined
-      ? undefined
-      : { attributeName: "expiresAt", enabled: true },
+    config.retentionDays === undefined ? undefined : { attributeName: "expiresAt", enabled: true },
 });
 
 // The dead-letter queue: events that could not be recorded after every retry wait here 14 days.
@@ -86,7 +84,11 @@ new aws.iam.RolePolicy("handler-policy", {
               Effect: "Allow",
               Action: ["kms:Decrypt", "kms:GenerateDataKey"],
               Resource: [config.kmsKeyArn],
-              Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`dynamodb.${region}.amazonaws.com` } },
+              Condition: {
+                StringEquals: {
+                  "kms:ViaService": pulumi.interpolate`dynamodb.${region}.amazonaws.com`,
+                },
+              },
             },
           ]
         : []),
@@ -103,7 +105,9 @@ const fn = new aws.lambda.CallbackFunction("handler", {
   environment: {
     variables: {
       TABLE_NAME: table.name,
-      ...(config.retentionDays === undefined ? {} : { RETENTION_DAYS: String(config.retentionDays) }),
+      ...(config.retentionDays === undefined
+        ? {}
+        : { RETENTION_DAYS: String(config.retentionDays) }),
     },
   },
   loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

@@ -10,8 +10,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: "replay Batch events through the exact Lambda on an embedded DynamoDB",
     load: () => require("./replay").replay,
   },
-  show: { summary: "where a job's logs are, per attempt and container", load: () => require("./show").show },
-  logs: { summary: "print a job's log events from CloudWatch Logs", load: () => require("./logs").logs },
+  show: {
+    summary: "where a job's logs are, per attempt and container",
+    load: () => require("./show").show,
+  },
+  logs: {
+    summary: "print a job's log events from CloudWatch Logs",
+    load: () => require("./logs").logs,
+  },
   find: { summary: "the most recent runs of a job name", load: () => require("./find").find },
   backfill: {
     summary: "record the jobs Batch still remembers",
@@ -47,7 +53,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr.write(`batch-job-log ${name}: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`batch-job-log ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(
+      `batch-job-log ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return EXIT_FAILED;
   }
 }

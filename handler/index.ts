@@ -47,7 +47,12 @@ export async function handleEvent(event: unknown, deps: HandlerDeps): Promise<Ha
     record = recordFromEvent(event, { retentionDays: deps.retentionDays, now: deps.now() });
   } catch (error) {
     if (error instanceof InvalidEventError) {
-      deps.log({ level: "ERROR", outcome: "invalid", eventId: error.eventId, error: error.message });
+      deps.log({
+        level: "ERROR",
+        outcome: "invalid",
+        eventId: error.eventId,
+        error: error.message,
+      });
     }
     throw error;
   }

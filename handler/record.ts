@@ -110,7 +110,8 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
   const d = read.object(detail, "detail");
   if (!d) return read.fail(`"detail" must be an object, got ${describe(detail)}`);
   const jobId = read.string(d.jobId, "detail.jobId");
-  if (!jobId) return read.fail(`"detail.jobId" must be a non-empty string, got ${describe(d.jobId)}`);
+  if (!jobId)
+    return read.fail(`"detail.jobId" must be a non-empty string, got ${describe(d.jobId)}`);
   const status = read.string(d.status, "detail.status");
   if (!status) {
     return read.fail(`"detail.status" must be a non-empty string, got ${describe(d.status)}`);
@@ -124,22 +125,42 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
   const platformCapabilities = read.array(d.platformCapabilities, "detail.platformCapabilities");
   const attemptsIn = read.objects(d.attempts, "detail.attempts");
   const eksAttemptsIn = read.objects(d.eksAttempts, "detail.eksAttempts");
-  const ecsContainers = ecsPropertiesContainers(read, d.ecsProperties, context.region);
 
   const nodeIndex = read.number(nodeDetails?.nodeIndex, "detail.nodeDetails.nodeIndex");
   const isNode = nodeIndex !== undefined || jobId.includes("#");
   const mainNode = read.number(nodeProperties?.mainNode, "detail.nodeProperties.mainNode");
-  const mainTarget = logTarget(
-    read,
-    container?.logConfiguration ??
-      nodeRangeContainer(read, nodeProperties, isNode ? nodeIndex : mainNode)?.logConfiguration,
-    container ? "detail.container.logConfiguration" : "detail.nodeProperties.nodeRangeProperties",
-    context.region,
-  );
-  const targetForContainer = (name: string | undefined): LogTarget => {
-    const found = ecsContainers.find((c) => c.name === name);
-    return found ? found.target : ecsContainers.length > 0 ? ecsContainers[0].target : mainTarget;
-  };
+  // Multi-node jobs take their log configuration from the node range that covers the node.
+  const range = nodeRange(read, nodeProperties, isNode ? nodeIndex : mainNode);
+  const ecsContainers = [
+    ...taskContainerTargets(read, d.ecsProperties, "detail.ecsProperties", context.region),
+    ...(range
+      ? taskContainerTargets(
+          read,
+          range.value.ecsProperties,
+          `${range.path}.ecsProperties`,
+          context.region,
+        )
+      : []),
+  ];
+  const rangeContainer = range && read.object(range.value.container, `${range.path}.container`);
+  const mainTarget: LogTarget =
+    container?.logConfiguration !== undefined && container.logConfiguration !== null
+      ? logTarget(
+          read,
+          container.logConfiguration,
+          "detail.container.logConfiguration",
+          context.region,
+        )
+      : rangeContainer
+        ? logTarget(
+            read,
+            rangeContainer.logConfiguration,
+            `${range.path}.container.logConfiguration`,
+            context.region,
+          )
+        : (ecsContainers[0]?.target ?? logTarget(read, undefined, "", context.region));
+  const targetForContainer = (name: string | undefined): LogTarget =>
+    ecsContainers.find((c) => c.name === name)?.target ?? mainTarget;
 
   // Streams, in attempt order: the attempt's container, then its task containers.
   const streams = new StreamList();
@@ -151,10 +172,8 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
     const acStream = read.string(ac?.logStreamName, `${at}.container.logStreamName`);
     if (acStream) streams.add(i + 1, "default", mainTarget, acStream);
     for (const c of taskContainers) {
-      if (c.logStreamName) {
-        const target = isNode || nodeProperties ? mainTarget : targetForContainer(c.name);
-        streams.add(i + 1, c.name ?? "default", target, c.logStreamName);
-      }
+      if (c.logStreamName)
+        streams.add(i + 1, c.name ?? "default", targetForContainer(c.name), c.logStreamName);
     }
     const failing = taskContainers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
     attempts.push(
@@ -213,6 +232,19 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
     );
   });
 
+  // An EKS attempt in progress is not in `eksAttempts` yet: its pod is in `eksProperties`.
+  const pod = read.object(eksProperties?.podProperties, "detail.eksProperties.podProperties");
+  const podName = read.string(pod?.podName, "detail.eksProperties.podProperties.podName");
+  if (podName && !isTerminalStatus(status) && !attempts.some((a) => a.podName === podName)) {
+    attempts.push(
+      compact({
+        startedAt: read.number(d.startedAt, "detail.startedAt"),
+        podName,
+        nodeName: read.string(pod?.nodeName, "detail.eksProperties.podProperties.nodeName"),
+      }),
+    );
+  }
+
   const logStreams = streams.list();
   const lastAttempt = logStreams.length > 0 ? logStreams[logStreams.length - 1].attempt : 0;
   const main = logStreams.find((s) => s.attempt === lastAttempt);
@@ -241,7 +273,10 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
     account: context.account,
     platform: platformOf(read, platformCapabilities, {
       eks: eksProperties !== undefined || eksAttemptsIn.length > 0,
-      ec2Host: read.string(container?.containerInstanceArn, "detail.container.containerInstanceArn"),
+      ec2Host: read.string(
+        container?.containerInstanceArn,
+        "detail.container.containerInstanceArn",
+      ),
       ecs: container !== undefined || nodeProperties !== undefined || ecsContainers.length > 0,
     }),
     isCancelled: read.boolean(d.isCancelled, "detail.isCancelled") || undefined,
@@ -271,7 +306,11 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
         ? undefined
         : Math.floor((stoppedAt ?? createdAt ?? eventTimeMs ?? context.now.getTime()) / 1000) +
           context.retentionDays * 86400,
-    revision: revisionOf(status, attemptCount, eventTimeMs ?? stoppedAt ?? startedAt ?? createdAt ?? 0),
+    revision: revisionOf(
+      status,
+      attemptCount,
+      eventTimeMs ?? stoppedAt ?? startedAt ?? createdAt ?? 0,
+    ),
   }) as JobRecord;
 }
 
@@ -314,29 +353,33 @@ function logTarget(
   const options = read.object(config?.options, `${path}.options`);
   return {
     kind: "awslogs",
-    group: read.string(options?.["awslogs-group"], `${path}.options.awslogs-group`) || DEFAULT_LOG_GROUP,
-    region: read.string(options?.["awslogs-region"], `${path}.options.awslogs-region`) || eventRegion,
+    group:
+      read.string(options?.["awslogs-group"], `${path}.options.awslogs-group`) || DEFAULT_LOG_GROUP,
+    region:
+      read.string(options?.["awslogs-region"], `${path}.options.awslogs-region`) || eventRegion,
   };
 }
 
-/** The container of the node range that covers `node` ("0", "1:3", "2:", ":1"). */
-function nodeRangeContainer(
+/** The node range that covers `node` ("0", "1:3", "2:", ":1"), else the first one. */
+function nodeRange(
   read: FieldReader,
   nodeProperties: Record<string, unknown> | undefined,
   node: number | undefined,
-): Record<string, unknown> | undefined {
+): { value: Record<string, unknown>; path: string } | undefined {
   const path = "detail.nodeProperties.nodeRangeProperties";
   const ranges = read.objects(nodeProperties?.nodeRangeProperties, path);
-  const covering = ranges.find((range, i) => {
+  const n = node ?? 0;
+  const index = ranges.findIndex((range, i) => {
     const targetNodes = read.string(range.targetNodes, `${path}[${i}].targetNodes`) ?? "";
-    const [from, to] = targetNodes.includes(":") ? targetNodes.split(":") : [targetNodes, targetNodes];
-    const n = node ?? 0;
+    const [from, to] = targetNodes.includes(":")
+      ? targetNodes.split(":")
+      : [targetNodes, targetNodes];
     return (from === "" || Number(from) <= n) && (to === "" || n <= Number(to));
   });
-  const chosen = covering ?? ranges[0];
-  return chosen === undefined
+  const chosen = index >= 0 ? index : 0;
+  return ranges[chosen] === undefined
     ? undefined
-    : read.object(chosen.container, `${path}[${ranges.indexOf(chosen)}].container`);
+    : { value: ranges[chosen], path: `${path}[${chosen}]` };
 }
 
 interface TaskContainer {
@@ -348,7 +391,11 @@ interface TaskContainer {
 }
 
 /** `attempts[i].taskProperties[j].containers[k]`, flattened in order. */
-function attemptTaskContainers(read: FieldReader, taskProperties: unknown, at: string): TaskContainer[] {
+function attemptTaskContainers(
+  read: FieldReader,
+  taskProperties: unknown,
+  at: string,
+): TaskContainer[] {
   return read.objects(taskProperties, `${at}.taskProperties`).flatMap((task, j) => {
     const tp = `${at}.taskProperties[${j}]`;
     const taskArn = read.string(task.taskArn, `${tp}.taskArn`);
@@ -362,19 +409,25 @@ function attemptTaskContainers(read: FieldReader, taskProperties: unknown, at: s
   });
 }
 
-/** `ecsProperties.taskProperties[j].containers[k]` of a multi-container job, with their log target. */
-function ecsPropertiesContainers(
+/** `<ecsProperties>.taskProperties[j].containers[k]` with their log target, in order. */
+function taskContainerTargets(
   read: FieldReader,
   ecsProperties: unknown,
+  path: string,
   eventRegion: string,
 ): { name?: string; logStreamName?: string; target: LogTarget }[] {
-  const ecs = read.object(ecsProperties, "detail.ecsProperties");
-  return read.objects(ecs?.taskProperties, "detail.ecsProperties.taskProperties").flatMap((task, j) => {
-    const tp = `detail.ecsProperties.taskProperties[${j}]`;
+  const ecs = read.object(ecsProperties, path);
+  return read.objects(ecs?.taskProperties, `${path}.taskProperties`).flatMap((task, j) => {
+    const tp = `${path}.taskProperties[${j}]`;
     return read.objects(task.containers, `${tp}.containers`).map((c, k) => ({
       name: read.string(c.name, `${tp}.containers[${k}].name`),
       logStreamName: read.string(c.logStreamName, `${tp}.containers[${k}].logStreamName`),
-      target: logTarget(read, c.logConfiguration, `${tp}.containers[${k}].logConfiguration`, eventRegion),
+      target: logTarget(
+        read,
+        c.logConfiguration,
+        `${tp}.containers[${k}].logConfiguration`,
+        eventRegion,
+      ),
     }));
   });
 }
@@ -384,7 +437,9 @@ function platformOf(
   capabilities: unknown[] | undefined,
   hints: { eks: boolean; ec2Host?: string; ecs: boolean },
 ): Platform | undefined {
-  const caps = (capabilities ?? []).map((c, i) => read.string(c, `detail.platformCapabilities[${i}]`));
+  const caps = (capabilities ?? []).map((c, i) =>
+    read.string(c, `detail.platformCapabilities[${i}]`),
+  );
   if (caps.includes("FARGATE")) return "FARGATE";
   if (hints.eks) return "EKS";
   if (caps.includes("EC2") || hints.ec2Host) return "EC2";
@@ -420,7 +475,8 @@ class StreamList {
   add(attempt: number, container: string, target: LogTarget, logStreamName: string): void {
     if (target.kind !== "awslogs" || this.streams.length >= MAX_LOG_STREAMS) return;
     const duplicate = this.streams.some(
-      (s) => s.attempt === attempt && s.container === container && s.logStreamName === logStreamName,
+      (s) =>
+        s.attempt === attempt && s.container === container && s.logStreamName === logStreamName,
     );
     if (duplicate) return;
     this.streams.push({
@@ -472,7 +528,8 @@ function fieldReader(eventId: string): FieldReader {
           : wrong(path, "an array", value),
     objects: (value, path) =>
       (reader.array(value, path) ?? []).map(
-        (item, i) => reader.object(item, `${path}[${i}]`) ?? wrong(`${path}[${i}]`, "an object", item),
+        (item, i) =>
+          reader.object(item, `${path}[${i}]`) ?? wrong(`${path}[${i}]`, "an object", item),
       ),
     string: (value, path) =>
       value === undefined || value === null

@@ -16,7 +16,8 @@ export interface RecordWriter {
   put(record: JobRecord): Promise<WriteOutcome>;
 }
 
-export const WRITE_CONDITION = "attribute_not_exists(jobId) OR revision < :revision";
+export const WRITE_CONDITION =
+  "attribute_not_exists(jobId) OR revision < :revision OR (revision = :revision AND eventId < :eventId)";
 
 /** The PutItem input for a record: the whole item, conditional on its revision. */
 export function putItemInput(tableName: string, record: JobRecord) {
@@ -24,7 +25,7 @@ export function putItemInput(tableName: string, record: JobRecord) {
     TableName: tableName,
     Item: record,
     ConditionExpression: WRITE_CONDITION,
-    ExpressionAttributeValues: { ":revision": record.revision },
+    ExpressionAttributeValues: { ":revision": record.revision, ":eventId": record.eventId },
   };
 }
 

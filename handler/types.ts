@@ -76,15 +76,17 @@ export interface JobRecord {
 
   /** The envelope id of the event that wrote this item; empty for a backfilled record. */
   readonly eventId: string;
-  readonly eventTime?: string;
-  readonly recordedAt: string;
+  /** The event's `time` (epoch ms; one-second resolution); absent for a backfilled record. */
+  readonly eventTime?: number;
+  /** When this item was written (epoch ms). */
+  readonly recordedAt: number;
   /** TTL attribute (epoch seconds), only when a retention is configured. */
   readonly expiresAt?: number;
   /**
-   * Orders every write of one job: an item is only replaced by a record with a greater revision.
-   * See `revisionOf` in record.ts.
+   * Orders every write of one job: an item is only replaced by a record with a greater revision
+   * (or an equal one and a greater eventId). See `revisionOf` in record.ts.
    */
-  readonly revision: string;
+  readonly revision: number;
 }
 
 /** The envelope facts a record needs besides the job detail. */

@@ -18,8 +18,8 @@ export const BATCH_STATUSES = [
 
 /** The retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;
 
 export const DEFAULTS = {
@@ -50,7 +50,8 @@ export class ConfigError extends Error {
 export function readStackConfig(config: pulumi.Config): StackConfig {
   const key = (name: string) => `${config.name}:${name}`;
   const statuses = stringList(config, "statuses") ?? DEFAULTS.statuses;
-  if (statuses.length === 0) throw new ConfigError(key("statuses"), "it must list at least one status.");
+  if (statuses.length === 0)
+    throw new ConfigError(key("statuses"), "it must list at least one status.");
   for (const status of statuses) {
     if (!(BATCH_STATUSES as readonly string[]).includes(status)) {
       throw new ConfigError(
@@ -66,7 +67,10 @@ export function readStackConfig(config: pulumi.Config): StackConfig {
     }
   }
   const kmsKeyArn = config.get("kmsKeyArn");
-  if (kmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(kmsKeyArn)) {
+  if (
+    kmsKeyArn !== undefined &&
+    !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(kmsKeyArn)
+  ) {
     throw new ConfigError(key("kmsKeyArn"), `"${kmsKeyArn}" is not a KMS key ARN.`);
   }
   const retentionDays = wholeNumber(config, "retentionDays");
@@ -81,7 +85,10 @@ export function readStackConfig(config: pulumi.Config): StackConfig {
     );
   }
   const alarmTopicArn = config.get("alarmTopicArn");
-  if (alarmTopicArn !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/.test(alarmTopicArn)) {
+  if (
+    alarmTopicArn !== undefined &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/.test(alarmTopicArn)
+  ) {
     throw new ConfigError(key("alarmTopicArn"), `"${alarmTopicArn}" is not an SNS topic ARN.`);
   }
   return {

@@ -48,9 +48,13 @@ export async function evaluateProgram(options: EvaluateOptions = {}): Promise<Pr
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const state = { ...args.inputs, ...mockAttributes(args.type, args.name, args.inputs, region) };
+        const state = {
+          ...args.inputs,
+          ...mockAttributes(args.type, args.name, args.inputs, region),
+        };
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
-        if (args.type === "aws:lambda/function:Function") archives.push(readArchive(args.inputs.code));
+        if (args.type === "aws:lambda/function:Function")
+          archives.push(readArchive(args.inputs.code));
         return { id: `${args.name}-id`, state };
       },
       call(args) {

@@ -18,7 +18,10 @@ interface TableInputs {
 }
 
 /** CreateTable input (on-demand) for `tableName` from a registered Table's inputs. */
-export function createTableInput(tableName: string, inputs: Record<string, unknown>): CreateTableCommandInput {
+export function createTableInput(
+  tableName: string,
+  inputs: Record<string, unknown>,
+): CreateTableCommandInput {
   const table = inputs as TableInputs;
   if (!table.hashKey || !table.attributes) {
     throw new Error("The Table inputs have no hashKey or attributes.");
@@ -31,7 +34,10 @@ export function createTableInput(tableName: string, inputs: Record<string, unkno
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: table.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    AttributeDefinitions: table.attributes.map((a) => ({
+      AttributeName: a.name,
+      AttributeType: a.type,
+    })),
     KeySchema: keys(table.hashKey, table.rangeKey),
     ...(indexes.length > 0
       ? {
@@ -40,7 +46,9 @@ export function createTableInput(tableName: string, inputs: Record<string, unkno
             KeySchema: keys(index.hashKey, index.rangeKey),
             Projection: {
               ProjectionType: index.projectionType,
-              ...(index.nonKeyAttributes?.length ? { NonKeyAttributes: index.nonKeyAttributes } : {}),
+              ...(index.nonKeyAttributes?.length
+                ? { NonKeyAttributes: index.nonKeyAttributes }
+                : {}),
             },
           })),
         }
@@ -53,9 +61,8 @@ export async function ensureTable(
   client: { send(command: unknown): Promise<unknown> },
   input: CreateTableCommandInput,
 ): Promise<boolean> {
-  const { CreateTableCommand, DescribeTableCommand, waitUntilTableExists } = await import(
-    "@aws-sdk/client-dynamodb"
-  );
+  const { CreateTableCommand, DescribeTableCommand, waitUntilTableExists } =
+    await import("@aws-sdk/client-dynamodb");
   try {
     await client.send(new DescribeTableCommand({ TableName: input.TableName }));
     return false;

@@ -1,0 +1,365 @@
+/**
+ * The pure core: the record each kind of Batch job yields, and the errors bad events get.
+ */
+import { itemSizeBytes, MAX_ITEM_BYTES, WRITE_UNIT_BYTES } from "../handler/item-size";
+import {
+  buildJobRecord,
+  InvalidEventError,
+  MAX_LOG_STREAMS,
+  MAX_TEXT_LENGTH,
+  parseBatchEvent,
+  recordFromEvent,
+  revisionOf,
+  truncate,
+} from "../handler/record";
+import {
+  EXPECTED,
+  expectRecordFor,
+  FIXTURE_NAMES,
+  fixture,
+  terminalEvent,
+} from "./helpers/fixtures";
+
+const NOW = new Date("2026-11-26T08:00:00.000Z");
+const record = (event: unknown, retentionDays?: number) =>
+  recordFromEvent(event, { now: NOW, retentionDays });
+
+describe("the record of each job kind", () => {
+  it("has an expectation for every fixture", () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(FIXTURE_NAMES);
+  });
+
+  it.each(FIXTURE_NAMES)("records where the logs of %s are", (name) => {
+    expectRecordFor(name, record(terminalEvent(name)) as unknown as Record<string, unknown>);
+  });
+
+  it("keeps every field of a single-container EC2 job, in one write unit", () => {
+    // Prepare
+    const event = terminalEvent("ec2-single");
+    // Act
+    const item = record(event);
+    // Assess
+    expect(item).toEqual({
+      jobId: "2f4e6a1c-8b3d-4e5f-9a7b-1c2d3e4f5a61",
+      jobArn: "arn:aws:batch:us-east-1:123456789012:job/2f4e6a1c-8b3d-4e5f-9a7b-1c2d3e4f5a61",
+      jobName: "etl-orders-20261101",
+      jobQueue: "arn:aws:batch:us-east-1:123456789012:job-queue/ec2-ondemand",
+      jobDefinition: "arn:aws:batch:us-east-1:123456789012:job-definition/nightly-etl:7",
+      status: "SUCCEEDED",
+      statusReason: "Essential container in task exited",
+      exitCode: 0,
+      createdAt: 1793610900123,
+      startedAt: 1793610992262,
+      stoppedAt: 1793611575656,
+      region: "us-east-1",
+      account: "123456789012",
+      platform: "EC2",
+      logGroup: "/aws/batch/job",
+      logRegion: "us-east-1",
+      logStreamName: "nightly-etl/default/15af9da521a8da87cf894a817c898cd6",
+      logStreams: [
+        {
+          attempt: 1,
+          container: "default",
+          logGroup: "/aws/batch/job",
+          logRegion: "us-east-1",
+          logStreamName: "nightly-etl/default/15af9da521a8da87cf894a817c898cd6",
+        },
+      ],
+      attempts: [
+        {
+          startedAt: 1793610992262,
+          stoppedAt: 1793611575656,
+          exitCode: 0,
+          statusReason: "Essential container in task exited",
+          taskArn:
+            "arn:aws:ecs:us-east-1:123456789012:task/AWSBatch-ec2-ondemand-ce-6c1f0e2a-9d3b-3a47-8e5c-2b7f4d1a9c30/15af9da521a8da87cf894a817c898cd6",
+        },
+      ],
+      eventId: event.id,
+      eventTime: Date.parse(event.time as string),
+      recordedAt: NOW.getTime(),
+      revision: revisionOf("SUCCEEDED", 1, 0),
+    });
+  });
+
+  it("gives each attempt of a retried job its own times, exit code, reasons and stream", () => {
+    const item = record(terminalEvent("retried"));
+    expect(item.attempts.map((a) => [a.exitCode, a.reason])).toEqual([
+      [1, undefined],
+      [137, "OutOfMemoryError: Container killed due to memory usage"],
+      [0, undefined],
+    ]);
+    expect(item.attempts.every((a) => a.startedAt! < a.stoppedAt!)).toBe(true);
+    expect(item.attempts.map((a) => a.taskArn!.split("/").pop())).toEqual(
+      item.logStreams.map((s) => s.logStreamName.split("/").pop()),
+    );
+  });
+
+  it("keeps the array parent's size and status summary, without streams", () => {
+    const item = record(terminalEvent("array-parent"));
+    expect(item.arrayStatusSummary).toEqual({
+      STARTING: 0,
+      FAILED: 0,
+      RUNNING: 0,
+      SUCCEEDED: 3,
+      RUNNABLE: 0,
+      SUBMITTED: 0,
+      PENDING: 0,
+    });
+    expect(item.parentJobId).toBeUndefined();
+    expect(item.logGroup).toBeUndefined();
+  });
+
+  it("identifies EKS attempts by pod, node and namespace", () => {
+    const item = record(terminalEvent("eks"));
+    expect(item.attempts).toEqual([
+      {
+        startedAt: 1793635347053,
+        stoppedAt: 1793636597335,
+        exitCode: 1,
+        reason: "Error",
+        podName: "aws-batch.7ad542d3-8c70-3f1a-aae1-6f0242c1cc4d",
+        nodeName: "ip-10-0-16-121.ec2.internal",
+        podNamespace: "aws-batch-jobs",
+      },
+      {
+        startedAt: 1793636691933,
+        stoppedAt: 1793637646299,
+        exitCode: 0,
+        reason: "Completed",
+        podName: "aws-batch.05fbb034-c0c9-3601-b2fb-8f8bbffca251",
+        nodeName: "ip-10-0-35-156.ec2.internal",
+        podNamespace: "aws-batch-jobs",
+      },
+    ]);
+  });
+
+  it("records an old event without jobArn from its jobId", () => {
+    const item = record(terminalEvent("old-no-jobarn"));
+    expect(item.jobArn).toBeUndefined();
+    expect(item.jobId).toBe("3d5f7a9c-1e2a-4c4d-96f8-0b2c4e6a8df7");
+  });
+
+  it("puts the stream of a running attempt after the finished ones", () => {
+    // Prepare: the RUNNING event of the third attempt carries two finished attempts.
+    const running = fixture("retried").filter((e) => e.detail.status === "RUNNING");
+    const third = running[running.length - 1];
+    // Act
+    const item = record(third);
+    // Assess
+    expect(item.logStreams.map((s) => [s.attempt, s.logStreamName])).toEqual([
+      [1, "genomics-align/default/ef8d6ff25f62ff26255e8cf28ade0fa4"],
+      [2, "genomics-align/default/0e311a38e626b8cf919d814a3c7dab9f"],
+      [3, "genomics-align/default/8643edbbbb6220f7c2677ca0b492a45b"],
+    ]);
+    expect(item.logStreamName).toBe("genomics-align/default/8643edbbbb6220f7c2677ca0b492a45b");
+  });
+
+  it("does not mistake the previous attempt's stream on a RUNNABLE event for a new attempt", () => {
+    const runnable = fixture("retried").filter(
+      (e) => e.detail.status === "RUNNABLE" && (e.detail.attempts as unknown[]).length === 1,
+    )[0];
+    expect(record(runnable).logStreams.map((s) => s.attempt)).toEqual([1]);
+  });
+
+  it("sets expiresAt from the job's end when a retention is configured", () => {
+    const item = record(terminalEvent("ec2-single"), 90);
+    expect(item.expiresAt).toBe(Math.floor(1793611575656 / 1000) + 90 * 86400);
+  });
+
+  it("ignores fields it does not know", () => {
+    const event = terminalEvent("ec2-single");
+    const extended = {
+      ...event,
+      newEnvelopeField: { x: 1 },
+      detail: {
+        ...event.detail,
+        shinyNewField: [1, 2, 3],
+        container: { ...(event.detail.container as object), gpu: "x" },
+      },
+    };
+    expect(record(extended)).toEqual(record(event));
+  });
+});
+
+describe("the size of a record", () => {
+  it.each(FIXTURE_NAMES)("keeps %s far below DynamoDB's item limit", (name) => {
+    expect(itemSizeBytes(record(terminalEvent(name)) as never)).toBeLessThan(4 * WRITE_UNIT_BYTES);
+  });
+
+  it("cuts long reasons visibly and bounds streams, so no job nears 400 KB", () => {
+    // Prepare: a job with 10 attempts of 12 containers, each with a 5,000-character reason.
+    const base = terminalEvent("multi-container");
+    const longReason = "x".repeat(5000);
+    const containers = Array.from({ length: 12 }, (_, k) => ({
+      name: `c${k}-${"n".repeat(200)}`,
+      exitCode: 1,
+      reason: longReason,
+      logStreamName: `${"p".repeat(200)}/c${k}/${"t".repeat(300)}`,
+    }));
+    const attempts = Array.from({ length: 10 }, () => ({
+      startedAt: 1,
+      stoppedAt: 2,
+      statusReason: longReason,
+      taskProperties: [{ taskArn: "arn:aws:ecs:us-east-1:1:task/c/t", containers }],
+    }));
+    const event = { ...base, detail: { ...base.detail, statusReason: longReason, attempts } };
+    // Act
+    const item = record(event);
+    // Assess
+    expect(item.logStreams).toHaveLength(MAX_LOG_STREAMS);
+    expect(item.statusReason).toBe(
+      `${"x".repeat(MAX_TEXT_LENGTH)} [truncated ${5000 - MAX_TEXT_LENGTH} characters]`,
+    );
+    expect(itemSizeBytes(item as never)).toBeLessThan(MAX_ITEM_BYTES / 2);
+  });
+
+  it("leaves short text alone", () => {
+    expect(truncate("Task failed to start")).toBe("Task failed to start");
+    expect(truncate(undefined)).toBeUndefined();
+  });
+});
+
+describe("the revision that orders writes of one job", () => {
+  it("ranks terminal above everything, then attempts, then status, then time", () => {
+    const ordered = [
+      revisionOf("RUNNABLE", 0, 1_000_000),
+      revisionOf("RUNNABLE", 0, 2_000_000),
+      revisionOf("STARTING", 0, 1_000),
+      revisionOf("RUNNING", 0, 1_000),
+      revisionOf("RUNNABLE", 1, 1_000),
+      revisionOf("RUNNING", 1, 1_000),
+      revisionOf("FAILED", 1, 9_000_000),
+      revisionOf("SUCCEEDED", 2, 1_000),
+    ];
+    expect([...ordered].sort((a, b) => a - b)).toEqual(ordered);
+    expect(new Set(ordered).size).toBe(ordered.length);
+  });
+
+  it("ignores the time of terminal events, so a backfill equals the event it repeats", () => {
+    expect(revisionOf("SUCCEEDED", 1, 5_000)).toBe(revisionOf("SUCCEEDED", 1, 9_000_000));
+  });
+});
+
+describe("invalid events", () => {
+  const good = terminalEvent("ec2-single");
+  const id = good.id;
+  const withDetail = (detail: Record<string, unknown>) => ({
+    ...good,
+    detail: { ...good.detail, ...detail },
+  });
+
+  it.each([
+    [
+      "a string",
+      "not json",
+      'Invalid Batch event (no id): the event is "not json", not a JSON object',
+    ],
+    ["null", null, "Invalid Batch event (no id): the event is null, not a JSON object"],
+    ["an array", [good], "Invalid Batch event (no id): the event is an array, not a JSON object"],
+    [
+      "no id",
+      { ...good, id: undefined },
+      'Invalid Batch event (no id): "id" must be a non-empty string, got nothing',
+    ],
+    [
+      "no detail",
+      { ...good, detail: undefined },
+      `Invalid Batch event ${id}: "detail" must be an object, got nothing`,
+    ],
+    [
+      "another detail-type",
+      { ...good, "detail-type": "Batch Job Queue Blocked" },
+      `Invalid Batch event ${id}: "detail-type" must be "Batch Job State Change", got "Batch Job Queue Blocked"`,
+    ],
+    [
+      "another source",
+      { ...good, source: "my.app" },
+      `Invalid Batch event ${id}: "source" must be "aws.batch", got "my.app"`,
+    ],
+    [
+      "no region",
+      { ...good, region: 5 },
+      `Invalid Batch event ${id}: "region" must be a string, got number 5`,
+    ],
+    [
+      "a bad time",
+      { ...good, time: "yesterday" },
+      `Invalid Batch event ${id}: "time" must be an ISO-8601 timestamp, got "yesterday"`,
+    ],
+    [
+      "no jobId",
+      withDetail({ jobId: undefined }),
+      `Invalid Batch event ${id}: "detail.jobId" must be a non-empty string, got nothing`,
+    ],
+    [
+      "an empty jobId",
+      withDetail({ jobId: "" }),
+      `Invalid Batch event ${id}: "detail.jobId" must be a non-empty string, got ""`,
+    ],
+    [
+      "a numeric status",
+      withDetail({ status: 3 }),
+      `Invalid Batch event ${id}: "detail.status" must be a string, got number 3`,
+    ],
+    [
+      "attempts not a list",
+      withDetail({ attempts: {} }),
+      `Invalid Batch event ${id}: "detail.attempts" must be an array, got an object`,
+    ],
+    [
+      "an attempt not an object",
+      withDetail({ attempts: [1] }),
+      `Invalid Batch event ${id}: "detail.attempts[0]" must be an object, got number 1`,
+    ],
+    [
+      "a string exit code",
+      withDetail({ container: { exitCode: "0" } }),
+      `Invalid Batch event ${id}: "detail.container.exitCode" must be a number, got "0"`,
+    ],
+    [
+      "a string time",
+      withDetail({ stoppedAt: "1793611575656" }),
+      `Invalid Batch event ${id}: "detail.stoppedAt" must be a number, got "1793611575656"`,
+    ],
+    [
+      "a bad log group",
+      withDetail({
+        container: { logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": 7 } } },
+      }),
+      `Invalid Batch event ${id}: "detail.container.logConfiguration.options.awslogs-group" must be a string, got number 7`,
+    ],
+  ])("rejects %s with a message naming the event and the field", (_case, event, message) => {
+    expect(() => record(event)).toThrow(InvalidEventError);
+    expect(() => record(event)).toThrow(message);
+  });
+
+  it("treats null as absent", () => {
+    const item = record(withDetail({ statusReason: null, container: null, attempts: null }));
+    expect(item.statusReason).toBeUndefined();
+    expect(item.attempts).toEqual([]);
+  });
+
+  it("exposes the event id and the problem on the error", () => {
+    const error = (() => {
+      try {
+        parseBatchEvent({ ...good, detail: 1 });
+      } catch (e) {
+        return e as InvalidEventError;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidEventError);
+    expect([error?.eventId, error?.problem]).toEqual([
+      id,
+      '"detail" must be an object, got number 1',
+    ]);
+  });
+
+  it("builds a record from a DescribeJobs detail without an envelope (backfill)", () => {
+    const item = buildJobRecord(good.detail, { eventId: "", region: "us-east-1", now: NOW });
+    expect(item.eventId).toBe("");
+    expect(item.eventTime).toBeUndefined();
+    expect(item.revision).toBe(record(good).revision);
+  });
+});

@@ -1,0 +1,293 @@
+/**
+ * `batch-job-log backfill`: records the jobs Batch still remembers (DescribeJobs keeps finished
+ * jobs for at least 7 days), so that jobs which ended before the stack existed can be looked up.
+ *
+ * Listing: ListJobs per queue and per terminal status (`jobStatus` SUCCEEDED, then FAILED). The
+ * AFTER_CREATED_AT filter is not used: ListJobs ignores `jobStatus` whenever `filters` is given
+ * (only SHARE_IDENTIFIER combines with it) and filters do not apply to array or multi-node
+ * children, so --since is applied here to each summary's `createdAt`. Array and multi-node parents
+ * do not list their children in the queue: those come from ListJobs with `arrayJobId` /
+ * `multiNodeJobId`, per terminal status too.
+ *
+ * Writing: DescribeJobs in batches of 100, each job turned into a record by the handler's own
+ * `buildJobRecord` with event id "" and no event time, then written by the handler's conditional
+ * writer. The revision rule means a backfilled record never replaces an item written from an
+ * event, nor a newer or more final one: a second run finds everything "unchanged". Throttling is
+ * left to the Batch client's adaptive retry mode.
+ */
+import {
+  DescribeJobQueuesCommand,
+  DescribeJobsCommand,
+  ListJobsCommand,
+  type BatchClient,
+  type JobDetail,
+  type JobStatus,
+  type ListJobsCommandInput,
+} from "@aws-sdk/client-batch";
+import { buildJobRecord } from "../handler/record";
+import { createRecordWriter, type RecordWriter } from "../handler/store";
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliIO } from "./io";
+import { createBatchClient } from "./lookup/clients";
+import { guard, openTable, type LookupDeps } from "./lookup/context";
+import { describeError } from "./lookup/errors";
+import { COMMON_USAGE, parseCommandArgs, parseDuration, parseWholeNumber } from "./lookup/options";
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["SUCCEEDED", "FAILED"];
+/** DescribeJobs takes at most 100 job ids per call. */
+export const DESCRIBE_BATCH = 100;
+/** Conditional writes in flight at once. */
+export const WRITE_CONCURRENCY = 8;
+
+export const BACKFILL_USAGE = [
+  "Usage: batch-job-log backfill [options]",
+  "",
+  "Records the finished jobs (SUCCEEDED, FAILED) that Batch still remembers, without ever",
+  "replacing an item written from an event or a newer one. Safe to run again.",
+  "",
+  "Options:",
+  "  --since DURATION      only jobs created within this time, e.g. 2h, 3d (default: all)",
+  "  --queue ARN           a job queue (name or ARN); repeat for several (default: every queue in the region)",
+  "  --retention-days N    set the items' expiresAt like a stack with this retention does",
+  "  --json                print the summary as JSON",
+  "",
+  COMMON_USAGE.replace(/^.*--json.*\n/m, ""),
+].join("\n");
+
+export interface BackfillSummary {
+  readonly region: string;
+  readonly queues: string[];
+  listed: number;
+  described: number;
+  recorded: number;
+  unchanged: number;
+  failed: number;
+}
+
+interface BackfillValues {
+  since?: string;
+  queue?: string[];
+  "retention-days"?: string;
+}
+
+export async function backfill(
+  argv: readonly string[],
+  io: CliIO,
+  deps: LookupDeps = {},
+): Promise<number> {
+  const { common, values, positionals } = parseCommandArgs<BackfillValues>(argv, {
+    since: { type: "string" },
+    queue: { type: "string", multiple: true },
+    "retention-days": { type: "string" },
+  });
+  if (common.help) {
+    io.stdout.write(BACKFILL_USAGE + "\n");
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`backfill takes no arguments, got: ${positionals.join(" ")}`);
+  }
+  const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
+  const retentionDays =
+    values["retention-days"] === undefined
+      ? undefined
+      : parseWholeNumber(values["retention-days"], "--retention-days");
+  const now = deps.now ?? Date.now;
+
+  return guard("backfill", io, async (context) => {
+    const { table, client, region } = await openTable(common, io, deps, context);
+    const batch = createBatchClient(region);
+    const batchRegion = await batch.config.region();
+    const writer = createRecordWriter(table.tableName, client);
+    const progress = progressBar(io);
+
+    const queues = values.queue?.length ? values.queue : await listQueues(batch);
+    const summary: BackfillSummary = {
+      region: batchRegion,
+      queues,
+      listed: 0,
+      described: 0,
+      recorded: 0,
+      unchanged: 0,
+      failed: 0,
+    };
+    const createdAfter = sinceMs === undefined ? undefined : now() - sinceMs;
+    const ids = await listJobIds(batch, queues, createdAfter, (n) => progress.listing(n));
+    summary.listed = ids.length;
+
+    const startedAt = new Date(now());
+    for (let i = 0; i < ids.length; i += DESCRIBE_BATCH) {
+      const out = await batch.send(
+        new DescribeJobsCommand({ jobs: ids.slice(i, i + DESCRIBE_BATCH) }),
+      );
+      const jobs = out.jobs ?? [];
+      summary.described += jobs.length;
+      await pool(jobs, WRITE_CONCURRENCY, async (job) => {
+        const outcome = await writeJob(job, writer, {
+          region: batchRegion,
+          retentionDays,
+          now: startedAt,
+        });
+        if (typeof outcome === "string") summary[outcome] += 1;
+        else {
+          summary.failed += 1;
+          progress.clear();
+          io.stderr.write(`batch-job-log backfill: job ${job.jobId}: ${outcome.problem}\n`);
+        }
+        progress.writing(summary.recorded + summary.unchanged + summary.failed, ids.length);
+      });
+    }
+    progress.done();
+
+    if (common.json) {
+      io.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+    } else {
+      io.stdout.write(
+        `backfill ${batchRegion}, ${queues.length} queue${queues.length === 1 ? "" : "s"}: ` +
+          `listed ${summary.listed}, described ${summary.described}, recorded ${summary.recorded}, ` +
+          `unchanged ${summary.unchanged}, failed ${summary.failed}\n`,
+      );
+    }
+    return summary.failed > 0 ? EXIT_FAILED : EXIT_OK;
+  });
+}
+
+/** Every job queue of the region (DescribeJobQueues, paginated), by ARN. */
+export async function listQueues(batch: BatchClient): Promise<string[]> {
+  const queues: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await batch.send(new DescribeJobQueuesCommand({ nextToken }));
+    for (const q of out.jobQueues ?? [])
+      if (q.jobQueueArn ?? q.jobQueueName) queues.push((q.jobQueueArn ?? q.jobQueueName) as string);
+    nextToken = out.nextToken;
+  } while (nextToken);
+  return queues;
+}
+
+/**
+ * The ids of the terminal jobs of `queues` created at or after `createdAfter`, each once, then the
+ * terminal children of the array and multi-node parents among them.
+ */
+export async function listJobIds(
+  batch: BatchClient,
+  queues: readonly string[],
+  createdAfter: number | undefined,
+  onProgress: (count: number) => void = () => undefined,
+): Promise<string[]> {
+  const ids = new Set<string>();
+  const arrayParents: string[] = [];
+  const nodeParents: string[] = [];
+  const list = async (input: ListJobsCommandInput, isChild: boolean) => {
+    for (const jobStatus of TERMINAL_STATUSES) {
+      let nextToken: string | undefined;
+      do {
+        const out = await batch.send(new ListJobsCommand({ ...input, jobStatus, nextToken }));
+        for (const job of out.jobSummaryList ?? []) {
+          if (!job.jobId || ids.has(job.jobId)) continue;
+          if (!isChild && createdAfter !== undefined && (job.createdAt ?? 0) < createdAfter)
+            continue;
+          ids.add(job.jobId);
+          if (job.arrayProperties?.size !== undefined) arrayParents.push(job.jobId);
+          if (
+            job.nodeProperties?.numNodes !== undefined &&
+            job.nodeProperties.nodeIndex === undefined
+          ) {
+            nodeParents.push(job.jobId);
+          }
+        }
+        onProgress(ids.size);
+        nextToken = out.nextToken;
+      } while (nextToken);
+    }
+  };
+  for (const jobQueue of queues) await list({ jobQueue }, false);
+  for (const arrayJobId of arrayParents) await list({ arrayJobId }, true);
+  for (const multiNodeJobId of nodeParents) await list({ multiNodeJobId }, true);
+  return [...ids];
+}
+
+/** Builds and writes one job's record; the outcome, or the problem to report. */
+async function writeJob(
+  job: JobDetail,
+  writer: RecordWriter,
+  context: { region: string; retentionDays?: number; now: Date },
+): Promise<"recorded" | "unchanged" | { problem: string }> {
+  let record;
+  try {
+    record = buildJobRecord(job, {
+      eventId: "",
+      region: context.region,
+      account: accountOf(job.jobArn),
+      retentionDays: context.retentionDays,
+      now: context.now,
+    });
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  try {
+    return await writer.put(record);
+  } catch (error) {
+    if (isFatal(error)) throw error;
+    return { problem: describeError(error) };
+  }
+}
+
+/** Errors that every other write would hit too: stop at the first. */
+function isFatal(error: unknown): boolean {
+  const name = (error as { name?: string }).name ?? "";
+  return [
+    "CredentialsProviderError",
+    "AccessDeniedException",
+    "ResourceNotFoundException",
+    "UnrecognizedClientException",
+    "ExpiredTokenException",
+  ].includes(name);
+}
+
+/** The account id of an ARN (`arn:aws:batch:REGION:ACCOUNT:job/ID`). */
+export function accountOf(arn: string | undefined): string | undefined {
+  const account = arn?.split(":")[4];
+  return account ? account : undefined;
+}
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
+function progressBar(io: CliIO) {
+  const tty = io.stderr.isTTY === true;
+  let drawn = false;
+  const draw = (text: string) => {
+    if (!tty) return;
+    io.stderr.write(`\r${text}\x1b[K`);
+    drawn = true;
+  };
+  return {
+    listing(count: number) {
+      draw(`backfill: listing jobs... ${count}`);
+    },
+    writing(done: number, total: number) {
+      const width = 30;
+      const filled = total === 0 ? width : Math.round((done / total) * width);
+      draw(`backfill [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}`);
+    },
+    clear() {
+      if (drawn) io.stderr.write("\r\x1b[K");
+      drawn = false;
+    },
+    done() {
+      if (drawn) io.stderr.write("\n");
+      drawn = false;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * `batch-job-log logs JOB_ID`: prints a job's log events from CloudWatch Logs, from the group
+ * and region the record names (a job definition may log to another region), paging with
+ * `nextForwardToken` until the token repeats, which is how GetLogEvents says "the end".
+ * `--follow` then keeps polling from the last token until SIGINT. A stream that was never
+ * created (a job that failed to start can still name one) prints one line with the job's
+ * failure reason; a job without a CloudWatch stream (EKS, another log driver, never started,
+ * an array parent) says which.
+ */
+import { GetLogEventsCommand, type OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import { EXIT_FAILED, EXIT_OK, type CliIO } from "./io";
+import { logsClients } from "./lookup/clients";
+import { guard, openTable, sleep as realSleep, type LookupDeps } from "./lookup/context";
+import { isMissingStream, missingStreamMessage } from "./lookup/errors";
+import {
+  COMMON_USAGE,
+  onePositional,
+  parseCommandArgs,
+  parseDuration,
+  parseWholeNumber,
+} from "./lookup/options";
+import { chooseStream } from "./lookup/streams";
+
+/** Seconds between two polls of `--follow` unless --interval says otherwise. */
+export const DEFAULT_POLL_SECONDS = 2;
+
+export const LOGS_USAGE = [
+  "Usage: batch-job-log logs JOB_ID [options]",
+  "",
+  "Prints a job's log events from CloudWatch Logs (the last attempt's, unless --attempt).",
+  "",
+  "Options:",
+  "  --attempt N       the attempt to read, counting from 1 (default: the last with a stream)",
+  "  --container NAME  the container to read in a multi-container job (default: the main one)",
+  "  --since DURATION  only events newer than this, e.g. 10m, 2h, 3d",
+  "  -f, --follow      keep polling for new events until interrupted (Ctrl-C)",
+  `  --interval SECS   seconds between polls with --follow (default ${DEFAULT_POLL_SECONDS})`,
+  "  --json            one JSON object per event: {timestamp, ingestionTime, message}",
+  "",
+  COMMON_USAGE.replace(/^.*--json.*\n/m, ""),
+].join("\n");
+
+interface LogsValues {
+  attempt?: string;
+  container?: string;
+  since?: string;
+  follow?: boolean;
+  interval?: string;
+}
+
+export async function logs(
+  argv: readonly string[],
+  io: CliIO,
+  deps: LookupDeps = {},
+): Promise<number> {
+  const { common, values, positionals } = parseCommandArgs<LogsValues>(argv, {
+    attempt: { type: "string" },
+    container: { type: "string" },
+    since: { type: "string" },
+    follow: { type: "boolean", short: "f" },
+    interval: { type: "string" },
+  });
+  if (common.help) {
+    io.stdout.write(LOGS_USAGE + "\n");
+    return EXIT_OK;
+  }
+  const jobId = onePositional(positionals, "JOB_ID");
+  const attempt =
+    values.attempt === undefined ? undefined : parseWholeNumber(values.attempt, "--attempt");
+  const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
+  const pollMs =
+    values.interval !== undefined
+      ? parseWholeNumber(values.interval, "--interval") * 1000
+      : (deps.pollIntervalMs ?? DEFAULT_POLL_SECONDS * 1000);
+  const now = deps.now ?? Date.now;
+  const wait = deps.sleep ?? realSleep;
+
+  return guard("logs", io, async (context) => {
+    const { table } = await openTable(common, io, deps, context);
+    const record = await table.get(jobId);
+    const { stream, notes } = chooseStream(record, attempt, values.container);
+    for (const note of notes) io.stderr.write(`note: ${note}\n`);
+    io.stderr.write(
+      `==> ${stream.logGroup} ${stream.logStreamName} (${stream.logRegion}), attempt ${stream.attempt}, container ${stream.container}\n`,
+    );
+
+    const client = logsClients()(stream.logRegion);
+    const stop = new AbortController();
+    const onSigint = () => stop.abort();
+    if (values.follow) process.on("SIGINT", onSigint);
+    const print = (event: OutputLogEvent) => {
+      if (common.json) {
+        const { timestamp, ingestionTime, message } = event;
+        io.stdout.write(JSON.stringify({ timestamp, ingestionTime, message }) + "\n");
+      } else {
+        const message = event.message ?? "";
+        io.stdout.write(message.endsWith("\n") ? message : message + "\n");
+      }
+    };
+    /** Reads pages from `token` until the token repeats; resolves to the last token. */
+    const readToEnd = async (token: string | undefined): Promise<string | undefined> => {
+      for (;;) {
+        const out = await client.send(
+          new GetLogEventsCommand({
+            logGroupName: stream.logGroup,
+            logStreamName: stream.logStreamName,
+            startFromHead: true,
+            ...(token === undefined && sinceMs !== undefined ? { startTime: now() - sinceMs } : {}),
+            ...(token === undefined ? {} : { nextToken: token }),
+          }),
+          { abortSignal: stop.signal },
+        );
+        for (const event of out.events ?? []) print(event);
+        const next = out.nextForwardToken;
+        if (next === undefined || next === token) return token;
+        token = next;
+      }
+    };
+
+    try {
+      let token = await readToEnd(undefined);
+      while (values.follow && !stop.signal.aborted) {
+        await wait(pollMs, stop.signal);
+        if (stop.signal.aborted) break;
+        token = await readToEnd(token);
+      }
+      return EXIT_OK;
+    } catch (error) {
+      if (stop.signal.aborted) return EXIT_OK;
+      if (isMissingStream(error)) {
+        io.stderr.write(`batch-job-log logs: ${missingStreamMessage(record, stream)}\n`);
+        return EXIT_FAILED;
+      }
+      throw error;
+    } finally {
+      process.off("SIGINT", onSigint);
+    }
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * One-line messages for what goes wrong when looking a job up: no table, no credentials, no
+ * region, a job the table does not have, access denied, a log stream that was never created.
+ * Every command prints `batch-job-log <command>: <message>` and exits with EXIT_FAILED instead of
+ * a stack trace. No SDK is loaded here: errors are recognised by their `name`.
+ */
+import type { JobRecord, LogStreamRef } from "../../handler/types";
+
+/** No --table, no BATCH_JOB_LOG_TABLE and no Pulumi stack output to fall back on. */
+export class NoTableError extends Error {
+  constructor(readonly problem: string) {
+    super(`no table found: pass --table NAME or set BATCH_JOB_LOG_TABLE (${problem}).`);
+    this.name = "NoTableError";
+  }
+}
+
+/** The table has no item for this job id. */
+export class JobNotFoundError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly tableName: string,
+  ) {
+    super(
+      `job ${jobId} is not in table ${tableName}; if it ended before the stack was deployed, ` +
+        `bring it in with \`batch-job-log backfill\`.`,
+    );
+    this.name = "JobNotFoundError";
+  }
+}
+
+/** A problem already phrased for the user (a job without logs, an unknown container). */
+export class LookupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LookupError";
+  }
+}
+
+interface AwsErrorLike {
+  readonly name?: string;
+  readonly message?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/** Where the failing call went, to name it in the message. */
+export interface ErrorContext {
+  readonly tableName?: string;
+  readonly region?: string;
+}
+
+/**
+ * The one line to print for `error`. Errors of this module keep their message; AWS errors are
+ * recognised by name; anything else is its message's first line.
+ */
+export function describeError(error: unknown, context: ErrorContext = {}): string {
+  const e = (error ?? {}) as AwsErrorLike;
+  const name = e.name ?? "";
+  const message = firstLine(e.message ?? String(error));
+  if (error instanceof NoTableError || error instanceof JobNotFoundError) return message;
+  if (error instanceof LookupError) return message;
+  if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
+    return (
+      "no AWS credentials found: set AWS_PROFILE (run `aws sso login` for an SSO profile) " +
+      "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+    );
+  }
+  if (/Region is missing/i.test(message)) {
+    return "no AWS region: pass --region or set AWS_REGION.";
+  }
+  if (name === "ExpiredTokenException" || name === "ExpiredToken") {
+    return "the AWS credentials have expired: refresh them (e.g. `aws sso login`) and retry.";
+  }
+  if (
+    name === "AccessDeniedException" ||
+    name === "AccessDenied" ||
+    name === "UnauthorizedOperation"
+  ) {
+    return `access denied: ${message}`;
+  }
+  if (name === "UnrecognizedClientException" || name === "InvalidSignatureException") {
+    return `the AWS credentials were rejected (${name}): ${message}`;
+  }
+  if (name === "ResourceNotFoundException" && context.tableName !== undefined) {
+    const where = context.region ? ` in ${context.region}` : "";
+    return `no table found: table ${context.tableName} does not exist${where}.`;
+  }
+  return name && name !== "Error" && !message.includes(name) ? `${name}: ${message}` : message;
+}
+
+/** True for the error GetLogEvents raises when the stream (or its group) does not exist. */
+export function isMissingStream(error: unknown): boolean {
+  return (error as AwsErrorLike | undefined)?.name === "ResourceNotFoundException";
+}
+
+/**
+ * The one line for a stream that does not exist: where it was looked for, then why the job
+ * ended, from the attempt first and the job second. `DockerTimeoutError`-style failures name a
+ * stream that was never created (shared/docs/batch-events.md).
+ */
+export function missingStreamMessage(record: JobRecord, stream: LogStreamRef): string {
+  const where =
+    `log stream ${stream.logStreamName} does not exist in log group ${stream.logGroup} ` +
+    `(${stream.logRegion})`;
+  const why = failureReason(record, stream.attempt);
+  return why ? `${where}; job ${record.status}: ${why}` : `${where}; job ${record.status}.`;
+}
+
+/** "statusReason (reason)" of an attempt, else of the job; undefined when Batch gave none. */
+export function failureReason(record: JobRecord, attempt?: number): string | undefined {
+  const a = attempt === undefined ? undefined : record.attempts[attempt - 1];
+  const statusReason = a?.statusReason ?? record.statusReason;
+  const reason = a?.reason ?? record.reason;
+  if (statusReason && reason && statusReason !== reason) return `${statusReason} (${reason})`;
+  return statusReason ?? reason;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0].trim();
+}

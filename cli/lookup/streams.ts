@@ -1,0 +1,133 @@
+/**
+ * Which stream of a record to read, and, when there is none, exactly why (shared/docs/
+ * batch-events.md, "Where the logs are"): an EKS job keeps its logs in the cluster, a non-awslogs
+ * driver sends them elsewhere, an array parent never runs, a job that never started wrote nothing.
+ */
+import type { JobRecord, LogStreamRef } from "../../handler/types";
+import { LookupError, failureReason } from "./errors";
+
+export interface StreamChoice {
+  readonly stream: LogStreamRef;
+  /** Said on stderr before the events: another attempt or container exists. */
+  readonly notes: readonly string[];
+}
+
+/** How many attempts the record knows of, counting one in progress that already has a stream. */
+export function attemptCount(record: JobRecord): number {
+  const streams = record.logStreams ?? [];
+  return Math.max(record.attempts?.length ?? 0, ...streams.map((s) => s.attempt), 0);
+}
+
+/** True when the job ran on EKS (no CloudWatch stream in Batch's events). */
+export function isEks(record: JobRecord): boolean {
+  return (
+    record.platform === "EKS" ||
+    record.eksClusterArn !== undefined ||
+    (record.attempts ?? []).some((a) => a.podName !== undefined)
+  );
+}
+
+/**
+ * The stream to read: of `attempt` (default: the latest attempt that has one) and `container`
+ * (default: the job's main stream, else the attempt's first). Throws LookupError saying why
+ * there is none.
+ */
+export function chooseStream(
+  record: JobRecord,
+  attempt?: number,
+  container?: string,
+): StreamChoice {
+  const streams = record.logStreams ?? [];
+  if (streams.length === 0) throw new LookupError(noStreamReason(record));
+  const notes: string[] = [];
+  const count = attemptCount(record);
+  let chosenAttempt: number;
+  if (attempt !== undefined) {
+    if (attempt > count) {
+      throw new LookupError(
+        `job ${record.jobId} has ${count} attempt${count === 1 ? "" : "s"}, not ${attempt}.`,
+      );
+    }
+    if (!streams.some((s) => s.attempt === attempt)) {
+      throw new LookupError(noStreamForAttempt(record, attempt));
+    }
+    chosenAttempt = attempt;
+  } else {
+    chosenAttempt = Math.max(...streams.map((s) => s.attempt));
+    if (chosenAttempt < count) {
+      notes.push(`${noStreamForAttempt(record, count)} Showing attempt ${chosenAttempt}.`);
+    }
+  }
+  const inAttempt = streams.filter((s) => s.attempt === chosenAttempt);
+  if (container !== undefined) {
+    const found = inAttempt.find((s) => s.container === container);
+    if (!found) {
+      const names = inAttempt.map((s) => s.container).join(", ");
+      throw new LookupError(
+        `attempt ${chosenAttempt} of job ${record.jobId} has no container "${container}" (containers: ${names}).`,
+      );
+    }
+    return { stream: found, notes };
+  }
+  const main = inAttempt.find((s) => s.logStreamName === record.logStreamName) ?? inAttempt[0];
+  if (inAttempt.length > 1) {
+    const names = inAttempt.map((s) => s.container).join(", ");
+    notes.push(
+      `attempt ${chosenAttempt} has ${inAttempt.length} containers (${names}): showing ${main.container}; pick one with --container NAME.`,
+    );
+  }
+  return { stream: main, notes };
+}
+
+/** Why attempt `n` has no stream, as one sentence. */
+export function noStreamForAttempt(record: JobRecord, n: number): string {
+  const why = failureReason(record, n);
+  const a = record.attempts?.[n - 1];
+  const started = a?.startedAt !== undefined;
+  const what = started ? "has no log stream" : "never started and has no log stream";
+  return `attempt ${n} of job ${record.jobId} ${what}${why ? `: ${why}.` : "."}`;
+}
+
+/** Why a job has no CloudWatch stream at all, as one line. */
+export function noStreamReason(record: JobRecord): string {
+  const job = `job ${record.jobId}`;
+  if (isEks(record)) {
+    const last = [...(record.attempts ?? [])].reverse().find((a) => a.podName !== undefined);
+    const where = last
+      ? ` (pod ${last.podName}${last.podNamespace ? ` in namespace ${last.podNamespace}` : ""}` +
+        `${last.nodeName ? ` on node ${last.nodeName}` : ""})`
+      : "";
+    return (
+      `${job} ran on EKS${where}: Batch records no CloudWatch log stream for EKS jobs; ` +
+      `read its logs from the cluster's logging.`
+    );
+  }
+  if (record.logDriver !== undefined) {
+    return `${job} logs with the ${record.logDriver} log driver, not awslogs: there is no CloudWatch log stream.`;
+  }
+  if (record.arraySize !== undefined) {
+    return (
+      `${job} is an array parent: it never runs itself; its ${record.arraySize} children have the logs ` +
+      `(\`batch-job-log show ${record.jobId}\` lists them).`
+    );
+  }
+  if (record.numNodes !== undefined && (record.attempts ?? []).length === 0) {
+    return (
+      `${job} is a multi-node parent with no recorded stream; its nodes have the logs ` +
+      `(\`batch-job-log show ${record.jobId}\` lists them).`
+    );
+  }
+  const why = failureReason(record, record.attempts?.length || undefined);
+  const everStarted =
+    record.startedAt !== undefined ||
+    (record.attempts ?? []).some((a) => a.startedAt !== undefined);
+  if (record.status !== "SUCCEEDED" && record.status !== "FAILED") {
+    return everStarted
+      ? `${job} is ${record.status} and has no recorded log stream yet.`
+      : `${job} has not started yet (status ${record.status}).`;
+  }
+  if (!everStarted) {
+    return `${job} never started (${record.status})${why ? `: ${why}.` : "."}`;
+  }
+  return `${job} has no recorded log stream (${record.status})${why ? `: ${why}.` : "."}`;
+}

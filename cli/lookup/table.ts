@@ -1,0 +1,130 @@
+/**
+ * Reads of the job table: one job by id, the children of an array or multi-node parent from the
+ * sparse `byParentJobId` index, and the recent runs of a job name from `byJobName`. Index and
+ * attribute names are those of index.ts (the Pulumi program), which this module must not import.
+ */
+import { GetCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { CommandSender } from "../../handler/store";
+import type { JobRecord } from "../../handler/types";
+import { JobNotFoundError } from "./errors";
+
+export const BY_JOB_NAME = "byJobName";
+export const BY_PARENT_JOB_ID = "byParentJobId";
+
+/** What `byParentJobId` projects: keys plus status, exitCode, arrayIndex, nodeIndex, stoppedAt. */
+export type ChildSummary = Pick<
+  JobRecord,
+  "jobId" | "parentJobId" | "status" | "exitCode" | "arrayIndex" | "nodeIndex" | "stoppedAt"
+>;
+
+/** What `byJobName` projects: keys plus status, exitCode, startedAt, stoppedAt, jobQueue. */
+export type RunSummary = Pick<
+  JobRecord,
+  "jobId" | "jobName" | "createdAt" | "status" | "exitCode" | "startedAt" | "stoppedAt" | "jobQueue"
+>;
+
+export interface RunQuery {
+  readonly jobName: string;
+  /** Only runs created at or after this time (epoch ms): a key condition on `createdAt`. */
+  readonly createdSince?: number;
+  /** Only runs in this status: a filter, so pages are read until `limit` runs matched. */
+  readonly status?: string;
+  readonly limit: number;
+}
+
+interface QueryOutput {
+  readonly Items?: Record<string, unknown>[];
+  readonly LastEvaluatedKey?: Record<string, unknown>;
+}
+
+export class JobTable {
+  constructor(
+    readonly tableName: string,
+    private readonly client: CommandSender,
+  ) {}
+
+  /** The job's record; JobNotFoundError when the table has none. */
+  async get(jobId: string): Promise<JobRecord> {
+    const out = (await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { jobId }, ConsistentRead: true }),
+    )) as { Item?: JobRecord };
+    if (!out.Item) throw new JobNotFoundError(jobId, this.tableName);
+    return out.Item;
+  }
+
+  /** Every recorded child of a parent, page after page, by array index or node index. */
+  async children(parentJobId: string): Promise<ChildSummary[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: BY_PARENT_JOB_ID,
+      KeyConditionExpression: "parentJobId = :p",
+      ExpressionAttributeValues: { ":p": parentJobId },
+    });
+    return (items as ChildSummary[]).sort(compareChildren);
+  }
+
+  /** The most recent runs of a job name, newest first, at most `limit`. */
+  async runsByName(query: RunQuery): Promise<RunSummary[]> {
+    const names: Record<string, string> = { "#n": "jobName" };
+    const values: Record<string, unknown> = { ":n": query.jobName };
+    let keyCondition = "#n = :n";
+    if (query.createdSince !== undefined) {
+      names["#c"] = "createdAt";
+      values[":c"] = query.createdSince;
+      keyCondition += " AND #c >= :c";
+    }
+    let filter: string | undefined;
+    if (query.status !== undefined) {
+      names["#s"] = "status";
+      values[":s"] = query.status;
+      filter = "#s = :s";
+    }
+    const runs: RunSummary[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = (await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_JOB_NAME,
+          KeyConditionExpression: keyCondition,
+          ...(filter ? { FilterExpression: filter } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          // Without a filter every item read is a match: read no more than needed.
+          Limit: filter ? undefined : query.limit - runs.length,
+          ExclusiveStartKey: startKey,
+        }),
+      )) as QueryOutput;
+      runs.push(...((out.Items ?? []) as RunSummary[]));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && runs.length < query.limit);
+    return runs.slice(0, query.limit);
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = (await this.client.send(
+        new QueryCommand({ ...input, ExclusiveStartKey: startKey }),
+      )) as QueryOutput;
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+/** Array index, else node index, else job id (which ends with the index for both kinds). */
+export function compareChildren(a: ChildSummary, b: ChildSummary): number {
+  const ia = a.arrayIndex ?? a.nodeIndex ?? indexFromId(a.jobId);
+  const ib = b.arrayIndex ?? b.nodeIndex ?? indexFromId(b.jobId);
+  if (ia !== ib) return ia - ib;
+  return a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0;
+}
+
+function indexFromId(jobId: string): number {
+  const m = /[:#](\d+)$/.exec(jobId);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
