@@ -134,11 +134,7 @@ export function renderShow(record: JobRecord, children: readonly ChildSummary[])
         ]).map((l) => `  ${l}`),
       );
     }
-    if (own.length === 0) {
-      lines.push(
-        `  logs: ${isEks(record) || record.logDriver ? noStreamReason(record) : noStreamForAttempt(record, n)}`,
-      );
-    }
+    if (own.length === 0) lines.push(`  logs: ${noStreamInAttempt(record, n)}`);
   }
 
   if (isParent(record)) {
@@ -164,6 +160,17 @@ export function renderShow(record: JobRecord, children: readonly ChildSummary[])
     }
   }
   return lines;
+}
+
+/** Why attempt `n` shows no stream, for the attempt's own block. */
+function noStreamInAttempt(record: JobRecord, n: number): string {
+  if (isEks(record)) {
+    return "no CloudWatch log stream (EKS job): read the pod's logs from the cluster's logging.";
+  }
+  if (record.logDriver !== undefined) {
+    return `no CloudWatch log stream (${record.logDriver} log driver).`;
+  }
+  return noStreamForAttempt(record, n);
 }
 
 function flags(record: JobRecord): string {
