@@ -4,7 +4,8 @@
 import { itemSizeBytes, MAX_ITEM_BYTES, WRITE_UNIT_BYTES } from "../handler/item-size";
 import {
   buildJobRecord,
-  InvalidEventError,
+  isInvalidEventError,
+  type InvalidEventError,
   MAX_LOG_STREAMS,
   MAX_TEXT_LENGTH,
   parseBatchEvent,
@@ -331,7 +332,7 @@ describe("invalid events", () => {
       `Invalid Batch event ${id}: "detail.container.logConfiguration.options.awslogs-group" must be a string, got number 7`,
     ],
   ])("rejects %s with a message naming the event and the field", (_case, event, message) => {
-    expect(() => record(event)).toThrow(InvalidEventError);
+    expect(() => record(event)).toThrow(expect.objectContaining({ name: "InvalidEventError" }));
     expect(() => record(event)).toThrow(message);
   });
 
@@ -342,14 +343,13 @@ describe("invalid events", () => {
   });
 
   it("exposes the event id and the problem on the error", () => {
-    const error = (() => {
-      try {
-        parseBatchEvent({ ...good, detail: 1 });
-      } catch (e) {
-        return e as InvalidEventError;
-      }
-    })();
-    expect(error).toBeInstanceOf(InvalidEventError);
+    let error: InvalidEventError | undefined;
+    try {
+      parseBatchEvent({ ...good, detail: 1 });
+    } catch (e) {
+      error = e as InvalidEventError;
+    }
+    expect(isInvalidEventError(error)).toBe(true);
     expect([error?.eventId, error?.problem]).toEqual([
       id,
       '"detail" must be an object, got number 1',

@@ -6,7 +6,7 @@
  * Errors are never hidden: an invalid event and a DynamoDB failure both throw, so that Lambda's
  * asynchronous retries and then the dead-letter queue see them.
  */
-import { InvalidEventError, recordFromEvent } from "./record";
+import { isInvalidEventError, recordFromEvent } from "./record";
 import { createRecordWriter, type RecordWriter, type WriteOutcome } from "./store";
 
 export interface HandlerConfig {
@@ -46,7 +46,7 @@ export async function handleEvent(event: unknown, deps: HandlerDeps): Promise<Ha
   try {
     record = recordFromEvent(event, { retentionDays: deps.retentionDays, now: deps.now() });
   } catch (error) {
-    if (error instanceof InvalidEventError) {
+    if (isInvalidEventError(error)) {
       deps.log({
         level: "ERROR",
         outcome: "invalid",

@@ -33,15 +33,26 @@ const STATUS_RANK: Readonly<Record<string, number>> = {
 };
 
 /** A malformed event: names the event and what is wrong with it. */
-export class InvalidEventError extends Error {
+export interface InvalidEventError extends Error {
+  readonly name: "InvalidEventError";
   readonly eventId: string;
   readonly problem: string;
-  constructor(eventId: string, problem: string) {
-    super(`Invalid Batch event ${eventId}: ${problem}`);
-    this.name = "InvalidEventError";
-    this.eventId = eventId;
-    this.problem = problem;
-  }
+}
+
+/**
+ * A plain Error, not a subclass: Pulumi's closure serializer turns `class extends Error` into a
+ * function that calls `Error.call(this, message)`, which sets no message and no stack.
+ */
+export function invalidEventError(eventId: string, problem: string): InvalidEventError {
+  return Object.assign(new Error(`Invalid Batch event ${eventId}: ${problem}`), {
+    name: "InvalidEventError" as const,
+    eventId,
+    problem,
+  });
+}
+
+export function isInvalidEventError(error: unknown): error is InvalidEventError {
+  return error instanceof Error && error.name === "InvalidEventError";
 }
 
 export function isTerminalStatus(status: string): boolean {
@@ -60,29 +71,30 @@ export interface ParsedEvent {
 /** Checks an EventBridge envelope: an object from `aws.batch` of detail-type Batch Job State Change. */
 export function parseBatchEvent(event: unknown): ParsedEvent {
   if (typeof event !== "object" || event === null || Array.isArray(event)) {
-    throw new InvalidEventError("(no id)", `the event is ${describe(event)}, not a JSON object`);
+    throw invalidEventError("(no id)", `the event is ${describeValue(event)}, not a JSON object`);
   }
   const envelope = event as Record<string, unknown>;
   const id = envelope.id;
   const eventId = typeof id === "string" && id !== "" ? id : "(no id)";
   const read = fieldReader(eventId);
-  if (eventId === "(no id)") read.fail(`"id" must be a non-empty string, got ${describe(id)}`);
+  if (eventId === "(no id)") read.fail(`"id" must be a non-empty string, got ${describeValue(id)}`);
   if (envelope.source !== EVENT_SOURCE) {
-    read.fail(`"source" must be "${EVENT_SOURCE}", got ${describe(envelope.source)}`);
+    read.fail(`"source" must be "${EVENT_SOURCE}", got ${describeValue(envelope.source)}`);
   }
   if (envelope["detail-type"] !== EVENT_DETAIL_TYPE) {
     read.fail(
-      `"detail-type" must be "${EVENT_DETAIL_TYPE}", got ${describe(envelope["detail-type"])}`,
+      `"detail-type" must be "${EVENT_DETAIL_TYPE}", got ${describeValue(envelope["detail-type"])}`,
     );
   }
   const region = read.string(envelope.region, "region");
-  if (!region) read.fail(`"region" must be a non-empty string, got ${describe(envelope.region)}`);
+  if (!region)
+    read.fail(`"region" must be a non-empty string, got ${describeValue(envelope.region)}`);
   const eventTime = read.string(envelope.time, "time");
   if (eventTime !== undefined && Number.isNaN(Date.parse(eventTime))) {
-    read.fail(`"time" must be an ISO-8601 timestamp, got ${describe(eventTime)}`);
+    read.fail(`"time" must be an ISO-8601 timestamp, got ${describeValue(eventTime)}`);
   }
   const detail = read.object(envelope.detail, "detail");
-  if (!detail) read.fail(`"detail" must be an object, got ${describe(envelope.detail)}`);
+  if (!detail) read.fail(`"detail" must be an object, got ${describeValue(envelope.detail)}`);
   return {
     eventId,
     eventTime,
@@ -108,13 +120,13 @@ export function recordFromEvent(
 export function buildJobRecord(detail: unknown, context: RecordContext): JobRecord {
   const read = fieldReader(context.eventId);
   const d = read.object(detail, "detail");
-  if (!d) return read.fail(`"detail" must be an object, got ${describe(detail)}`);
+  if (!d) return read.fail(`"detail" must be an object, got ${describeValue(detail)}`);
   const jobId = read.string(d.jobId, "detail.jobId");
   if (!jobId)
-    return read.fail(`"detail.jobId" must be a non-empty string, got ${describe(d.jobId)}`);
+    return read.fail(`"detail.jobId" must be a non-empty string, got ${describeValue(d.jobId)}`);
   const status = read.string(d.status, "detail.status");
   if (!status) {
-    return read.fail(`"detail.status" must be a non-empty string, got ${describe(d.status)}`);
+    return read.fail(`"detail.status" must be a non-empty string, got ${describeValue(d.status)}`);
   }
 
   const container = read.object(d.container, "detail.container");
@@ -508,10 +520,10 @@ interface FieldReader {
 
 function fieldReader(eventId: string): FieldReader {
   const fail = (problem: string): never => {
-    throw new InvalidEventError(eventId, problem);
+    throw invalidEventError(eventId, problem);
   };
   const wrong = (path: string, expected: string, value: unknown): never =>
-    fail(`"${path}" must be ${expected}, got ${describe(value)}`);
+    fail(`"${path}" must be ${expected}, got ${describeValue(value)}`);
   const reader: FieldReader = {
     fail,
     object: (value, path) =>
@@ -554,7 +566,7 @@ function fieldReader(eventId: string): FieldReader {
 }
 
 /** A short, safe description of a value for error messages. */
-function describe(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";

@@ -1,0 +1,270 @@
+/**
+ * The handler on a real DynamoDB API (dynalite), with the program's own table: what it writes,
+ * how duplicates and any arrival order converge, and that errors are never hidden.
+ */
+import { handleEvent, createEventHandler, readHandlerConfig, type HandlerDeps } from "../handler";
+import { recordFromEvent } from "../handler/record";
+import { createRecordWriter } from "../handler/store";
+import { fixture, FIXTURE_NAMES, terminalEvent, expectRecordFor } from "./helpers/fixtures";
+import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
+import { evaluateFresh } from "./helpers/program";
+
+let table: TestTable;
+const logs: Record<string, unknown>[] = [];
+
+function deps(overrides: Partial<HandlerDeps> = {}): HandlerDeps {
+  return {
+    writer: createRecordWriter(table.tableName),
+    now: () => new Date("2026-11-26T08:00:00Z"),
+    log: (line) => logs.push(line),
+    ...overrides,
+  };
+}
+
+async function clearTable(): Promise<void> {
+  const { DeleteCommand } = await import("@aws-sdk/lib-dynamodb");
+  for (const item of await table.items()) {
+    await table.doc.send(
+      new DeleteCommand({ TableName: table.tableName, Key: { jobId: item.jobId } }),
+    );
+  }
+  logs.length = 0;
+}
+
+beforeAll(async () => {
+  table = await startTestTable(await evaluateFresh());
+});
+afterAll(async () => {
+  await table.close();
+});
+beforeEach(clearTable);
+
+describe("recording every job kind", () => {
+  it("writes one item per job, equal to the core's record of its terminal event", async () => {
+    // Act: deliver every fixture's events in order.
+    for (const name of FIXTURE_NAMES) {
+      for (const event of fixture(name)) await handleEvent(event, deps());
+    }
+    // Assess
+    const items = await table.items();
+    expect(items).toHaveLength(FIXTURE_NAMES.length);
+    for (const name of FIXTURE_NAMES) {
+      const expected = recordFromEvent(terminalEvent(name), {
+        now: new Date("2026-11-26T08:00:00Z"),
+      });
+      const item = items.find((i) => i.jobId === expected.jobId)!;
+      expect(item).toEqual(expected);
+      expectRecordFor(name, item);
+    }
+  });
+
+  it("logs one JSON line per event with the job id, status and outcome", async () => {
+    const events = fixture("ec2-single");
+    for (const event of events) await handleEvent(event, deps());
+    expect(logs).toEqual(
+      events.map((e) => ({
+        level: "INFO",
+        jobId: "2f4e6a1c-8b3d-4e5f-9a7b-1c2d3e4f5a61",
+        status: e.detail.status,
+        eventId: e.id,
+        outcome: "recorded",
+      })),
+    );
+  });
+
+  it("lists the children of an array parent and the runs of a job name through the indexes", async () => {
+    for (const name of ["array-parent", "array-child", "multinode-parent", "multinode-node"]) {
+      await handleEvent(terminalEvent(name), deps());
+    }
+    const arrayChildren = await table.query(
+      "byParentJobId",
+      "parentJobId",
+      "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46",
+    );
+    expect(arrayChildren).toEqual([
+      {
+        jobId: "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46:1",
+        parentJobId: "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46",
+        status: "SUCCEEDED",
+        exitCode: 0,
+        arrayIndex: 1,
+        stoppedAt: 1793622253417,
+      },
+    ]);
+    const nodes = await table.query(
+      "byParentJobId",
+      "parentJobId",
+      "6b8d0f2a-4c6e-4b8d-a0f2-5c7e9a1b3d57",
+    );
+    expect(nodes.map((n) => [n.jobId, n.nodeIndex])).toEqual([
+      ["6b8d0f2a-4c6e-4b8d-a0f2-5c7e9a1b3d57#1", 1],
+    ]);
+    const runs = await table.query("byJobName", "jobName", "tiles-z12-europe");
+    expect(runs.map((r) => r.jobId).sort()).toEqual([
+      "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46",
+      "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46:1",
+    ]);
+  });
+
+  it("sets the TTL attribute when a retention is configured", async () => {
+    await handleEvent(terminalEvent("ec2-single"), deps({ retentionDays: 30 }));
+    const [item] = await table.items();
+    expect(item.expiresAt).toBe(Math.floor(1793611575656 / 1000) + 30 * 86400);
+  });
+});
+
+describe("delivery: duplicates and any order", () => {
+  it("keeps SUCCEEDED when a late RUNNING event arrives", async () => {
+    const events = fixture("ec2-single");
+    const terminal = events[events.length - 1];
+    const running = events.find((e) => e.detail.status === "RUNNING")!;
+    expect((await handleEvent(terminal, deps())).outcome).toBe("recorded");
+    expect((await handleEvent(running, deps())).outcome).toBe("unchanged");
+    const [item] = await table.items();
+    expect([item.status, item.eventId]).toEqual(["SUCCEEDED", terminal.id]);
+  });
+
+  it("treats a duplicate terminal event as a no-op", async () => {
+    const terminal = terminalEvent("retried");
+    await handleEvent(terminal, deps({ now: () => new Date("2026-11-26T08:00:00Z") }));
+    const before = await table.items();
+    const result = await handleEvent(
+      terminal,
+      deps({ now: () => new Date("2026-11-27T08:00:00Z") }),
+    );
+    expect(result.outcome).toBe("unchanged");
+    expect(await table.items()).toEqual(before);
+  });
+
+  it("converges to the same item for the reverse order with every event twice", async () => {
+    const events = fixture("retried");
+    for (const event of events) await handleEvent(event, deps());
+    const inOrder = (await table.items()).map(withoutWriteTime);
+    await clearTable();
+    for (const event of [...events].reverse().flatMap((e) => [e, e]))
+      await handleEvent(event, deps());
+    expect((await table.items()).map(withoutWriteTime)).toEqual(inOrder);
+  });
+
+  it("lets a terminal event with the same detail but a greater envelope id win, in either order", async () => {
+    const terminal = terminalEvent("oom");
+    const twin = { ...terminal, id: "ffffffff-0000-4000-8000-000000000000" };
+    await handleEvent(twin, deps());
+    expect((await handleEvent(terminal, deps())).outcome).toBe("unchanged");
+    await clearTable();
+    await handleEvent(terminal, deps());
+    expect((await handleEvent(twin, deps())).outcome).toBe("recorded");
+    const [item] = await table.items();
+    expect(item.eventId).toBe(twin.id);
+  });
+
+  it("never lets a backfilled record replace one written from an event", async () => {
+    const terminal = terminalEvent("timed-out");
+    await handleEvent(terminal, deps());
+    const { buildJobRecord } = await import("../handler/record");
+    const backfilled = buildJobRecord(terminal.detail, {
+      eventId: "",
+      region: "us-east-1",
+      now: new Date(),
+    });
+    expect(await createRecordWriter(table.tableName).put(backfilled)).toBe("unchanged");
+    const [item] = await table.items();
+    expect(item.eventId).toBe(terminal.id);
+  });
+});
+
+describe("errors are visible, never hidden", () => {
+  it("throws on a malformed event, writes nothing and logs the event id", async () => {
+    const good = terminalEvent("ec2-single");
+    const bad = { ...good, detail: { ...good.detail, attempts: "none" } };
+    await expect(handleEvent(bad, deps())).rejects.toThrow(
+      `Invalid Batch event ${good.id}: "detail.attempts" must be an array, got "none"`,
+    );
+    expect(await table.items()).toEqual([]);
+    expect(logs).toEqual([
+      {
+        level: "ERROR",
+        outcome: "invalid",
+        eventId: good.id,
+        error: `Invalid Batch event ${good.id}: "detail.attempts" must be an array, got "none"`,
+      },
+    ]);
+  });
+
+  it("propagates a DynamoDB failure so that AWS retries, after one ERROR line", async () => {
+    const missing = createRecordWriter("no-such-table");
+    const event = terminalEvent("ec2-single");
+    await expect(handleEvent(event, deps({ writer: missing }))).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({
+      level: "ERROR",
+      outcome: "error",
+      jobId: "2f4e6a1c-8b3d-4e5f-9a7b-1c2d3e4f5a61",
+    });
+  });
+
+  it("propagates a network failure", async () => {
+    const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+    const { DynamoDBDocumentClient } = await import("@aws-sdk/lib-dynamodb");
+    const unreachable = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: "http://127.0.0.1:9",
+        region: "us-east-1",
+        credentials: { accessKeyId: "a", secretAccessKey: "b" },
+        maxAttempts: 1,
+      }),
+    );
+    const writer = createRecordWriter(table.tableName, unreachable);
+    await expect(handleEvent(terminalEvent("ec2-single"), deps({ writer }))).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
+  });
+});
+
+describe("configuration from the environment", () => {
+  it("fails fast without TABLE_NAME", () => {
+    expect(() => readHandlerConfig({})).toThrow(
+      "TABLE_NAME must be set to the DynamoDB table's name.",
+    );
+  });
+
+  it.each(["0", "-3", "2.5", "ninety"])("rejects RETENTION_DAYS=%s", (value) => {
+    expect(() => readHandlerConfig({ TABLE_NAME: "t", RETENTION_DAYS: value })).toThrow(
+      `RETENTION_DAYS must be a positive whole number of days, got "${value}".`,
+    );
+  });
+
+  it("reads the table and retention", () => {
+    expect(readHandlerConfig({ TABLE_NAME: "jobs", RETENTION_DAYS: "90" })).toEqual({
+      tableName: "jobs",
+      retentionDays: 90,
+    });
+    expect(readHandlerConfig({ TABLE_NAME: "jobs", RETENTION_DAYS: "" })).toEqual({
+      tableName: "jobs",
+    });
+  });
+
+  it("builds a working handler from the environment, as the Lambda factory does", async () => {
+    const write = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+    try {
+      const handler = createEventHandler({ TABLE_NAME: table.tableName });
+      expect(await handler(terminalEvent("fargate"))).toEqual({
+        jobId: "7b1d3f5a-2c4e-4a6b-8d9f-0e1a2b3c4d52",
+        status: "SUCCEEDED",
+        outcome: "recorded",
+      });
+      expect(write).toHaveBeenCalledTimes(1);
+      expect(JSON.parse(String(write.mock.calls[0][0]))).toEqual({
+        level: "INFO",
+        jobId: "7b1d3f5a-2c4e-4a6b-8d9f-0e1a2b3c4d52",
+        status: "SUCCEEDED",
+        eventId: terminalEvent("fargate").id,
+        outcome: "recorded",
+      });
+    } finally {
+      write.mockRestore();
+    }
+  });
+});
