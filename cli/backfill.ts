@@ -24,7 +24,7 @@ import {
   type JobStatus,
   type ListJobsCommandInput,
 } from "@aws-sdk/client-batch";
-import { buildJobRecord } from "../handler/record";
+import { buildJobRecord, isInvalidEventError } from "../handler/record";
 import { createRecordWriter, type RecordWriter } from "../handler/store";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIO } from "./io";
 import { createBatchClient } from "./lookup/clients";
@@ -222,7 +222,8 @@ async function writeJob(
       now: context.now,
     });
   } catch (error) {
-    return { problem: (error as Error).message };
+    // An InvalidEventError names the field in `problem`; its message names the (empty) event id.
+    return { problem: isInvalidEventError(error) ? error.problem : (error as Error).message };
   }
   try {
     return await writer.put(record);
