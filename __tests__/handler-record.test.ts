@@ -6,6 +6,7 @@ import {
   buildJobRecord,
   isInvalidEventError,
   type InvalidEventError,
+  MAX_FIELD_LENGTH,
   MAX_LOG_STREAMS,
   MAX_TEXT_LENGTH,
   parseBatchEvent,
@@ -190,22 +191,40 @@ describe("the size of a record", () => {
   });
 
   it("cuts long reasons visibly and bounds streams, so no job nears 400 KB", () => {
-    // Prepare: a job with 10 attempts of 12 containers, each with a 5,000-character reason.
+    // Prepare: 10 attempts of 12 containers, every identifier at its longest, 5,000-character reasons.
     const base = terminalEvent("multi-container");
+    const longest = (c: string) => c.repeat(MAX_FIELD_LENGTH);
     const longReason = "x".repeat(5000);
     const containers = Array.from({ length: 12 }, (_, k) => ({
-      name: `c${k}-${"n".repeat(200)}`,
+      name: `${k}`.padEnd(MAX_FIELD_LENGTH, "n"),
       exitCode: 1,
       reason: longReason,
-      logStreamName: `${"p".repeat(200)}/c${k}/${"t".repeat(300)}`,
+      logStreamName: `${k}`.padEnd(MAX_FIELD_LENGTH, "s"),
     }));
     const attempts = Array.from({ length: 10 }, () => ({
       startedAt: 1,
       stoppedAt: 2,
       statusReason: longReason,
-      taskProperties: [{ taskArn: "arn:aws:ecs:us-east-1:1:task/c/t", containers }],
+      taskProperties: [{ taskArn: longest("t"), containers }],
     }));
-    const event = { ...base, detail: { ...base.detail, statusReason: longReason, attempts } };
+    const logConfiguration = {
+      logDriver: "awslogs",
+      options: { "awslogs-group": longest("g"), "awslogs-region": longest("r") },
+    };
+    const event = {
+      ...base,
+      detail: {
+        ...base.detail,
+        jobName: longest("j"),
+        jobQueue: longest("q"),
+        jobDefinition: longest("d"),
+        statusReason: longReason,
+        attempts,
+        ecsProperties: {
+          taskProperties: [{ containers: containers.map((c) => ({ ...c, logConfiguration })) }],
+        },
+      },
+    };
     // Act
     const item = record(event);
     // Assess
@@ -213,7 +232,18 @@ describe("the size of a record", () => {
     expect(item.statusReason).toBe(
       `${"x".repeat(MAX_TEXT_LENGTH)} [truncated ${5000 - MAX_TEXT_LENGTH} characters]`,
     );
-    expect(itemSizeBytes(item as never)).toBeLessThan(MAX_ITEM_BYTES / 2);
+    expect(itemSizeBytes(item as never)).toBeLessThan(MAX_ITEM_BYTES);
+  });
+
+  it("rejects an identifier longer than any AWS allows", () => {
+    const base = terminalEvent("ec2-single");
+    const event = {
+      ...base,
+      detail: { ...base.detail, jobQueue: "q".repeat(MAX_FIELD_LENGTH + 1) },
+    };
+    expect(() => record(event)).toThrow(
+      `Invalid Batch event ${base.id}: "detail.jobQueue" must be at most ${MAX_FIELD_LENGTH} characters, got "${"q".repeat(60)}..."`,
+    );
   });
 
   it("leaves short text alone", () => {

@@ -17,6 +17,8 @@ export const EVENT_DETAIL_TYPE = "Batch Job State Change";
 export const DEFAULT_LOG_GROUP = "/aws/batch/job";
 /** Longest text kept from a reason; longer ones are cut with a visible marker. */
 export const MAX_TEXT_LENGTH = 1024;
+/** Longest identifier accepted (names, ARNs, log group and stream names: AWS allows 512 at most). */
+export const MAX_FIELD_LENGTH = 512;
 /** Bounds that keep any item far below DynamoDB's 400 KB limit (Batch allows 10 attempts). */
 export const MAX_ATTEMPTS = 20;
 export const MAX_LOG_STREAMS = 100;
@@ -195,9 +197,9 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
         exitCode:
           read.number(ac?.exitCode, `${at}.container.exitCode`) ??
           (failing ?? taskContainers.find((c) => c.exitCode !== undefined))?.exitCode,
-        statusReason: truncate(read.string(attempt.statusReason, `${at}.statusReason`)),
+        statusReason: truncate(read.text(attempt.statusReason, `${at}.statusReason`)),
         reason: truncate(
-          read.string(ac?.reason, `${at}.container.reason`) ??
+          read.text(ac?.reason, `${at}.container.reason`) ??
             taskContainers.find((c) => c.reason)?.reason,
         ),
         taskArn:
@@ -226,7 +228,7 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
     const at = `detail.eksAttempts[${i}]`;
     const containers = read.objects(attempt.containers, `${at}.containers`).map((c, k) => ({
       exitCode: read.number(c.exitCode, `${at}.containers[${k}].exitCode`),
-      reason: read.string(c.reason, `${at}.containers[${k}].reason`),
+      reason: read.text(c.reason, `${at}.containers[${k}].reason`),
     }));
     const failing = containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
     eksClusterArn = read.string(attempt.eksClusterArn, `${at}.eksClusterArn`) ?? eksClusterArn;
@@ -235,7 +237,7 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
         startedAt: read.number(attempt.startedAt, `${at}.startedAt`),
         stoppedAt: read.number(attempt.stoppedAt, `${at}.stoppedAt`),
         exitCode: (failing ?? containers.find((c) => c.exitCode !== undefined))?.exitCode,
-        statusReason: truncate(read.string(attempt.statusReason, `${at}.statusReason`)),
+        statusReason: truncate(read.text(attempt.statusReason, `${at}.statusReason`)),
         reason: truncate(containers.find((c) => c.reason)?.reason),
         podName: read.string(attempt.podName, `${at}.podName`),
         nodeName: read.string(attempt.nodeName, `${at}.nodeName`),
@@ -275,8 +277,8 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
     jobQueue: read.string(d.jobQueue, "detail.jobQueue"),
     jobDefinition: read.string(d.jobDefinition, "detail.jobDefinition"),
     status,
-    statusReason: truncate(read.string(d.statusReason, "detail.statusReason")),
-    reason: truncate(read.string(container?.reason, "detail.container.reason") ?? last?.reason),
+    statusReason: truncate(read.text(d.statusReason, "detail.statusReason")),
+    reason: truncate(read.text(container?.reason, "detail.container.reason") ?? last?.reason),
     exitCode: read.number(container?.exitCode, "detail.container.exitCode") ?? last?.exitCode,
     createdAt,
     startedAt,
@@ -415,7 +417,7 @@ function attemptTaskContainers(
       name: read.string(c.name, `${tp}.containers[${k}].name`),
       logStreamName: read.string(c.logStreamName, `${tp}.containers[${k}].logStreamName`),
       exitCode: read.number(c.exitCode, `${tp}.containers[${k}].exitCode`),
-      reason: read.string(c.reason, `${tp}.containers[${k}].reason`),
+      reason: read.text(c.reason, `${tp}.containers[${k}].reason`),
       taskArn,
     }));
   });
@@ -463,17 +465,19 @@ function statusSummary(read: FieldReader, value: unknown): Record<string, number
   const summary = read.object(value, "detail.arrayProperties.statusSummary");
   if (!summary) return undefined;
   const counts: Record<string, number> = {};
-  for (const [key, count] of Object.entries(summary)) {
-    const n = read.number(count, `detail.arrayProperties.statusSummary.${key}`);
+  // Only the job statuses: the summary is bounded whatever the event carries.
+  for (const key of Object.keys(STATUS_RANK)) {
+    const n = read.number(summary[key], `detail.arrayProperties.statusSummary.${key}`);
     if (n !== undefined) counts[key] = n;
   }
   return counts;
 }
 
+/** The parent of `<parent>:<index>` or `<parent>#<node>`; never empty (it is an index key). */
 function parentOf(jobId: string, isArrayChild: boolean, isNode: boolean): string | undefined {
-  if (isNode && jobId.includes("#")) return jobId.slice(0, jobId.lastIndexOf("#"));
-  if (isArrayChild && jobId.includes(":")) return jobId.slice(0, jobId.lastIndexOf(":"));
-  return undefined;
+  const separator = isNode ? "#" : isArrayChild ? ":" : undefined;
+  const at = separator === undefined ? -1 : jobId.lastIndexOf(separator);
+  return at > 0 ? jobId.slice(0, at) : undefined;
 }
 
 /** The streams of a job, without repeats, bounded by MAX_LOG_STREAMS. */
@@ -513,7 +517,10 @@ interface FieldReader {
   object(value: unknown, path: string): Record<string, unknown> | undefined;
   objects(value: unknown, path: string): Record<string, unknown>[];
   array(value: unknown, path: string): unknown[] | undefined;
+  /** An identifier: at most MAX_FIELD_LENGTH characters. */
   string(value: unknown, path: string): string | undefined;
+  /** Free text (a reason): any length, cut later by `truncate`. */
+  text(value: unknown, path: string): string | undefined;
   number(value: unknown, path: string): number | undefined;
   boolean(value: unknown, path: string): boolean | undefined;
 }
@@ -543,18 +550,28 @@ function fieldReader(eventId: string): FieldReader {
         (item, i) =>
           reader.object(item, `${path}[${i}]`) ?? wrong(`${path}[${i}]`, "an object", item),
       ),
-    string: (value, path) =>
+    text: (value, path) =>
       value === undefined || value === null
         ? undefined
         : typeof value === "string"
           ? value
           : wrong(path, "a string", value),
+    string: (value, path) => {
+      const text = reader.text(value, path);
+      return text === undefined || text.length <= MAX_FIELD_LENGTH
+        ? text
+        : wrong(path, `at most ${MAX_FIELD_LENGTH} characters`, value);
+    },
     number: (value, path) =>
       value === undefined || value === null
         ? undefined
-        : typeof value === "number" && Number.isFinite(value)
+        : typeof value === "number" && Math.abs(value) <= Number.MAX_SAFE_INTEGER
           ? value
-          : wrong(path, "a number", value),
+          : wrong(
+              path,
+              typeof value === "number" ? "a number within ±(2^53 - 1)" : "a number",
+              value,
+            ),
     boolean: (value, path) =>
       value === undefined || value === null
         ? undefined
