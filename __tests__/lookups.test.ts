@@ -341,6 +341,22 @@ describe("show", () => {
     ]);
   });
 
+  test("an attempt that never started but names a stream: shown, with a warning", async () => {
+    const r = await runCmd(show, [DOCKER_TIMEOUT]);
+    expect(r.code).toBe(0);
+    const lines = r.out.split("\n");
+    const a1 = lines.findIndex((l) => l.startsWith("attempt 1"));
+    expect(lines[a1]).toBe(
+      "attempt 1: Task failed to start (DockerTimeoutError: Could not transition to created; timed out after waiting 4m0s)",
+    );
+    expect(lines[a1 + 3]).toBe(
+      "    stream     render-frames/default/444fbea193638b4fb67c47081e7d7dad",
+    );
+    expect(lines[a1 + 6]).toBe(
+      "  note: this attempt never started; its stream may never have been created.",
+    );
+  });
+
   test("an EKS job: pod, namespace and node per attempt, and why there is no stream", async () => {
     const r = await runCmd(show, [EKS]);
     expect(r.code).toBe(0);

@@ -4,6 +4,7 @@
  * CloudWatch console link and the `aws logs tail` command; the pod and node of an EKS attempt;
  * the children of an array or multi-node parent, from the `byParentJobId` index.
  */
+import { isTerminalStatus } from "../handler/record";
 import type { JobRecord, LogStreamRef } from "../handler/types";
 import { EXIT_OK, type CliIO } from "./io";
 import { logStreamConsoleUrl, tailCommand } from "./lookup/console-link";
@@ -135,6 +136,10 @@ export function renderShow(record: JobRecord, children: readonly ChildSummary[])
       );
     }
     if (own.length === 0) lines.push(`  logs: ${noStreamInAttempt(record, n)}`);
+    else if (a !== undefined && a.startedAt === undefined && isTerminalStatus(record.status)) {
+      // DockerTimeoutError-style failures name a stream that was never created.
+      lines.push("  note: this attempt never started; its stream may never have been created.");
+    }
   }
 
   if (isParent(record)) {
