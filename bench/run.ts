@@ -14,7 +14,7 @@
  *
  * `node dist/bench/run.js --burst N` is the burst's own process; it prints one JSON line.
  */
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -376,11 +376,24 @@ function machine() {
     memoryGB: os.totalmem() / 1024 ** 3,
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    commit: gitCommit(),
     loadAverage: os
       .loadavg()
       .map((n) => n.toFixed(2))
       .join(", "),
   };
+}
+
+/** The commit measured, with "+ local changes" when the work tree differs from it. */
+function gitCommit(): string {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+    const dirty = git("status", "--porcelain", "--untracked-files=no") !== "";
+    return `${git("rev-parse", "--short", "HEAD")}${dirty ? " + local changes" : ""}`;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
 }
 
 function report(figures: {
@@ -408,6 +421,7 @@ function report(figures: {
     "| | |",
     "|---|---|",
     `| date | ${figures.date.toISOString()} |`,
+    `| commit | ${m.commit} |`,
     `| CPU | ${m.cpu} |`,
     `| cores | ${m.cores} |`,
     `| memory | ${m.memoryGB.toFixed(1)} GB |`,
