@@ -3,7 +3,9 @@
  * how duplicates and any arrival order converge, and that errors are never hidden.
  */
 import { handleEvent, createEventHandler, readHandlerConfig, type HandlerDeps } from "../handler";
-import { recordFromEvent } from "../handler/record";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { buildJobRecord, recordFromEvent } from "../handler/record";
 import { createRecordWriter } from "../handler/store";
 import { fixture, FIXTURE_NAMES, terminalEvent, expectRecordFor } from "./helpers/fixtures";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
@@ -22,7 +24,6 @@ function deps(overrides: Partial<HandlerDeps> = {}): HandlerDeps {
 }
 
 async function clearTable(): Promise<void> {
-  const { DeleteCommand } = await import("@aws-sdk/lib-dynamodb");
   for (const item of await table.items()) {
     await table.doc.send(
       new DeleteCommand({ TableName: table.tableName, Key: { jobId: item.jobId } }),
@@ -161,7 +162,6 @@ describe("delivery: duplicates and any order", () => {
   it("never lets a backfilled record replace one written from an event", async () => {
     const terminal = terminalEvent("timed-out");
     await handleEvent(terminal, deps());
-    const { buildJobRecord } = await import("../handler/record");
     const backfilled = buildJobRecord(terminal.detail, {
       eventId: "",
       region: "us-east-1",
@@ -206,8 +206,6 @@ describe("errors are visible, never hidden", () => {
   });
 
   it("propagates a network failure", async () => {
-    const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
-    const { DynamoDBDocumentClient } = await import("@aws-sdk/lib-dynamodb");
     const unreachable = DynamoDBDocumentClient.from(
       new DynamoDBClient({
         endpoint: "http://127.0.0.1:9",

@@ -221,13 +221,20 @@ describe("configuration variations", () => {
   it("narrows the rule to the configured job queues", async () => {
     const model = await evaluateFresh({ jobQueues: JSON.stringify([QUEUE_1, QUEUE_2]) });
     const pattern = JSON.parse(inputsOf(model, TYPES.rule).eventPattern as string);
-    expect(pattern.detail).toEqual({ status: ["SUCCEEDED", "FAILED"], jobQueue: [QUEUE_1, QUEUE_2] });
+    expect(pattern.detail).toEqual({
+      status: ["SUCCEEDED", "FAILED"],
+      jobQueue: [QUEUE_1, QUEUE_2],
+    });
   });
 
   it("encrypts with the customer-managed key and lets the handler use it through DynamoDB only", async () => {
     const model = await evaluateFresh({ kmsKeyArn: KMS_KEY });
-    expect(inputsOf(model, TYPES.table).serverSideEncryption).toEqual({ enabled: true, kmsKeyArn: KMS_KEY });
-    const statements = (policyDocument(model, TYPES.rolePolicy) as { Statement: unknown[] }).Statement;
+    expect(inputsOf(model, TYPES.table).serverSideEncryption).toEqual({
+      enabled: true,
+      kmsKeyArn: KMS_KEY,
+    });
+    const statements = (policyDocument(model, TYPES.rolePolicy) as { Statement: unknown[] })
+      .Statement;
     expect(statements).toHaveLength(4);
     expect(statements[3]).toEqual({
       Effect: "Allow",
@@ -259,8 +266,9 @@ describe("configuration variations", () => {
 
   it("names the stack's region in the KMS condition", async () => {
     const model = await evaluateFresh({ "aws:region": "eu-west-1", kmsKeyArn: KMS_KEY });
-    const statements = (policyDocument(model, TYPES.rolePolicy) as { Statement: { Condition?: unknown }[] })
-      .Statement;
+    const statements = (
+      policyDocument(model, TYPES.rolePolicy) as { Statement: { Condition?: unknown }[] }
+    ).Statement;
     expect(statements[3].Condition).toEqual({
       StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" },
     });
@@ -271,8 +279,14 @@ describe("configuration variations", () => {
       { statuses: '["SUCCEEDED","DONE"]' },
       'Invalid configuration "batch-job-log:statuses": "DONE" is not a Batch job status; use SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED.',
     ],
-    [{ statuses: "[]" }, 'Invalid configuration "batch-job-log:statuses": it must list at least one status.'],
-    [{ statuses: "SUCCEEDED" }, 'Invalid configuration "batch-job-log:statuses": it must be a JSON list of strings.'],
+    [
+      { statuses: "[]" },
+      'Invalid configuration "batch-job-log:statuses": it must list at least one status.',
+    ],
+    [
+      { statuses: "SUCCEEDED" },
+      'Invalid configuration "batch-job-log:statuses": it must be a JSON list of strings.',
+    ],
     [
       { jobQueues: '["etl"]' },
       'Invalid configuration "batch-job-log:jobQueues": "etl" is not a Batch job queue ARN.',
@@ -281,7 +295,10 @@ describe("configuration variations", () => {
       { retentionDays: "-1" },
       'Invalid configuration "batch-job-log:retentionDays": it must be a positive number of days.',
     ],
-    [{ retentionDays: "1.5" }, 'Invalid configuration "batch-job-log:retentionDays": "1.5" is not a whole number.'],
+    [
+      { retentionDays: "1.5" },
+      'Invalid configuration "batch-job-log:retentionDays": "1.5" is not a whole number.',
+    ],
     [
       { logRetentionDays: "10" },
       'Invalid configuration "batch-job-log:logRetentionDays": 10 is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.',

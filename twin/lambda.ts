@@ -33,7 +33,6 @@ export function loadSerializedLambda(code: string, projectRoot = findProjectRoot
   }
   const file = path.join(dir, "__index.js");
   fs.writeFileSync(file, code);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(file) as { handler?: LambdaHandler };
   if (typeof loaded.handler !== "function") {
     throw new Error(`${file} exports no handler function.`);

@@ -2,7 +2,13 @@
  * The DynamoDB table as the program declares it, turned into a CreateTable request: the twin and
  * the tests create their table from the program's own Table inputs, so the two cannot drift.
  */
-import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
 
 interface TableInputs {
   readonly hashKey?: string;
@@ -61,8 +67,6 @@ export async function ensureTable(
   client: { send(command: unknown): Promise<unknown> },
   input: CreateTableCommandInput,
 ): Promise<boolean> {
-  const { CreateTableCommand, DescribeTableCommand, waitUntilTableExists } =
-    await import("@aws-sdk/client-dynamodb");
   try {
     await client.send(new DescribeTableCommand({ TableName: input.TableName }));
     return false;
@@ -71,8 +75,7 @@ export async function ensureTable(
   }
   await client.send(new CreateTableCommand(input));
   await waitUntilTableExists(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    { client: client as any, maxWaitTime: 60, minDelay: 1 },
+    { client: client as DynamoDBClient, maxWaitTime: 60, minDelay: 1 },
     { TableName: input.TableName },
   );
   return true;

@@ -75,6 +75,7 @@ export async function startTestTable(
 
 /** An item without the write time, which differs between otherwise identical writes. */
 export function withoutWriteTime(item: Record<string, unknown>): Record<string, unknown> {
-  const { recordedAt: _recordedAt, ...rest } = item;
+  const rest = { ...item };
+  delete rest.recordedAt;
   return rest;
 }
