@@ -3,6 +3,7 @@
  * `byJobName` index (hash jobName, range createdAt). --since is a key condition on createdAt,
  * --status a filter (pages are read until --limit runs matched).
  */
+import { BATCH_STATUSES } from "../handler/record";
 import { EXIT_OK, UsageError, type CliIO } from "./io";
 import { guard, openTable, type LookupDeps } from "./lookup/context";
 import { columns, elapsed, formatTime, shortArn } from "./lookup/format";
@@ -15,23 +16,13 @@ import {
 } from "./lookup/options";
 
 export const DEFAULT_LIMIT = 20;
-export const STATUSES = [
-  "SUBMITTED",
-  "PENDING",
-  "RUNNABLE",
-  "STARTING",
-  "RUNNING",
-  "SUCCEEDED",
-  "FAILED",
-];
-
 export const FIND_USAGE = [
   "Usage: batch-job-log find NAME [options]",
   "",
   "The most recent runs of a job name, newest first.",
   "",
   "Options:",
-  `  --status S        only runs in this status (${STATUSES.join(", ")})`,
+  `  --status S        only runs in this status (${BATCH_STATUSES.join(", ")})`,
   "  --since DURATION  only runs created within this time, e.g. 10m, 2h, 3d",
   `  --limit N         at most N runs (default ${DEFAULT_LIMIT})`,
   "",
@@ -60,8 +51,10 @@ export async function find(
   }
   const jobName = onePositional(positionals, "NAME");
   const status = values.status?.toUpperCase();
-  if (status !== undefined && !STATUSES.includes(status)) {
-    throw new UsageError(`--status must be one of ${STATUSES.join(", ")}, got "${values.status}".`);
+  if (status !== undefined && !BATCH_STATUSES.includes(status)) {
+    throw new UsageError(
+      `--status must be one of ${BATCH_STATUSES.join(", ")}, got "${values.status}".`,
+    );
   }
   const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
   const limit =

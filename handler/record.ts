@@ -34,6 +34,9 @@ const STATUS_RANK: Readonly<Record<string, number>> = {
   FAILED: 6,
 };
 
+/** The statuses of a Batch job, in the order a job passes through them. */
+export const BATCH_STATUSES: readonly string[] = Object.keys(STATUS_RANK);
+
 /** A malformed event: names the event and what is wrong with it. */
 export interface InvalidEventError extends Error {
   readonly name: "InvalidEventError";

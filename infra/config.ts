@@ -4,17 +4,7 @@
  * and defaults for `pulumi config`; a test keeps the two in step.
  */
 import * as pulumi from "@pulumi/pulumi";
-
-/** The statuses of "Batch Job State Change" events. */
-export const BATCH_STATUSES = [
-  "SUBMITTED",
-  "PENDING",
-  "RUNNABLE",
-  "STARTING",
-  "RUNNING",
-  "SUCCEEDED",
-  "FAILED",
-] as const;
+import { BATCH_STATUSES } from "../handler/record";
 
 /** The retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
@@ -53,7 +43,7 @@ export function readStackConfig(config: pulumi.Config): StackConfig {
   if (statuses.length === 0)
     throw new ConfigError(key("statuses"), "it must list at least one status.");
   for (const status of statuses) {
-    if (!(BATCH_STATUSES as readonly string[]).includes(status)) {
+    if (!BATCH_STATUSES.includes(status)) {
       throw new ConfigError(
         key("statuses"),
         `"${status}" is not a Batch job status; use ${BATCH_STATUSES.join(", ")}.`,
