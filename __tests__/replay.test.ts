@@ -24,6 +24,7 @@ import type { JobRecord } from "../handler/types";
 import { generateSampleEvents } from "../samples/generate";
 import { localClientConfig, startLocalDynamo, type LocalDynamo } from "../twin/dynamo-local";
 import { errorLine, readEvents } from "../twin/events-input";
+import { startTwin } from "../twin/replay-engine";
 import { parseConfigOverrides, readStackConfig } from "../twin/stack-config";
 import { createTableInput, ensureTable } from "../twin/table";
 
@@ -554,5 +555,46 @@ describe("stack config and inputs, unit by unit", () => {
     expect(errorLine('[\n  {"a": 1},\n  {"b": 2}\n')).toBe(3);
     expect(errorLine('{\n  "a": "unterminated\n}')).toBe(2);
     expect(errorLine("{}\n{}")).toBe(2);
+  });
+});
+
+describe("the twin takes the rule from the program under the given config", () => {
+  it("with statuses RUNNING, SUCCEEDED and FAILED, the RUNNING events match too", async () => {
+    const statuses = ["RUNNING", "SUCCEEDED", "FAILED"];
+    const twin = await startTwin({
+      config: { "batch-job-log:statuses": JSON.stringify(statuses) },
+      // A second configuration in this process: index.ts is loaded afresh.
+      load: () => {
+        let program: Record<string, unknown> = {};
+        jest.isolateModules(() => {
+          program = require("../index");
+        });
+        return program;
+      },
+    });
+    try {
+      expect(twin.pattern).toEqual({
+        source: ["aws.batch"],
+        "detail-type": ["Batch Job State Change"],
+        detail: { status: statuses },
+      });
+      const { summary, errors } = await twin.replay(readEvents(["samples/events.jsonl"], ROOT));
+      const matching = sampleEvents.filter(
+        (e) =>
+          e.source === "aws.batch" &&
+          e["detail-type"] === "Batch Job State Change" &&
+          statuses.includes(String(e.detail.status)),
+      ).length;
+      expect(errors).toEqual([]);
+      expect(summary.read).toBe(facts.events);
+      expect(summary.matched).toBe(matching);
+      expect(summary.matched).toBeGreaterThan(expected.summary.matched);
+      expect(summary.skipped).toBe(facts.events - matching);
+      expect((await twin.items()).map((r) => r.status).sort()).toEqual(
+        expected.records.map((r) => r.status).sort(),
+      );
+    } finally {
+      await twin.close();
+    }
   });
 });

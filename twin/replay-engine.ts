@@ -15,7 +15,6 @@
  * - The program is evaluated with process.cwd() set to the project root (the closure serializer
  *   reads package.json from there), then the previous folder is restored.
  */
-import * as path from "path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { startLocalDynamo, localClientConfig, type LocalDynamo } from "./dynamo-local";
@@ -324,9 +323,9 @@ const models = new Map<string, Promise<ProgramModel>>();
 
 /**
  * The program under mocks for this stack and config, evaluated once per process and reused: the
- * program registers its resources when index.ts is first required. A second configuration in the
- * same process reloads index.ts and its local modules from disk (plain Node only; under jest pass
- * `load`).
+ * program registers its resources when index.ts is first required, so a second configuration in
+ * the same process needs `load` (a loader that requires index.ts afresh, as the tests do with
+ * jest.isolateModules).
  */
 export function programModel(options: {
   projectRoot: string;
@@ -337,10 +336,16 @@ export function programModel(options: {
   const key = JSON.stringify([options.projectRoot, options.stack, sortedEntries(options.config)]);
   const known = models.get(key);
   if (known && !options.load) return known;
-  const load =
-    options.load ?? (models.size > 0 ? () => reloadProgram(options.projectRoot) : undefined);
+  if (models.size > 0 && !options.load && !known) {
+    return Promise.reject(
+      new Error(
+        "The program was already evaluated in this process with another stack or config; " +
+          "pass `load` to evaluate it again.",
+      ),
+    );
+  }
   const evaluated = inFolder(options.projectRoot, () =>
-    evaluateProgram({ config: options.config, stack: options.stack, load }),
+    evaluateProgram({ config: options.config, stack: options.stack, load: options.load }),
   );
   models.set(key, evaluated);
   evaluated.catch(() => models.delete(key));
@@ -349,21 +354,6 @@ export function programModel(options: {
 
 function sortedEntries(record: Readonly<Record<string, string>>): [string, string][] {
   return Object.entries(record).sort(([a], [b]) => compare(a, b));
-}
-
-/** Requires index afresh: drops the cached modules of the project (not of node_modules). */
-function reloadProgram(projectRoot: string): Record<string, unknown> {
-  const index = require.resolve(path.join(__dirname, "..", "index"));
-  for (const file of Object.keys(require.cache)) {
-    if (
-      file.startsWith(projectRoot + path.sep) &&
-      !file.includes(`${path.sep}node_modules${path.sep}`)
-    ) {
-      if (file.startsWith(__dirname + path.sep)) continue; // the twin itself keeps its state
-      delete require.cache[file];
-    }
-  }
-  return require(index);
 }
 
 /** Runs `fn` with the working folder set to `dir`, then restores it. */
