@@ -3,6 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  setupFiles: ["<rootDir>/__tests__/setup-env.js"],
   transform: {
     "^.+\\.ts$": ["ts-jest", {}],
   },
