@@ -146,121 +146,22 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
   const nodeIndex = read.number(nodeDetails?.nodeIndex, "detail.nodeDetails.nodeIndex");
   const isNode = nodeIndex !== undefined || jobId.includes("#");
   const mainNode = read.number(nodeProperties?.mainNode, "detail.nodeProperties.mainNode");
-  // Multi-node jobs take their log configuration from the node range that covers the node.
-  const range = nodeRange(read, nodeProperties, isNode ? nodeIndex : mainNode);
-  const ecsContainers = [
-    ...taskContainerTargets(read, d.ecsProperties, "detail.ecsProperties", context.region),
-    ...(range
-      ? taskContainerTargets(
-          read,
-          range.value.ecsProperties,
-          `${range.path}.ecsProperties`,
-          context.region,
-        )
-      : []),
-  ];
-  const rangeContainer = range && read.object(range.value.container, `${range.path}.container`);
-  const mainTarget: LogTarget =
-    container?.logConfiguration !== undefined && container.logConfiguration !== null
-      ? logTarget(
-          read,
-          container.logConfiguration,
-          "detail.container.logConfiguration",
-          context.region,
-        )
-      : rangeContainer
-        ? logTarget(
-            read,
-            rangeContainer.logConfiguration,
-            `${range.path}.container.logConfiguration`,
-            context.region,
-          )
-        : (ecsContainers[0]?.target ?? logTarget(read, undefined, "", context.region));
-  const targetForContainer = (name: string | undefined): LogTarget =>
-    ecsContainers.find((c) => c.name === name)?.target ?? mainTarget;
+  const targets = logTargets(read, d, isNode ? nodeIndex : mainNode, context.region);
 
-  // Streams, in attempt order: the attempt's container, then its task containers.
   const streams = new StreamList();
-  const attempts: AttemptRecord[] = [];
-  attemptsIn.slice(0, MAX_ATTEMPTS).forEach((attempt, i) => {
-    const at = `detail.attempts[${i}]`;
-    const ac = read.object(attempt.container, `${at}.container`);
-    const taskContainers = attemptTaskContainers(read, attempt.taskProperties, at);
-    const acStream = read.string(ac?.logStreamName, `${at}.container.logStreamName`);
-    if (acStream) streams.add(i + 1, "default", mainTarget, acStream);
-    for (const c of taskContainers) {
-      if (c.logStreamName)
-        streams.add(i + 1, c.name ?? "default", targetForContainer(c.name), c.logStreamName);
-    }
-    const failing = taskContainers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
-    attempts.push(
-      compact({
-        startedAt: read.number(attempt.startedAt, `${at}.startedAt`),
-        stoppedAt: read.number(attempt.stoppedAt, `${at}.stoppedAt`),
-        exitCode:
-          read.number(ac?.exitCode, `${at}.container.exitCode`) ??
-          (failing ?? taskContainers.find((c) => c.exitCode !== undefined))?.exitCode,
-        statusReason: truncate(read.text(attempt.statusReason, `${at}.statusReason`)),
-        reason: truncate(
-          read.text(ac?.reason, `${at}.container.reason`) ??
-            taskContainers.find((c) => c.reason)?.reason,
-        ),
-        taskArn:
-          read.string(ac?.taskArn, `${at}.container.taskArn`) ??
-          taskContainers.find((c) => c.taskArn)?.taskArn,
-      }),
-    );
-  });
-
+  const attempts = ecsAttempts(read, attemptsIn, targets, streams);
   // The attempt in progress is not in `attempts` yet: its streams sit on the job itself.
-  const currentAttempt = isTerminalStatus(status)
-    ? Math.max(attemptsIn.length, 1)
-    : attemptsIn.length + 1;
+  const current = isTerminalStatus(status) ? Math.max(attemptsIn.length, 1) : attemptsIn.length + 1;
   const jobStream = read.string(container?.logStreamName, "detail.container.logStreamName");
-  if (jobStream && !streams.has(jobStream)) {
-    streams.add(currentAttempt, "default", mainTarget, jobStream);
-  }
-  for (const c of ecsContainers) {
+  if (jobStream && !streams.has(jobStream))
+    streams.add(current, "default", targets.main, jobStream);
+  for (const c of targets.containers) {
     if (c.logStreamName && !streams.has(c.logStreamName)) {
-      streams.add(currentAttempt, c.name ?? "default", c.target, c.logStreamName);
+      streams.add(current, c.name ?? "default", c.target, c.logStreamName);
     }
   }
-
-  let eksClusterArn: string | undefined;
-  eksAttemptsIn.slice(0, MAX_ATTEMPTS).forEach((attempt, i) => {
-    const at = `detail.eksAttempts[${i}]`;
-    const containers = read.objects(attempt.containers, `${at}.containers`).map((c, k) => ({
-      exitCode: read.number(c.exitCode, `${at}.containers[${k}].exitCode`),
-      reason: read.text(c.reason, `${at}.containers[${k}].reason`),
-    }));
-    const failing = containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
-    eksClusterArn = read.string(attempt.eksClusterArn, `${at}.eksClusterArn`) ?? eksClusterArn;
-    attempts.push(
-      compact({
-        startedAt: read.number(attempt.startedAt, `${at}.startedAt`),
-        stoppedAt: read.number(attempt.stoppedAt, `${at}.stoppedAt`),
-        exitCode: (failing ?? containers.find((c) => c.exitCode !== undefined))?.exitCode,
-        statusReason: truncate(read.text(attempt.statusReason, `${at}.statusReason`)),
-        reason: truncate(containers.find((c) => c.reason)?.reason),
-        podName: read.string(attempt.podName, `${at}.podName`),
-        nodeName: read.string(attempt.nodeName, `${at}.nodeName`),
-        podNamespace: read.string(attempt.podNamespace, `${at}.podNamespace`),
-      }),
-    );
-  });
-
-  // An EKS attempt in progress is not in `eksAttempts` yet: its pod is in `eksProperties`.
-  const pod = read.object(eksProperties?.podProperties, "detail.eksProperties.podProperties");
-  const podName = read.string(pod?.podName, "detail.eksProperties.podProperties.podName");
-  if (podName && !isTerminalStatus(status) && !attempts.some((a) => a.podName === podName)) {
-    attempts.push(
-      compact({
-        startedAt: read.number(d.startedAt, "detail.startedAt"),
-        podName,
-        nodeName: read.string(pod?.nodeName, "detail.eksProperties.podProperties.nodeName"),
-      }),
-    );
-  }
+  const eks = eksAttempts(read, eksAttemptsIn, eksProperties, status, d.startedAt);
+  attempts.push(...eks.attempts);
 
   const logStreams = streams.list();
   const lastAttempt = logStreams.length > 0 ? logStreams[logStreams.length - 1].attempt : 0;
@@ -294,17 +195,17 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
         container?.containerInstanceArn,
         "detail.container.containerInstanceArn",
       ),
-      ecs: container !== undefined || nodeProperties !== undefined || ecsContainers.length > 0,
+      ecs: container !== undefined || nodeProperties !== undefined || targets.containers.length > 0,
     }),
     isCancelled: read.boolean(d.isCancelled, "detail.isCancelled") || undefined,
     isTerminated: read.boolean(d.isTerminated, "detail.isTerminated") || undefined,
     logGroup: main?.logGroup,
     logRegion: main?.logRegion,
     logStreamName: main?.logStreamName,
-    logDriver: mainTarget.kind === "other" ? mainTarget.driver : undefined,
+    logDriver: targets.main.kind === "other" ? targets.main.driver : undefined,
     logStreams,
     attempts,
-    eksClusterArn,
+    eksClusterArn: eks.clusterArn,
     arraySize: read.number(arrayProperties?.size, "detail.arrayProperties.size"),
     arrayStatusSummary: statusSummary(read, arrayProperties?.statusSummary),
     arrayIndex,
@@ -329,6 +230,133 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
       eventTimeMs ?? stoppedAt ?? startedAt ?? createdAt ?? 0,
     ),
   }) as JobRecord;
+}
+
+/** Where the main container and each named container of a job log to. */
+interface LogTargets {
+  readonly main: LogTarget;
+  /** Named containers (multi-container jobs, node ranges with ecsProperties), in order. */
+  readonly containers: readonly { name?: string; logStreamName?: string; target: LogTarget }[];
+  forContainer(name: string | undefined): LogTarget;
+}
+
+/**
+ * The log configuration of the job's container, else of the node range that covers `node`
+ * (multi-node), else of its first named container (multi-container), else Batch's default.
+ */
+function logTargets(
+  read: FieldReader,
+  d: Record<string, unknown>,
+  node: number | undefined,
+  region: string,
+): LogTargets {
+  const container = read.object(d.container, "detail.container");
+  const range = nodeRange(read, read.object(d.nodeProperties, "detail.nodeProperties"), node);
+  const containers = [
+    ...taskContainerTargets(read, d.ecsProperties, "detail.ecsProperties", region),
+    ...(range
+      ? taskContainerTargets(read, range.value.ecsProperties, `${range.path}.ecsProperties`, region)
+      : []),
+  ];
+  const rangeContainer = range && read.object(range.value.container, `${range.path}.container`);
+  const main: LogTarget =
+    container?.logConfiguration !== undefined && container.logConfiguration !== null
+      ? logTarget(read, container.logConfiguration, "detail.container.logConfiguration", region)
+      : rangeContainer
+        ? logTarget(
+            read,
+            rangeContainer.logConfiguration,
+            `${range.path}.container.logConfiguration`,
+            region,
+          )
+        : (containers[0]?.target ?? logTarget(read, undefined, "", region));
+  return {
+    main,
+    containers,
+    forContainer: (name) => containers.find((c) => c.name === name)?.target ?? main,
+  };
+}
+
+/** ECS attempts (`detail.attempts`): one record each, and their streams added to `streams`. */
+function ecsAttempts(
+  read: FieldReader,
+  attemptsIn: Record<string, unknown>[],
+  targets: LogTargets,
+  streams: StreamList,
+): AttemptRecord[] {
+  return attemptsIn.slice(0, MAX_ATTEMPTS).map((attempt, i): AttemptRecord => {
+    const at = `detail.attempts[${i}]`;
+    const ac = read.object(attempt.container, `${at}.container`);
+    const taskContainers = attemptTaskContainers(read, attempt.taskProperties, at);
+    const acStream = read.string(ac?.logStreamName, `${at}.container.logStreamName`);
+    if (acStream) streams.add(i + 1, "default", targets.main, acStream);
+    for (const c of taskContainers) {
+      if (c.logStreamName) {
+        streams.add(i + 1, c.name ?? "default", targets.forContainer(c.name), c.logStreamName);
+      }
+    }
+    const failing = taskContainers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
+    return compact({
+      startedAt: read.number(attempt.startedAt, `${at}.startedAt`),
+      stoppedAt: read.number(attempt.stoppedAt, `${at}.stoppedAt`),
+      exitCode:
+        read.number(ac?.exitCode, `${at}.container.exitCode`) ??
+        (failing ?? taskContainers.find((c) => c.exitCode !== undefined))?.exitCode,
+      statusReason: truncate(read.text(attempt.statusReason, `${at}.statusReason`)),
+      reason: truncate(
+        read.text(ac?.reason, `${at}.container.reason`) ??
+          taskContainers.find((c) => c.reason)?.reason,
+      ),
+      taskArn:
+        read.string(ac?.taskArn, `${at}.container.taskArn`) ??
+        taskContainers.find((c) => c.taskArn)?.taskArn,
+    });
+  });
+}
+
+/**
+ * EKS attempts (`detail.eksAttempts`), identified by pod, node and namespace; an attempt in
+ * progress is not there yet, its pod is in `eksProperties.podProperties`.
+ */
+function eksAttempts(
+  read: FieldReader,
+  attemptsIn: Record<string, unknown>[],
+  eksProperties: Record<string, unknown> | undefined,
+  status: string,
+  jobStartedAt: unknown,
+): { attempts: AttemptRecord[]; clusterArn?: string } {
+  let clusterArn: string | undefined;
+  const attempts = attemptsIn.slice(0, MAX_ATTEMPTS).map((attempt, i): AttemptRecord => {
+    const at = `detail.eksAttempts[${i}]`;
+    const containers = read.objects(attempt.containers, `${at}.containers`).map((c, k) => ({
+      exitCode: read.number(c.exitCode, `${at}.containers[${k}].exitCode`),
+      reason: read.text(c.reason, `${at}.containers[${k}].reason`),
+    }));
+    const failing = containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
+    clusterArn = read.string(attempt.eksClusterArn, `${at}.eksClusterArn`) ?? clusterArn;
+    return compact({
+      startedAt: read.number(attempt.startedAt, `${at}.startedAt`),
+      stoppedAt: read.number(attempt.stoppedAt, `${at}.stoppedAt`),
+      exitCode: (failing ?? containers.find((c) => c.exitCode !== undefined))?.exitCode,
+      statusReason: truncate(read.text(attempt.statusReason, `${at}.statusReason`)),
+      reason: truncate(containers.find((c) => c.reason)?.reason),
+      podName: read.string(attempt.podName, `${at}.podName`),
+      nodeName: read.string(attempt.nodeName, `${at}.nodeName`),
+      podNamespace: read.string(attempt.podNamespace, `${at}.podNamespace`),
+    });
+  });
+  const pod = read.object(eksProperties?.podProperties, "detail.eksProperties.podProperties");
+  const podName = read.string(pod?.podName, "detail.eksProperties.podProperties.podName");
+  if (podName && !isTerminalStatus(status) && !attempts.some((a) => a.podName === podName)) {
+    attempts.push(
+      compact({
+        startedAt: read.number(jobStartedAt, "detail.startedAt"),
+        podName,
+        nodeName: read.string(pod?.nodeName, "detail.eksProperties.podProperties.nodeName"),
+      }),
+    );
+  }
+  return { attempts, clusterArn };
 }
 
 /**
