@@ -4,6 +4,8 @@
  * event's detail); the table is dynalite, created as the program declares it, and pre-filled by
  * the handler's own code. Asserts the listing strategy (jobStatus per terminal status, never
  * `filters`), DescribeJobs batches of 100, the "never overwrite newer" rule and idempotence.
+ * Every test gets a new, empty table and records what it starts from itself, so each passes alone
+ * (`-t <name>`) and in any order.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -29,7 +31,7 @@ import { createTableInput, ensureTable } from "../twin/table";
 import { fixture, terminalEvent } from "./helpers/fixtures";
 import { evaluateFresh, inputsOf, TYPES } from "./helpers/program";
 
-const TABLE = "batch-job-log-backfill";
+const TABLE_PREFIX = "batch-job-log-backfill";
 const QUEUE_A = "arn:aws:batch:us-east-1:123456789012:job-queue/ec2-ondemand";
 const QUEUE_B = "arn:aws:batch:us-east-1:123456789012:job-queue/ec2-spot";
 const QUEUE_C = "arn:aws:batch:us-east-1:123456789012:job-queue/archive";
@@ -136,10 +138,14 @@ function mockBatch(): void {
 
 let dynamo: LocalDynamo;
 let documentClient: CommandSender;
+let tableInputs: Record<string, unknown>;
+/** This test's table: a new one per test (beforeEach). */
+let table: string;
+let tablesCreated = 0;
 const savedEnv: Record<string, string | undefined> = {};
 
 async function item(jobId: string): Promise<JobRecord | undefined> {
-  const out = (await documentClient.send(new GetCommand({ TableName: TABLE, Key: { jobId } }))) as {
+  const out = (await documentClient.send(new GetCommand({ TableName: table, Key: { jobId } }))) as {
     Item?: JobRecord;
   };
   return out.Item;
@@ -147,7 +153,7 @@ async function item(jobId: string): Promise<JobRecord | undefined> {
 
 async function count(): Promise<number> {
   const out = (await documentClient.send(
-    new ScanCommand({ TableName: TABLE, Select: "COUNT" }),
+    new ScanCommand({ TableName: table, Select: "COUNT" }),
   )) as {
     Count: number;
   };
@@ -168,21 +174,9 @@ beforeAll(async () => {
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
 
-  const model = await evaluateFresh();
+  tableInputs = inputsOf(await evaluateFresh(), TYPES.table);
   dynamo = await startLocalDynamo();
-  await ensureTable(
-    new DynamoDBClient(localClientConfig(dynamo.endpoint)),
-    createTableInput(TABLE, inputsOf(model, TYPES.table)),
-  );
   documentClient = createDocumentClient(localClientConfig(dynamo.endpoint));
-  const writer = createRecordWriter(TABLE, documentClient);
-  const now = new Date(NOW - 3_600_000);
-  // The ec2-single job was recorded from all its events (terminal last): backfill must keep it.
-  for (const event of fixture("ec2-single")) await writer.put(recordFromEvent(event, { now }));
-  // The retried job only up to its second RUNNING event: backfill's terminal record is newer.
-  for (const event of fixture("retried").slice(0, 6)) {
-    await writer.put(recordFromEvent(event, { now }));
-  }
 }, 60_000);
 
 afterAll(async () => {
@@ -194,7 +188,41 @@ afterAll(async () => {
   }
 });
 
-beforeEach(mockBatch);
+beforeEach(async () => {
+  mockBatch();
+  table = `${TABLE_PREFIX}-${++tablesCreated}`;
+  await ensureTable(
+    new DynamoDBClient(localClientConfig(dynamo.endpoint)),
+    createTableInput(table, tableInputs),
+  );
+});
+
+/**
+ * The table as the Lambda left it before the backfill: ec2-single recorded from all its events
+ * (terminal last), which backfill must keep; retried only up to its second RUNNING event, which
+ * backfill's terminal record replaces. Returns both items as written.
+ */
+async function recordedByTheHandler(): Promise<{ ec2: JobRecord; retried: JobRecord }> {
+  const writer = createRecordWriter(table, documentClient);
+  const now = new Date(NOW - 3_600_000);
+  for (const event of fixture("ec2-single")) await writer.put(recordFromEvent(event, { now }));
+  for (const event of fixture("retried").slice(0, 6)) {
+    await writer.put(recordFromEvent(event, { now }));
+  }
+  const recorded = {
+    ec2: (await item(EC2)) as JobRecord,
+    retried: (await item(RETRIED)) as JobRecord,
+  };
+  expect(recorded.ec2.status).toBe("SUCCEEDED");
+  expect(recorded.retried.status).toBe("RUNNING");
+  return recorded;
+}
+
+/** A backfill run that a test starts from: it must succeed; Batch's call history is cleared. */
+async function backfilled(args: string[], expected: string): Promise<void> {
+  expect(await run(args)).toEqual({ code: 0, out: expected, err: "" });
+  batchMock.resetHistory();
+}
 
 async function run(args: string[], options: { tty?: boolean; deps?: LookupDeps } = {}) {
   let out = "";
@@ -202,7 +230,7 @@ async function run(args: string[], options: { tty?: boolean; deps?: LookupDeps }
   const io: CliIO = {
     stdout: { write: (t: string) => (out += t) },
     stderr: { write: (t: string) => (err += t), isTTY: options.tty ?? false },
-    env: { BATCH_JOB_LOG_TABLE: TABLE, AWS_REGION: "us-east-1" },
+    env: { BATCH_JOB_LOG_TABLE: table, AWS_REGION: "us-east-1" },
     cwd: process.cwd(),
   };
   const code = await backfill([...args, "--endpoint", dynamo.endpoint], io, {
@@ -213,12 +241,8 @@ async function run(args: string[], options: { tty?: boolean; deps?: LookupDeps }
 }
 
 describe("backfill", () => {
-  let before: { ec2: JobRecord; retried: JobRecord };
-
   test("several queues: lists, describes in batches of 100, records, keeps the newer item", async () => {
-    before = { ec2: (await item(EC2)) as JobRecord, retried: (await item(RETRIED)) as JobRecord };
-    expect(before.ec2.status).toBe("SUCCEEDED");
-    expect(before.retried.status).toBe("RUNNING");
+    const before = await recordedByTheHandler();
 
     const r = await run([]);
     expect(r).toEqual({
@@ -286,6 +310,11 @@ describe("backfill", () => {
   });
 
   test("idempotent: a second run changes nothing", async () => {
+    const before = await recordedByTheHandler();
+    await backfilled(
+      [],
+      `backfill us-east-1, 2 queues: listed ${TOTAL}, described ${TOTAL}, recorded ${TOTAL - 1}, unchanged 1, failed 0\n`,
+    );
     const snapshot = (await item(RETRIED)) as JobRecord;
     const r = await run(["--json"]);
     expect(r.code).toBe(0);
@@ -304,6 +333,7 @@ describe("backfill", () => {
   });
 
   test("--queue (repeatable) skips DescribeJobQueues; --since keeps recent jobs only", async () => {
+    expect(await count()).toBe(0);
     const r = await run(["--queue", QUEUE_C, "--since", "7d", "--retention-days", "30"]);
     expect(r.out).toBe(
       "backfill us-east-1, 1 queue: listed 1, described 1, recorded 1, unchanged 0, failed 0\n",
@@ -324,6 +354,10 @@ describe("backfill", () => {
   });
 
   test("a job Batch describes with a malformed field is counted as failed, the rest go on", async () => {
+    await backfilled(
+      ["--queue", QUEUE_C],
+      "backfill us-east-1, 1 queue: listed 2, described 2, recorded 2, unchanged 0, failed 0\n",
+    );
     const bad = detailOf("oom");
     bad.jobId = "malformed-1";
     (bad as unknown as Record<string, unknown>).attempts = "not a list";
@@ -345,6 +379,10 @@ describe("backfill", () => {
   });
 
   test("a progress bar on stderr only when it is a terminal", async () => {
+    await backfilled(
+      ["--queue", QUEUE_B],
+      "backfill us-east-1, 1 queue: listed 5, described 5, recorded 5, unchanged 0, failed 0\n",
+    );
     const r = await run(["--queue", QUEUE_B], { tty: true });
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/^\rbackfill: listing jobs\.\.\. 2\x1b\[K/);
