@@ -36,13 +36,17 @@ interface FakeIO extends CliIO {
   err(): string;
 }
 
-function fakeIO(cwd = ROOT, tty = false): FakeIO {
+/**
+ * A terminal whose PATH has no `pulumi`, so that replay's stack is `dev` on any machine
+ * (replay-stack.test.ts covers the stack the Pulumi CLI selects).
+ */
+function fakeIO(cwd = ROOT, tty = false, env: CliIO["env"] = { PATH: noPulumi }): FakeIO {
   let out = "";
   let err = "";
   return {
     stdout: { write: (text: string) => (out += text), isTTY: false },
     stderr: { write: (text: string) => (err += text), isTTY: tty },
-    env: {},
+    env,
     cwd,
     out: () => out,
     err: () => err,
@@ -138,8 +142,11 @@ async function replayJson(
 }
 
 let tmp: string;
+/** A folder without `pulumi`: the PATH of fakeIO. */
+let noPulumi: string;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "replay-test-"));
+  noPulumi = fs.mkdtempSync(path.join(tmp, "no-pulumi-"));
 });
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -334,6 +341,26 @@ describe("exit statuses and usage errors", () => {
     );
   });
 
+  it("without --stack, dev when pulumi is not on the PATH or has no stack selected", async () => {
+    const events = path.join("__tests__", "fixtures", "events", "ec2-single.json");
+    const first =
+      "Replayed 4 events through the rule and Lambda of stack dev " +
+      "(table batch-job-log-dev on embedded dynalite):";
+    const missing = fakeIO();
+    expect(await main(["replay", events], missing)).toBe(0);
+    expect(missing.out().split("\n")[0]).toBe(first);
+
+    const bin = fs.mkdtempSync(path.join(tmp, "pulumi-"));
+    fs.writeFileSync(
+      path.join(bin, "pulumi"),
+      "#!/bin/sh\necho 'error: no stack selected' >&2\nexit 255\n",
+    );
+    fs.chmodSync(path.join(bin, "pulumi"), 0o755);
+    const failing = fakeIO(ROOT, false, { PATH: bin });
+    expect(await main(["replay", events], failing)).toBe(0);
+    expect([failing.out().split("\n")[0], failing.err()]).toEqual([first, ""]);
+  });
+
   it("--help prints the options and exits 0", async () => {
     const io = fakeIO();
     expect(await main(["replay", "--help"], io)).toBe(0);
@@ -347,6 +374,10 @@ describe("exit statuses and usage errors", () => {
     ]) {
       expect(io.out()).toContain(flag);
     }
+    expect(io.out()).toContain(
+      "--stack NAME        read Pulumi.<NAME>.yaml (default: the stack `pulumi stack --show-name`\n" +
+        "                      prints in the project folder, else dev)\n",
+    );
   });
 });
 

@@ -15,8 +15,14 @@ import {
   progressBar,
   replayDocument,
 } from "../twin/replay-report";
-import { DEFAULT_STACK, parseConfigOverrides, readStackConfig } from "../twin/stack-config";
+import {
+  DEFAULT_STACK,
+  parseConfigOverrides,
+  readStackConfig,
+  STACK_NAME,
+} from "../twin/stack-config";
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from "./io";
+import { runPulumi } from "./lookup/pulumi-cli";
 
 /** Failures listed in the human output; `--json` has them all. */
 export const MAX_ERRORS_SHOWN = 20;
@@ -37,12 +43,31 @@ Options:
   --endpoint URL      write to this DynamoDB-compatible endpoint instead of embedded dynalite
   --table NAME        table name (default batch-job-log-<stack>); created if missing
   --region R          the stack's region and the DynamoDB client's (default: aws:region)
-  --stack NAME        read Pulumi.<NAME>.yaml (default ${DEFAULT_STACK})
+  --stack NAME        read Pulumi.<NAME>.yaml (default: the stack \`pulumi stack --show-name\`
+                      prints in the project folder, else ${DEFAULT_STACK})
   --config key=value  override a stack config value (repeatable), e.g. --config 'statuses=["RUNNING","FAILED"]'
   -h, --help          show this help
 
 Exit status: 0 every matched event was recorded (or already was), 1 some failed, 2 usage error.
 `;
+
+/**
+ * The stack whose config the program is evaluated with: --stack; else the stack the Pulumi CLI
+ * has selected in the project folder (`pulumi stack --show-name`); else, when the CLI is missing,
+ * fails (no stack selected, not logged in) or prints no stack name, the default stack. Only a
+ * --stack must have its Pulumi.<stack>.yaml (`explicit`): Pulumi itself reads a stack without
+ * that file as one without config.
+ */
+export async function replayStack(
+  flag: string | undefined,
+  projectRoot: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ name: string; explicit: boolean }> {
+  if (flag !== undefined) return { name: flag, explicit: true };
+  const { value } = await runPulumi(["stack", "--show-name"], projectRoot, env);
+  if (value !== undefined && STACK_NAME.test(value)) return { name: value, explicit: false };
+  return { name: DEFAULT_STACK, explicit: false };
+}
 
 export const replay: Command = async (argv, io) => {
   const options = parseOptions(argv);
@@ -54,14 +79,15 @@ export const replay: Command = async (argv, io) => {
   const paths = options.paths.length > 0 ? options.paths : [path.join(projectRoot, SAMPLE_EVENTS)];
   const events = readEvents(paths, io.cwd);
 
+  const stack = await replayStack(options.stack, projectRoot, io.env);
   const config = {
-    ...readStackConfig(projectRoot, options.stack ?? DEFAULT_STACK, options.stack !== undefined),
+    ...readStackConfig(projectRoot, stack.name, stack.explicit),
     ...parseConfigOverrides(options.config),
     ...(options.region ? { "aws:region": options.region } : {}),
   };
   const twin = await startTwin({
     projectRoot,
-    stack: options.stack ?? DEFAULT_STACK,
+    stack: stack.name,
     config,
     endpoint: options.endpoint,
     tableName: options.table,
@@ -95,7 +121,7 @@ export const replay: Command = async (argv, io) => {
     io.stdout.write(
       [
         `Replayed ${events.length} events through the rule and Lambda of stack ` +
-          `${options.stack ?? DEFAULT_STACK} (table ${twin.tableName} on ${where}):`,
+          `${stack.name} (table ${twin.tableName} on ${where}):`,
         formatSummary(result.summary),
         "",
         `${records.length} jobs in the table:`,

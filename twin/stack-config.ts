@@ -13,6 +13,9 @@ import { PROJECT } from "./program";
 
 export const DEFAULT_STACK = "dev";
 
+/** What a stack name may hold (and so the `Pulumi.<stack>.yaml` file name). */
+export const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+
 /** Config keys as the engine holds them: `project:key` or `namespace:key`. */
 export function fullKey(key: string): string {
   return key.includes(":") ? key : `${PROJECT}:${key}`;
@@ -27,7 +30,7 @@ export function readStackConfig(
   stack = DEFAULT_STACK,
   explicit = false,
 ): Record<string, string> {
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
+  if (!STACK_NAME.test(stack)) {
     throw new UsageError(
       `--stack "${stack}": a stack name has only letters, digits, "-", "_" and ".".`,
     );

@@ -3,10 +3,10 @@
  * table-name resolution (flag, then BATCH_JOB_LOG_TABLE, then `pulumi stack output tableName`)
  * and the duration syntax of --since. Nothing here loads an SDK or Pulumi.
  */
-import { execFile } from "child_process";
 import { parseArgs, type ParseArgsConfig } from "util";
 import { UsageError, type CliIO } from "../io";
 import { NoTableError } from "./errors";
+import { runPulumi, type PulumiResult } from "./pulumi-cli";
 
 export const TABLE_ENV = "BATCH_JOB_LOG_TABLE";
 
@@ -91,29 +91,11 @@ export function parseCommandArgs<V = Record<string, string | boolean | string[] 
 export type PulumiStackOutput = (
   cwd: string,
   env: Readonly<Record<string, string | undefined>>,
-) => Promise<{ value?: string; problem?: string }>;
+) => Promise<PulumiResult>;
 
 /** The real one: the Pulumi CLI, looked up on the PATH of `env`, in the folder `cwd`. */
 export const pulumiStackOutput: PulumiStackOutput = (cwd, env) =>
-  new Promise((resolve) => {
-    execFile(
-      "pulumi",
-      ["stack", "output", "tableName"],
-      { cwd, env: env as NodeJS.ProcessEnv, timeout: 60_000, windowsHide: true },
-      (error, stdout, stderr) => {
-        if (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === "ENOENT") return resolve({ problem: "the pulumi CLI is not on the PATH" });
-          const detail = firstLine(String(stderr).trim()) || firstLine(error.message);
-          return resolve({ problem: `\`pulumi stack output tableName\` failed: ${detail}` });
-        }
-        const value = String(stdout).trim();
-        resolve(
-          value === "" ? { problem: "`pulumi stack output tableName` printed nothing" } : { value },
-        );
-      },
-    );
-  });
+  runPulumi(["stack", "output", "tableName"], cwd, env);
 
 /** The table to read: --table, else $BATCH_JOB_LOG_TABLE, else the Pulumi stack's output. */
 export async function resolveTableName(
