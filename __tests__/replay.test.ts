@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { main } from "../cli/main";
-import type { CliIO } from "../cli/io";
+import { UsageError, type CliIO } from "../cli/io";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { handleEvent } from "../handler";
 import { recordFromEvent } from "../handler/record";
@@ -283,17 +283,21 @@ describe("replay of the shipped sample", () => {
 });
 
 describe("exit statuses and usage errors", () => {
-  it("2 for an unknown flag, naming it", async () => {
+  it("2 for an unknown flag, naming it, on one line", async () => {
     const io = fakeIO();
     expect(await main(["replay", "--frobnicate"], io)).toBe(2);
-    expect(io.err()).toContain("Unknown option '--frobnicate'");
+    expect(io.err()).toBe(
+      "batch-job-log replay: Unknown option '--frobnicate'. To specify a positional argument " +
+        "starting with a '-', place it at the end of the command after '--', as in " +
+        '\'-- "--frobnicate"\n',
+    );
     expect(io.out()).toBe("");
   });
 
-  it("2 for a flag without its value", async () => {
+  it("2 for a flag without its value, on one line", async () => {
     const io = fakeIO();
     expect(await main(["replay", "--endpoint"], io)).toBe(2);
-    expect(io.err()).toContain("--endpoint");
+    expect(io.err()).toBe("batch-job-log replay: Option '--endpoint <value>' argument missing\n");
   });
 
   it("2 for a path that does not exist, naming it", async () => {
@@ -329,8 +333,16 @@ describe("exit statuses and usage errors", () => {
     const io = fakeIO(tmp);
     expect(await main(["replay", "invalid.json"], io)).toBe(2);
     expect(io.err()).toMatch(
-      new RegExp(`^batch-job-log replay: invalid\\.json:${broken + 1}: invalid JSON: `),
+      new RegExp(`^batch-job-log replay: invalid\\.json:${broken + 1}: invalid JSON: [^\n]+\n$`),
     );
+  });
+
+  it("2 for invalid JSON that V8 quotes over several lines, on one line", async () => {
+    fs.writeFileSync(path.join(tmp, "short.json"), '[\n  {\n    "id": }\n]\n');
+    const io = fakeIO(tmp);
+    expect(await main(["replay", "short.json"], io)).toBe(2);
+    expect(io.err()).toMatch(/^batch-job-log replay: short\.json:3: invalid JSON: [^\n]+\n$/);
+    expect(io.err()).toContain(`Unexpected token '}', "[ { "id": } ]`);
   });
 
   it("2 for a --stack without its Pulumi.<stack>.yaml", async () => {
@@ -556,6 +568,17 @@ describe("stack config and inputs, unit by unit", () => {
       "batch-job-log:deletionProtection": "false",
     });
     expect(readStackConfig(dir, "dev", false)).toEqual({});
+  });
+
+  it("names the file, line and column of invalid YAML, on one line", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "stack-"));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.bad.yaml"),
+      "config:\n  aws:region: eu-west-1\n   batch-job-log:retentionDays: 30\n",
+    );
+    expect(() => readStackConfig(dir, "bad", true)).toThrow(
+      new UsageError("Pulumi.bad.yaml:3:31: bad indentation of a mapping entry."),
+    );
   });
 
   it("refuses a secret, which cannot be decrypted offline", () => {

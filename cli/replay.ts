@@ -97,7 +97,7 @@ export const replay: Command = async (argv, io) => {
   }).catch((error: unknown) => {
     // An invalid stack config value is the caller's mistake, like an unknown flag.
     if ((error as { name?: string }).name === "ConfigError")
-      throw new UsageError((error as Error).message);
+      throw new UsageError(oneLine((error as Error).message));
     throw error;
   });
 
@@ -152,6 +152,11 @@ interface ReplayOptions {
   readonly config: string[];
 }
 
+/** Every usage error is one line: a line break in a value it quotes is shown as "\n". */
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, "\\n");
+}
+
 /** Strict parsing: an unknown flag or a missing value is a UsageError (exit status 2). */
 export function parseOptions(argv: readonly string[]): ReplayOptions {
   let parsed;
@@ -171,9 +176,8 @@ export function parseOptions(argv: readonly string[]): ReplayOptions {
       },
     });
   } catch (error) {
-    throw new UsageError(
-      `${(error as Error).message}\nRun 'batch-job-log replay --help' for the options.`,
-    );
+    // One line, like the lookups' errors: parseArgs' message names the flag ("Unknown option '--x'").
+    throw new UsageError(oneLine((error as Error).message));
   }
   const { values, positionals } = parsed;
   if (values.endpoint !== undefined) {

@@ -90,7 +90,8 @@ export function parseJsonFile(text: string, name: string): SourcedEvent[] {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
+    // One line: V8 quotes the text around the error, line breaks included.
+    const message = (error as Error).message.replace(/\s*\n\s*/g, " ");
     throw new UsageError(`${name}:${errorLine(text)}: invalid JSON: ${message}`);
   }
   if (Array.isArray(value)) {

@@ -44,7 +44,13 @@ export function readStackConfig(
   try {
     document = yaml.load(fs.readFileSync(file, "utf8"), { filename: file });
   } catch (error) {
-    throw new UsageError(`${path.basename(file)}: ${(error as Error).message}`);
+    // One line: js-yaml's message goes on with a snippet of the file.
+    const { reason, mark, message } = error as yaml.YAMLException;
+    throw new UsageError(
+      mark
+        ? `${path.basename(file)}:${mark.line + 1}:${mark.column + 1}: ${reason}.`
+        : `${path.basename(file)}: ${message.split("\n")[0]}`,
+    );
   }
   const config = (document as { config?: unknown } | null | undefined)?.config;
   if (config === undefined || config === null) return {};
