@@ -35,7 +35,7 @@ describe("the record of each job kind", () => {
     expectRecordFor(name, record(terminalEvent(name)) as unknown as Record<string, unknown>);
   });
 
-  it("keeps every field of a single-container EC2 job, in one write unit", () => {
+  it("keeps every field of a single-container EC2 job", () => {
     // Prepare
     const event = terminalEvent("ec2-single");
     // Act
@@ -158,11 +158,84 @@ describe("the record of each job kind", () => {
     expect(item.logStreamName).toBe("genomics-align/default/8643edbbbb6220f7c2677ca0b492a45b");
   });
 
-  it("does not mistake the previous attempt's stream on a RUNNABLE event for a new attempt", () => {
+  it("lists the running attempt with its task, and its streams, while a job runs", () => {
+    // Prepare
+    const running = fixture("ec2-single").find((e) => e.detail.status === "RUNNING")!;
+    // Act
+    const item = record(running);
+    // Assess
+    expect(item.attempts).toEqual([
+      {
+        startedAt: 1793610992262,
+        taskArn:
+          "arn:aws:ecs:us-east-1:123456789012:task/AWSBatch-ec2-ondemand-ce-6c1f0e2a-9d3b-3a47-8e5c-2b7f4d1a9c30/15af9da521a8da87cf894a817c898cd6",
+      },
+    ]);
+    expect(item.logStreams.map((s) => s.attempt)).toEqual([1]);
+  });
+
+  it("lists the running attempt of a multi-container job with a stream per container", () => {
+    const running = fixture("multi-container").find((e) => e.detail.status === "RUNNING")!;
+    const item = record(running);
+    expect(item.attempts.map((a) => a.taskArn?.split("/").pop())).toEqual([
+      "ec46300d77b3c5ff9c0e8060db5156e5",
+    ]);
+    expect(item.logStreams.map((s) => [s.attempt, s.container, s.logGroup])).toEqual([
+      [1, "app", "/aws/batch/job"],
+      [1, "metrics-agent", "/batch/sidecars"],
+      [1, "envoy", "/aws/batch/job"],
+    ]);
+  });
+
+  it("reads a node's index from its job id when the event has no nodeDetails", () => {
+    // Prepare: node 1 of a job whose node ranges log to different groups.
+    const base = terminalEvent("multinode-node");
+    const ranges = [
+      {
+        targetNodes: "0",
+        container: {
+          logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/g/main" } },
+        },
+      },
+      {
+        targetNodes: "1:",
+        container: {
+          logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/g/workers" } },
+        },
+      },
+    ];
+    const detail: Record<string, unknown> = {
+      ...base.detail,
+      container: { ...(base.detail.container as object), logConfiguration: undefined },
+      nodeProperties: { numNodes: 3, mainNode: 0, nodeRangeProperties: ranges },
+    };
+    delete detail.nodeDetails;
+    // Act
+    const item = record({ ...base, detail });
+    // Assess
+    expect([item.nodeIndex, item.parentJobId, item.logGroup]).toEqual([
+      1,
+      "6b8d0f2a-4c6e-4b8d-a0f2-5c7e9a1b3d57",
+      "/g/workers",
+    ]);
+  });
+
+  it("reads an array child's index from its job id when arrayProperties has none", () => {
+    const base = terminalEvent("array-child");
+    const item = record({ ...base, detail: { ...base.detail, arrayProperties: {} } });
+    expect([item.arrayIndex, item.parentJobId]).toEqual([
+      1,
+      "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46",
+    ]);
+  });
+
+  it("does not mistake the previous attempt's task on a RUNNABLE event for a new attempt", () => {
     const runnable = fixture("retried").filter(
       (e) => e.detail.status === "RUNNABLE" && (e.detail.attempts as unknown[]).length === 1,
     )[0];
-    expect(record(runnable).logStreams.map((s) => s.attempt)).toEqual([1]);
+    const item = record(runnable);
+    expect(item.logStreams.map((s) => s.attempt)).toEqual([1]);
+    expect(item.attempts).toHaveLength(1);
   });
 
   it("sets expiresAt from the job's end when a retention is configured", () => {

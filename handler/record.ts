@@ -143,14 +143,29 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
   const attemptsIn = read.objects(d.attempts, "detail.attempts");
   const eksAttemptsIn = read.objects(d.eksAttempts, "detail.eksAttempts");
 
-  const nodeIndex = read.number(nodeDetails?.nodeIndex, "detail.nodeDetails.nodeIndex");
-  const isNode = nodeIndex !== undefined || jobId.includes("#");
+  // Node jobs are `<id>#<node>` and array children `<parent>:<index>`, even when the detail
+  // lacks nodeDetails or arrayProperties.index.
+  const nodeIndex =
+    read.number(nodeDetails?.nodeIndex, "detail.nodeDetails.nodeIndex") ?? indexAfter(jobId, "#");
+  const isNode = nodeIndex !== undefined;
   const mainNode = read.number(nodeProperties?.mainNode, "detail.nodeProperties.mainNode");
   const targets = logTargets(read, d, isNode ? nodeIndex : mainNode, context.region);
 
   const streams = new StreamList();
   const attempts = ecsAttempts(read, attemptsIn, targets, streams);
-  // The attempt in progress is not in `attempts` yet: its streams sit on the job itself.
+  // The attempt in progress (STARTING, RUNNING) is not in `attempts` yet: its task and streams
+  // sit on the job itself. (Between attempts, a RUNNABLE job still shows the previous task.)
+  const inProgress = status === "STARTING" || status === "RUNNING";
+  const ecsTasks = read.objects(
+    read.object(d.ecsProperties, "detail.ecsProperties")?.taskProperties,
+    "detail.ecsProperties.taskProperties",
+  );
+  const taskArn =
+    read.string(container?.taskArn, "detail.container.taskArn") ??
+    read.string(ecsTasks[0]?.taskArn, "detail.ecsProperties.taskProperties[0].taskArn");
+  if (inProgress && taskArn && !attempts.some((a) => a.taskArn === taskArn)) {
+    attempts.push(compact({ startedAt: read.number(d.startedAt, "detail.startedAt"), taskArn }));
+  }
   const current = isTerminalStatus(status) ? Math.max(attemptsIn.length, 1) : attemptsIn.length + 1;
   const jobStream = read.string(container?.logStreamName, "detail.container.logStreamName");
   if (jobStream && !streams.has(jobStream))
@@ -170,7 +185,9 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
   const createdAt = read.number(d.createdAt, "detail.createdAt");
   const startedAt = read.number(d.startedAt, "detail.startedAt");
   const stoppedAt = read.number(d.stoppedAt, "detail.stoppedAt");
-  const arrayIndex = read.number(arrayProperties?.index, "detail.arrayProperties.index");
+  const arrayIndex =
+    read.number(arrayProperties?.index, "detail.arrayProperties.index") ??
+    (isNode ? undefined : indexAfter(jobId, ":"));
   const eventTimeMs = context.eventTime === undefined ? undefined : Date.parse(context.eventTime);
   const attemptCount = Math.max(attemptsIn.length, eksAttemptsIn.length);
 
@@ -236,8 +253,17 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
 interface LogTargets {
   readonly main: LogTarget;
   /** Named containers (multi-container jobs, node ranges with ecsProperties), in order. */
-  readonly containers: readonly { name?: string; logStreamName?: string; target: LogTarget }[];
+  readonly containers: readonly NamedContainer[];
   forContainer(name: string | undefined): LogTarget;
+  isEssential(name: string | undefined): boolean;
+}
+
+/** A container of a job's definition (`ecsProperties`): its log target and whether it is essential. */
+interface NamedContainer {
+  readonly name?: string;
+  readonly logStreamName?: string;
+  readonly essential: boolean;
+  readonly target: LogTarget;
 }
 
 /**
@@ -274,6 +300,7 @@ function logTargets(
     main,
     containers,
     forContainer: (name) => containers.find((c) => c.name === name)?.target ?? main,
+    isEssential: (name) => containers.find((c) => c.name === name)?.essential ?? true,
   };
 }
 
@@ -295,17 +322,17 @@ function ecsAttempts(
         streams.add(i + 1, c.name ?? "default", targets.forContainer(c.name), c.logStreamName);
       }
     }
-    const failing = taskContainers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
+    // A multi-container attempt ends with its essential containers: a sidecar's exit code is
+    // not the job's.
+    const essential = taskContainers.filter((c) => targets.isEssential(c.name));
+    const deciding = essential.length > 0 ? essential : taskContainers;
     return compact({
       startedAt: read.number(attempt.startedAt, `${at}.startedAt`),
       stoppedAt: read.number(attempt.stoppedAt, `${at}.stoppedAt`),
-      exitCode:
-        read.number(ac?.exitCode, `${at}.container.exitCode`) ??
-        (failing ?? taskContainers.find((c) => c.exitCode !== undefined))?.exitCode,
+      exitCode: read.number(ac?.exitCode, `${at}.container.exitCode`) ?? exitCodeOf(deciding),
       statusReason: truncate(read.text(attempt.statusReason, `${at}.statusReason`)),
       reason: truncate(
-        read.text(ac?.reason, `${at}.container.reason`) ??
-          taskContainers.find((c) => c.reason)?.reason,
+        read.text(ac?.reason, `${at}.container.reason`) ?? deciding.find((c) => c.reason)?.reason,
       ),
       taskArn:
         read.string(ac?.taskArn, `${at}.container.taskArn`) ??
@@ -332,12 +359,11 @@ function eksAttempts(
       exitCode: read.number(c.exitCode, `${at}.containers[${k}].exitCode`),
       reason: read.text(c.reason, `${at}.containers[${k}].reason`),
     }));
-    const failing = containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
     clusterArn = read.string(attempt.eksClusterArn, `${at}.eksClusterArn`) ?? clusterArn;
     return compact({
       startedAt: read.number(attempt.startedAt, `${at}.startedAt`),
       stoppedAt: read.number(attempt.stoppedAt, `${at}.stoppedAt`),
-      exitCode: (failing ?? containers.find((c) => c.exitCode !== undefined))?.exitCode,
+      exitCode: exitCodeOf(containers),
       statusReason: truncate(read.text(attempt.statusReason, `${at}.statusReason`)),
       reason: truncate(containers.find((c) => c.reason)?.reason),
       podName: read.string(attempt.podName, `${at}.podName`),
@@ -347,7 +373,8 @@ function eksAttempts(
   });
   const pod = read.object(eksProperties?.podProperties, "detail.eksProperties.podProperties");
   const podName = read.string(pod?.podName, "detail.eksProperties.podProperties.podName");
-  if (podName && !isTerminalStatus(status) && !attempts.some((a) => a.podName === podName)) {
+  const inProgress = status === "STARTING" || status === "RUNNING";
+  if (podName && inProgress && !attempts.some((a) => a.podName === podName)) {
     attempts.push(
       compact({
         startedAt: read.number(jobStartedAt, "detail.startedAt"),
@@ -362,10 +389,10 @@ function eksAttempts(
 /**
  * A number that grows with the job's progress: terminal before anything else, then the number of
  * finished attempts, then the status, then (for non-terminal statuses) the event time in seconds.
- * An item is replaced only by a record with a greater revision, or an equal revision and a greater
- * event id, so duplicates and any arrival order converge to the same item. A terminal event
- * carries the complete attempt list, so its time is left out: a backfilled record (event id "")
- * never replaces an event's.
+ * An item is replaced only by a record with a greater revision (see store.ts), so duplicates and
+ * any arrival order converge to the same job facts. A terminal event carries the complete
+ * attempt list, so its time is left out: every terminal record of a job has the same revision,
+ * whichever delivery or backfill it came from.
  */
 export function revisionOf(status: string, attemptCount: number, timeMs: number): number {
   const terminal = isTerminalStatus(status) ? 1 : 0;
@@ -435,6 +462,12 @@ interface TaskContainer {
   readonly taskArn?: string;
 }
 
+/** The first non-zero exit code of these containers, else the first exit code. */
+function exitCodeOf(containers: readonly { exitCode?: number }[]): number | undefined {
+  const failing = containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
+  return (failing ?? containers.find((c) => c.exitCode !== undefined))?.exitCode;
+}
+
 /** `attempts[i].taskProperties[j].containers[k]`, flattened in order. */
 function attemptTaskContainers(
   read: FieldReader,
@@ -460,13 +493,15 @@ function taskContainerTargets(
   ecsProperties: unknown,
   path: string,
   eventRegion: string,
-): { name?: string; logStreamName?: string; target: LogTarget }[] {
+): NamedContainer[] {
   const ecs = read.object(ecsProperties, path);
   return read.objects(ecs?.taskProperties, `${path}.taskProperties`).flatMap((task, j) => {
     const tp = `${path}.taskProperties[${j}]`;
     return read.objects(task.containers, `${tp}.containers`).map((c, k) => ({
       name: read.string(c.name, `${tp}.containers[${k}].name`),
       logStreamName: read.string(c.logStreamName, `${tp}.containers[${k}].logStreamName`),
+      // ECS's default: a container is essential unless it says otherwise.
+      essential: read.boolean(c.essential, `${tp}.containers[${k}].essential`) ?? true,
       target: logTarget(
         read,
         c.logConfiguration,
@@ -502,6 +537,13 @@ function statusSummary(read: FieldReader, value: unknown): Record<string, number
     if (n !== undefined) counts[key] = n;
   }
   return counts;
+}
+
+/** The whole number after the last `separator` of a job id (`uuid:12` → 12), if any. */
+function indexAfter(jobId: string, separator: string): number | undefined {
+  const at = jobId.lastIndexOf(separator);
+  const digits = at > 0 ? jobId.slice(at + 1) : "";
+  return /^\d{1,9}$/.test(digits) ? Number(digits) : undefined;
 }
 
 /** The parent of `<parent>:<index>` or `<parent>#<node>`; never empty (it is an index key). */
