@@ -147,16 +147,33 @@ describe("delivery: duplicates and any order", () => {
     expect((await table.items()).map(withoutWriteTime)).toEqual(inOrder);
   });
 
-  it("lets a terminal event with the same detail but a greater envelope id win, in either order", async () => {
-    const terminal = terminalEvent("oom");
-    const twin = { ...terminal, id: "ffffffff-0000-4000-8000-000000000000" };
-    await handleEvent(twin, deps());
-    expect((await handleEvent(terminal, deps())).outcome).toBe("unchanged");
-    await clearTable();
-    await handleEvent(terminal, deps());
-    expect((await handleEvent(twin, deps())).outcome).toBe("recorded");
+  it.each([
+    ["first", "ffffffff-0000-4000-8000-000000000000"],
+    ["second", "00000000-0000-4000-8000-000000000000"],
+  ])(
+    "treats a terminal event redelivered under a new envelope id as a duplicate (the %s write stays)",
+    async (_, otherId) => {
+      const terminal = terminalEvent("oom");
+      const redelivered = { ...terminal, id: otherId };
+      expect((await handleEvent(terminal, deps())).outcome).toBe("recorded");
+      expect((await handleEvent(redelivered, deps())).outcome).toBe("unchanged");
+      const [item] = await table.items();
+      expect(item.eventId).toBe(terminal.id);
+    },
+  );
+
+  it("replaces a backfilled record with the event's record of the same revision", async () => {
+    const terminal = terminalEvent("timed-out");
+    const backfilled = buildJobRecord(terminal.detail, {
+      eventId: "",
+      region: "us-east-1",
+      now: new Date(),
+    });
+    expect(await createRecordWriter(table.tableName).put(backfilled)).toBe("recorded");
+    expect((await handleEvent(terminal, deps())).outcome).toBe("recorded");
     const [item] = await table.items();
-    expect(item.eventId).toBe(twin.id);
+    expect([item.eventId, item.revision]).toEqual([terminal.id, backfilled.revision]);
+    expect(await createRecordWriter(table.tableName).put(backfilled)).toBe("unchanged");
   });
 
   it("never lets a backfilled record replace one written from an event", async () => {

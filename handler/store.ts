@@ -1,7 +1,8 @@
 /**
  * Writes a record with the one rule that makes delivery order irrelevant: an item is replaced
- * only by a record with a greater revision. The check is the write's own condition, so two
- * concurrent writers cannot race. DynamoDB errors other than the failed condition propagate.
+ * only by a record with a greater revision, so duplicates are no-ops and a late event never
+ * replaces a more final one. The check is the write's own condition, so two concurrent writers
+ * cannot race. DynamoDB errors other than the failed condition propagate.
  */
 import type { JobRecord } from "./types";
 
@@ -16,16 +17,23 @@ export interface RecordWriter {
   put(record: JobRecord): Promise<WriteOutcome>;
 }
 
-export const WRITE_CONDITION =
-  "attribute_not_exists(jobId) OR revision < :revision OR (revision = :revision AND eventId < :eventId)";
-
-/** The PutItem input for a record: the whole item, conditional on its revision. */
+/**
+ * The PutItem input for a record: the whole item, written only over an item of a smaller
+ * revision. An equal revision is a duplicate delivery and a no-op, with one exception: a record
+ * from an event replaces a backfilled one (event id "") of the same revision.
+ */
 export function putItemInput(tableName: string, record: JobRecord) {
+  const fromEvent = record.eventId !== "";
   return {
     TableName: tableName,
     Item: record,
-    ConditionExpression: WRITE_CONDITION,
-    ExpressionAttributeValues: { ":revision": record.revision, ":eventId": record.eventId },
+    ConditionExpression:
+      "attribute_not_exists(jobId) OR revision < :revision" +
+      (fromEvent ? " OR (revision = :revision AND eventId = :backfilled)" : ""),
+    ExpressionAttributeValues: {
+      ":revision": record.revision,
+      ...(fromEvent ? { ":backfilled": "" } : {}),
+    },
   };
 }
 

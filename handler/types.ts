@@ -84,7 +84,7 @@ export interface JobRecord {
   readonly expiresAt?: number;
   /**
    * Orders every write of one job: an item is only replaced by a record with a greater revision
-   * (or an equal one and a greater eventId). See `revisionOf` in record.ts.
+   * (or, from an event, over a backfilled item of the same revision). See `revisionOf`.
    */
   readonly revision: number;
 }
