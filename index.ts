@@ -65,7 +65,7 @@ const logGroup = new aws.cloudwatch.LogGroup("handler-logs", {
 const role = new aws.iam.Role("handler-role", {
   assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" }),
 });
-new aws.iam.RolePolicy("handler-policy", {
+const rolePolicy = new aws.iam.RolePolicy("handler-policy", {
   role: role.id,
   policy: pulumi.jsonStringify({
     Version: "2012-10-17",
@@ -97,32 +97,43 @@ new aws.iam.RolePolicy("handler-policy", {
 });
 
 // The handler: a magic function whose code Pulumi serializes from ./handler.
-const fn = new aws.lambda.CallbackFunction("handler", {
-  runtime: aws.lambda.Runtime.NodeJS22dX,
-  role: role,
-  timeout: 10,
-  memorySize: 256,
-  environment: {
-    variables: {
-      TABLE_NAME: table.name,
-      ...(config.retentionDays === undefined
-        ? {}
-        : { RETENTION_DAYS: String(config.retentionDays) }),
+const fn = new aws.lambda.CallbackFunction(
+  "handler",
+  {
+    runtime: aws.lambda.Runtime.NodeJS22dX,
+    role: role,
+    timeout: 10,
+    memorySize: 256,
+    environment: {
+      variables: {
+        TABLE_NAME: table.name,
+        ...(config.retentionDays === undefined
+          ? {}
+          : { RETENTION_DAYS: String(config.retentionDays) }),
+      },
     },
+    loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+    // The Node.js 22 runtime provides the AWS SDK v3: the archive carries only the handler.
+    codePathOptions: {
+      extraExcludePackages: ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb"],
+    },
+    callbackFactory: () => handler.createEventHandler(),
   },
-  loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-  // The Node.js 22 runtime provides the AWS SDK v3: the archive carries only the handler.
-  codePathOptions: { extraExcludePackages: ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb"] },
-  callbackFactory: () => handler.createEventHandler(),
-});
+  { dependsOn: [rolePolicy] },
+);
 
-// After its own retries, a failed invocation goes to the dead-letter queue.
-new aws.lambda.FunctionEventInvokeConfig("handler-invoke-config", {
-  functionName: fn.name,
-  maximumRetryAttempts: 2,
-  maximumEventAgeInSeconds: 6 * 60 * 60,
-  destinationConfig: { onFailure: { destination: deadLetterQueue.arn } },
-});
+// After its own retries, a failed invocation goes to the dead-letter queue. Lambda checks the
+// role's sqs:SendMessage when the destination is set, so the policy must exist first.
+new aws.lambda.FunctionEventInvokeConfig(
+  "handler-invoke-config",
+  {
+    functionName: fn.name,
+    maximumRetryAttempts: 2,
+    maximumEventAgeInSeconds: 6 * 60 * 60,
+    destinationConfig: { onFailure: { destination: deadLetterQueue.arn } },
+  },
+  { dependsOn: [rolePolicy] },
+);
 
 // The rule: terminal (and optionally other) state changes of Batch jobs on the default bus.
 const rule = new aws.cloudwatch.EventRule("job-state-change", {

@@ -200,6 +200,28 @@ describe("the program with the default configuration", () => {
     });
   });
 
+  it("creates the function and its failure destination only once the role may use them", () => {
+    // Lambda checks the role's sqs:SendMessage when the destination is set: the policy goes first.
+    const dependencies = Object.fromEntries(model.resources.map((r) => [r.name, r.dependencies]));
+    expect(dependencies["handler"]).toEqual([
+      "handler-logs",
+      "handler-policy",
+      "handler-role",
+      "jobs",
+    ]);
+    expect(dependencies["handler-invoke-config"]).toEqual([
+      "dead-letters",
+      "handler",
+      "handler-policy",
+    ]);
+    expect(dependencies["handler-target"]).toEqual([
+      "dead-letters",
+      "handler",
+      "job-state-change",
+      "rule-invoke",
+    ]);
+  });
+
   it("exports the outputs users look up, resolved to the created resources", () => {
     expect(model.outputs).toEqual({
       tableName: "jobs-0a1b2c3",

@@ -16,6 +16,8 @@ export interface RegisteredResource {
   readonly inputs: Record<string, unknown>;
   /** What the mock answered: the inputs plus the attributes AWS would add (arn, name, url). */
   readonly state: Record<string, unknown>;
+  /** Names of the resources it waits for: through its inputs or an explicit `dependsOn`. */
+  readonly dependencies: readonly string[];
 }
 
 export interface ProgramModel {
@@ -43,6 +45,7 @@ export async function evaluateProgram(options: EvaluateOptions = {}): Promise<Pr
   }
   const region = config["aws:region"] ?? DEFAULT_MOCK_REGION;
   const resources: RegisteredResource[] = [];
+  const dependencies = new Map<string, string[]>();
   const archives: Promise<{ code: string; files: string[] }>[] = [];
 
   await pulumi.runtime.setMocks(
@@ -52,7 +55,14 @@ export async function evaluateProgram(options: EvaluateOptions = {}): Promise<Pr
           ...args.inputs,
           ...mockAttributes(args.type, args.name, args.inputs, region),
         };
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+        const urnNames = dependencies.get(`${args.type}::${args.name}`) ?? [];
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          state,
+          dependencies: urnNames.map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort(),
+        });
         if (args.type === "aws:lambda/function:Function")
           archives.push(readArchive(args.inputs.code));
         return { id: `${args.name}-id`, state };
@@ -80,6 +90,7 @@ export async function evaluateProgram(options: EvaluateOptions = {}): Promise<Pr
     false,
   );
   pulumi.runtime.setAllConfig(config);
+  recordDependencies(dependencies);
 
   const program = options.load ? options.load() : require("../index");
   const outputs: Record<string, unknown> = {};
@@ -108,6 +119,26 @@ export function onlyResource(model: ProgramModel, type: string): RegisteredResou
 
 function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/**
+ * The mocks' `newResource` is not told what a resource depends on; the RegisterResource request
+ * the mock monitor receives is. Records its dependency URNs, by type and name.
+ */
+function recordDependencies(into: Map<string, string[]>): void {
+  const settings = require("@pulumi/pulumi/runtime/settings");
+  const monitor = settings.getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request: RegisterRequest, callback: unknown) => {
+    into.set(`${request.getType()}::${request.getName()}`, request.getDependenciesList());
+    return register(request, callback);
+  };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
 }
 
 /** Waits for the runtime's queue of registrations (mocked RPCs) to drain. */
