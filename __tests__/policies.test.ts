@@ -4,6 +4,9 @@
  * messages and enforcement levels. Values unknown during preview are the engine's sentinels behind
  * @pulumi/policy's unknownCheckingProxy, as the CLI delivers them.
  */
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
 import * as pack from "../policy-pack/policies";
 import {
   runResourcePolicy,
@@ -213,6 +216,33 @@ describe("the pack", () => {
         },
       },
     });
+  });
+
+  it("is constructed by index.ts with exactly the arguments docs/policy-pack.md names", () => {
+    // index.ts starts a gRPC server when loaded, so its source is read, not required.
+    const root = path.join(__dirname, "..");
+    const file = path.join(root, "policy-pack", "index.ts");
+    const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
+    const constructions: ts.NewExpression[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node) && node.expression.getText(source) === "PolicyPack") {
+        constructions.push(node);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    expect(constructions).toHaveLength(1);
+    const [name, args] = constructions[0].arguments ?? [];
+    expect(name.getText(source)).toBe('"batch-job-log"');
+    if (!ts.isObjectLiteralExpression(args))
+      throw new Error("PolicyPack's arguments: not a literal");
+    const passed = args.properties.map((p) => (p.name as ts.Identifier).text);
+    expect(passed).toEqual(["policies", "description", "provider"]);
+
+    const doc = fs.readFileSync(path.join(root, "docs", "policy-pack.md"), "utf8");
+    const row = doc.split("\n").find((line) => line.startsWith("| `policy-pack/index.ts`"));
+    const documented = /`new PolicyPack\("batch-job-log", \{ ([^}]*) \}\)`/.exec(row ?? "")?.[1];
+    expect(documented?.split(", ").map((entry) => entry.split(":")[0])).toEqual(passed);
   });
 
   it("hands the policies values that throw when they are unknown, as the CLI does", () => {
