@@ -7,6 +7,7 @@
  * Every test gets a new, empty table and records what it starts from itself, so each passes alone
  * (`-t <name>`) and in any order.
  */
+import { useDummyCredentials } from "./helpers/aws-env";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchClient,
@@ -142,7 +143,6 @@ let tableInputs: Record<string, unknown>;
 /** This test's table: a new one per test (beforeEach). */
 let table: string;
 let tablesCreated = 0;
-const savedEnv: Record<string, string | undefined> = {};
 
 async function item(jobId: string): Promise<JobRecord | undefined> {
   const out = (await documentClient.send(new GetCommand({ TableName: table, Key: { jobId } }))) as {
@@ -160,20 +160,9 @@ async function count(): Promise<number> {
   return out.Count;
 }
 
-beforeAll(async () => {
-  for (const key of [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_PROFILE",
-  ]) {
-    savedEnv[key] = process.env[key];
-  }
-  process.env.AWS_ACCESS_KEY_ID = "local";
-  process.env.AWS_SECRET_ACCESS_KEY = "local";
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
+useDummyCredentials();
 
+beforeAll(async () => {
   tableInputs = inputsOf(await evaluateFresh(), TYPES.table);
   dynamo = await startLocalDynamo();
   documentClient = createDocumentClient(localClientConfig(dynamo.endpoint));
@@ -182,10 +171,6 @@ beforeAll(async () => {
 afterAll(async () => {
   batchMock.restore();
   await dynamo?.close();
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
 });
 
 beforeEach(async () => {

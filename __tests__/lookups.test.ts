@@ -4,6 +4,7 @@
  * conditional writer) from the event fixtures. CloudWatch Logs has no local implementation: it is
  * mocked with aws-sdk-client-mock, and the tests assert which client region each call used.
  */
+import { useDummyCredentials } from "./helpers/aws-env";
 import { mkdtempSync, writeFileSync, chmodSync, rmSync } from "fs";
 import { createServer, type Server } from "http";
 import type { AddressInfo } from "net";
@@ -106,7 +107,6 @@ function run(
 
 let dynamo: LocalDynamo;
 let documentClient: CommandSender;
-const savedEnv: Record<string, string | undefined> = {};
 const logsMock = mockClient(CloudWatchLogsClient);
 
 async function record(events: readonly Envelope[]): Promise<void> {
@@ -115,23 +115,9 @@ async function record(events: readonly Envelope[]): Promise<void> {
     await writer.put(recordFromEvent(event, { now: new Date(1_800_000_000_000) }));
 }
 
-beforeAll(async () => {
-  // The SDK's credential chain reads process.env: dummy keys for dynalite and the mocks.
-  for (const key of [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_PROFILE",
-    "AWS_EC2_METADATA_DISABLED",
-  ]) {
-    savedEnv[key] = process.env[key];
-  }
-  process.env.AWS_ACCESS_KEY_ID = "local";
-  process.env.AWS_SECRET_ACCESS_KEY = "local";
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  process.env.AWS_EC2_METADATA_DISABLED = "true";
+useDummyCredentials();
 
+beforeAll(async () => {
   const model = await evaluateFresh();
   dynamo = await startLocalDynamo();
   await ensureTable(
@@ -177,10 +163,6 @@ beforeAll(async () => {
 afterAll(async () => {
   logsMock.restore();
   await dynamo?.close();
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
 });
 
 beforeEach(() => logsMock.reset());
