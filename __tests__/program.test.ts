@@ -77,17 +77,23 @@ describe("the program with the default configuration", () => {
     expect(rule.eventBusName).toBeUndefined();
   });
 
-  it("gives the function an explicit runtime, role, timeout, memory, environment and log group", () => {
+  it("gives the function an explicit runtime, architecture, role, timeout, memory, environment and logging", () => {
     const { code, ...fn } = inputsOf(model, TYPES.fn);
     expect(code).toBeDefined();
     expect(fn).toEqual({
       runtime: "nodejs22.x",
       handler: "__index.handler",
       role: `arn:aws:iam::${ACCOUNT}:role/handler-role-0a1b2c3`,
+      architectures: ["arm64"],
       timeout: 10,
       memorySize: 256,
       environment: { variables: { TABLE_NAME: "jobs-0a1b2c3" } },
-      loggingConfig: { logFormat: "JSON", logGroup: LOG_GROUP },
+      loggingConfig: {
+        logFormat: "JSON",
+        logGroup: LOG_GROUP,
+        applicationLogLevel: "INFO",
+        systemLogLevel: "WARN",
+      },
     });
   });
 
