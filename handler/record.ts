@@ -60,8 +60,11 @@ export function isInvalidEventError(error: unknown): error is InvalidEventError 
   return error instanceof Error && error.name === "InvalidEventError";
 }
 
+/** The statuses a job ends in; its event in one of them carries the complete attempt list. */
+export const TERMINAL_STATUSES: readonly string[] = ["SUCCEEDED", "FAILED"];
+
 export function isTerminalStatus(status: string): boolean {
-  return status === "SUCCEEDED" || status === "FAILED";
+  return TERMINAL_STATUSES.includes(status);
 }
 
 /** The envelope checked and split from its detail. */
@@ -142,6 +145,12 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
   const platformCapabilities = read.array(d.platformCapabilities, "detail.platformCapabilities");
   const attemptsIn = read.objects(d.attempts, "detail.attempts");
   const eksAttemptsIn = read.objects(d.eksAttempts, "detail.eksAttempts");
+  const createdAt = read.number(d.createdAt, "detail.createdAt");
+  const startedAt = read.number(d.startedAt, "detail.startedAt");
+  const stoppedAt = read.number(d.stoppedAt, "detail.stoppedAt");
+  // The attempt in progress (STARTING, RUNNING) is not in the attempt lists yet: its task, pod
+  // and streams sit on the job itself. (Between attempts, a RUNNABLE job shows the previous task.)
+  const inProgress = status === "STARTING" || status === "RUNNING";
 
   // Node jobs are `<id>#<node>` and array children `<parent>:<index>`, even when the detail
   // lacks nodeDetails or arrayProperties.index.
@@ -149,13 +158,11 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
     read.number(nodeDetails?.nodeIndex, "detail.nodeDetails.nodeIndex") ?? indexAfter(jobId, "#");
   const isNode = nodeIndex !== undefined;
   const mainNode = read.number(nodeProperties?.mainNode, "detail.nodeProperties.mainNode");
-  const targets = logTargets(read, d, isNode ? nodeIndex : mainNode, context.region);
+  const node = isNode ? nodeIndex : mainNode;
+  const targets = logTargets(read, d, container, nodeProperties, node, context.region);
 
   const streams = new StreamList();
   const attempts = ecsAttempts(read, attemptsIn, targets, streams);
-  // The attempt in progress (STARTING, RUNNING) is not in `attempts` yet: its task and streams
-  // sit on the job itself. (Between attempts, a RUNNABLE job still shows the previous task.)
-  const inProgress = status === "STARTING" || status === "RUNNING";
   const ecsTasks = read.objects(
     read.object(d.ecsProperties, "detail.ecsProperties")?.taskProperties,
     "detail.ecsProperties.taskProperties",
@@ -164,7 +171,7 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
     read.string(container?.taskArn, "detail.container.taskArn") ??
     read.string(ecsTasks[0]?.taskArn, "detail.ecsProperties.taskProperties[0].taskArn");
   if (inProgress && taskArn && !attempts.some((a) => a.taskArn === taskArn)) {
-    attempts.push(compact({ startedAt: read.number(d.startedAt, "detail.startedAt"), taskArn }));
+    attempts.push(compact({ startedAt, taskArn }));
   }
   const current = isTerminalStatus(status) ? Math.max(attemptsIn.length, 1) : attemptsIn.length + 1;
   const jobStream = read.string(container?.logStreamName, "detail.container.logStreamName");
@@ -175,16 +182,13 @@ export function buildJobRecord(detail: unknown, context: RecordContext): JobReco
       streams.add(current, c.name ?? "default", c.target, c.logStreamName);
     }
   }
-  const eks = eksAttempts(read, eksAttemptsIn, eksProperties, status, d.startedAt);
+  const eks = eksAttempts(read, eksAttemptsIn, eksProperties, inProgress, startedAt);
   attempts.push(...eks.attempts);
 
   const logStreams = streams.list();
   const lastAttempt = logStreams.length > 0 ? logStreams[logStreams.length - 1].attempt : 0;
   const main = logStreams.find((s) => s.attempt === lastAttempt);
   const last = attempts[attempts.length - 1];
-  const createdAt = read.number(d.createdAt, "detail.createdAt");
-  const startedAt = read.number(d.startedAt, "detail.startedAt");
-  const stoppedAt = read.number(d.stoppedAt, "detail.stoppedAt");
   const arrayIndex =
     read.number(arrayProperties?.index, "detail.arrayProperties.index") ??
     (isNode ? undefined : indexAfter(jobId, ":"));
@@ -273,11 +277,12 @@ interface NamedContainer {
 function logTargets(
   read: FieldReader,
   d: Record<string, unknown>,
+  container: Record<string, unknown> | undefined,
+  nodeProperties: Record<string, unknown> | undefined,
   node: number | undefined,
   region: string,
 ): LogTargets {
-  const container = read.object(d.container, "detail.container");
-  const range = nodeRange(read, read.object(d.nodeProperties, "detail.nodeProperties"), node);
+  const range = nodeRange(read, nodeProperties, node);
   const containers = [
     ...taskContainerTargets(read, d.ecsProperties, "detail.ecsProperties", region),
     ...(range
@@ -349,8 +354,8 @@ function eksAttempts(
   read: FieldReader,
   attemptsIn: Record<string, unknown>[],
   eksProperties: Record<string, unknown> | undefined,
-  status: string,
-  jobStartedAt: unknown,
+  inProgress: boolean,
+  jobStartedAt: number | undefined,
 ): { attempts: AttemptRecord[]; clusterArn?: string } {
   let clusterArn: string | undefined;
   const attempts = attemptsIn.slice(0, MAX_ATTEMPTS).map((attempt, i): AttemptRecord => {
@@ -373,11 +378,10 @@ function eksAttempts(
   });
   const pod = read.object(eksProperties?.podProperties, "detail.eksProperties.podProperties");
   const podName = read.string(pod?.podName, "detail.eksProperties.podProperties.podName");
-  const inProgress = status === "STARTING" || status === "RUNNING";
   if (podName && inProgress && !attempts.some((a) => a.podName === podName)) {
     attempts.push(
       compact({
-        startedAt: read.number(jobStartedAt, "detail.startedAt"),
+        startedAt: jobStartedAt,
         podName,
         nodeName: read.string(pod?.nodeName, "detail.eksProperties.podProperties.nodeName"),
       }),

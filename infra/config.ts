@@ -4,7 +4,7 @@
  * and defaults for `pulumi config`; a test keeps the two in step.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { BATCH_STATUSES } from "../handler/record";
+import { BATCH_STATUSES, TERMINAL_STATUSES } from "../handler/record";
 
 /** The retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
@@ -13,7 +13,7 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 export const DEFAULTS = {
-  statuses: ["SUCCEEDED", "FAILED"],
+  statuses: [...TERMINAL_STATUSES],
   jobQueues: [] as string[],
   deletionProtection: true,
   logRetentionDays: 30,
@@ -29,6 +29,11 @@ export interface StackConfig {
   readonly alarmTopicArn?: string;
 }
 
+/** The key as `pulumi config` names it: `batch-job-log:statuses`. */
+function configKey(config: pulumi.Config, name: string): string {
+  return `${config.name}:${name}`;
+}
+
 /** Thrown for an invalid configuration value; the message names the key. */
 export class ConfigError extends Error {
   constructor(key: string, problem: string) {
@@ -38,7 +43,7 @@ export class ConfigError extends Error {
 }
 
 export function readStackConfig(config: pulumi.Config): StackConfig {
-  const key = (name: string) => `${config.name}:${name}`;
+  const key = (name: string) => configKey(config, name);
   const statuses = stringList(config, "statuses") ?? DEFAULTS.statuses;
   if (statuses.length === 0)
     throw new ConfigError(key("statuses"), "it must list at least one status.");
@@ -99,10 +104,10 @@ function stringList(config: pulumi.Config, name: string): string[] | undefined {
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new ConfigError(`${config.name}:${name}`, "it must be a JSON list of strings.");
+    throw new ConfigError(configKey(config, name), "it must be a JSON list of strings.");
   }
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-    throw new ConfigError(`${config.name}:${name}`, "it must be a JSON list of strings.");
+    throw new ConfigError(configKey(config, name), "it must be a JSON list of strings.");
   }
   return value;
 }
@@ -112,7 +117,7 @@ function wholeNumber(config: pulumi.Config, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isInteger(value)) {
-    throw new ConfigError(`${config.name}:${name}`, `"${raw}" is not a whole number.`);
+    throw new ConfigError(configKey(config, name), `"${raw}" is not a whole number.`);
   }
   return value;
 }
@@ -121,7 +126,7 @@ function boolean(config: pulumi.Config, name: string): boolean | undefined {
   const raw = config.get(name);
   if (raw === undefined) return undefined;
   if (raw !== "true" && raw !== "false") {
-    throw new ConfigError(`${config.name}:${name}`, `"${raw}" is not true or false.`);
+    throw new ConfigError(configKey(config, name), `"${raw}" is not true or false.`);
   }
   return raw === "true";
 }
