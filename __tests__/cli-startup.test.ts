@@ -1,8 +1,9 @@
 /**
- * The lookup commands start light: in a fresh Node process (its own module registry, TypeScript
+ * The commands start light: in a fresh Node process (its own module registry, TypeScript
  * compiled on require), loading and running `show`, `logs`, `find` and `backfill` through the
  * dispatcher never loads `@pulumi/*` nor dynalite, and `show`/`find` do not load the Batch or
- * CloudWatch Logs SDKs either. Also the pure helpers: console links, shell quoting, durations.
+ * CloudWatch Logs SDKs either; `replay --help` and replay's usage errors load neither Pulumi nor
+ * dynalite. Also the pure helpers: console links, shell quoting, durations.
  */
 import { execFileSync } from "child_process";
 import { join } from "path";
@@ -89,6 +90,21 @@ describe("start-up", () => {
       name === "logs" ? "@aws-sdk/client-cloudwatch-logs" : "@aws-sdk/client-batch",
     );
     expect(packages.filter((p) => /^@pulumi\/|^dynalite$/.test(p))).toEqual([]);
+  });
+
+  test.each([
+    [["replay", "--help"], 0, /^Usage: batch-job-log replay /],
+    [["replay", "--frobnicate"], 2, /^batch-job-log replay: Unknown option '--frobnicate'/],
+    [
+      ["replay", "no-such-file.jsonl"],
+      2,
+      /^batch-job-log replay: no-such-file\.jsonl: no such file/,
+    ],
+  ])("%j loads neither Pulumi nor dynalite", (args, status, out) => {
+    const r = modulesLoadedBy(args);
+    expect(r.status).toBe(status);
+    expect(r.out).toMatch(out);
+    expect(packagesOf(r.modules).filter((p) => /^@pulumi\/|^dynalite$/.test(p))).toEqual([]);
   });
 });
 

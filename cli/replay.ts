@@ -2,12 +2,15 @@
  * `batch-job-log replay`: pushes Batch events through the rule and the exact Lambda the program
  * deploys, onto an embedded DynamoDB (or any DynamoDB-compatible endpoint), and shows what the
  * table ends up holding. Argument parsing and printing only; the work is in twin/.
+ *
+ * The arguments are parsed, and --help and usage errors answered, before anything loads Pulumi or
+ * dynalite: the twin's modules that do (the engine, and the stack config through the program's
+ * module) are required only once a replay is certain to run.
  */
 import * as path from "path";
 import { parseArgs } from "util";
 import { readEvents } from "../twin/events-input";
 import { findProjectRoot } from "../twin/lambda";
-import { startTwin } from "../twin/replay-engine";
 import {
   formatErrors,
   formatJobsTable,
@@ -15,12 +18,6 @@ import {
   progressBar,
   replayDocument,
 } from "../twin/replay-report";
-import {
-  DEFAULT_STACK,
-  parseConfigOverrides,
-  readStackConfig,
-  STACK_NAME,
-} from "../twin/stack-config";
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from "./io";
 import { runPulumi } from "./lookup/pulumi-cli";
 
@@ -29,6 +26,22 @@ export const MAX_ERRORS_SHOWN = 20;
 
 /** What `replay` reads without a path: the shipped sample, relative to the project root. */
 export const SAMPLE_EVENTS = path.join("samples", "events.jsonl");
+
+/**
+ * twin/stack-config's DEFAULT_STACK, written out for the usage text: that module loads the
+ * program's, and with it Pulumi. replay-stack.test.ts keeps the two equal.
+ */
+const DEFAULT_STACK_IN_USAGE = "dev";
+
+/** Loads Pulumi (through the program's module): required after parsing. */
+function stackConfig(): typeof import("../twin/stack-config") {
+  return require("../twin/stack-config");
+}
+
+/** Loads Pulumi, the AWS SDK and dynalite: required after parsing. */
+function replayEngine(): typeof import("../twin/replay-engine") {
+  return require("../twin/replay-engine");
+}
 
 export const REPLAY_USAGE = `Usage: batch-job-log replay [PATH ...] [options]
 
@@ -44,7 +57,7 @@ Options:
   --table NAME        table name (default batch-job-log-<stack>); created if missing
   --region R          the stack's region and the DynamoDB client's (default: aws:region)
   --stack NAME        read Pulumi.<NAME>.yaml (default: the stack \`pulumi stack --show-name\`
-                      prints in the project folder, else ${DEFAULT_STACK})
+                      prints in the project folder, else ${DEFAULT_STACK_IN_USAGE})
   --config key=value  override a stack config value (repeatable), e.g. --config 'statuses=["RUNNING","FAILED"]'
   -h, --help          show this help
 
@@ -64,6 +77,7 @@ export async function replayStack(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ name: string; explicit: boolean }> {
   if (flag !== undefined) return { name: flag, explicit: true };
+  const { DEFAULT_STACK, STACK_NAME } = stackConfig();
   const { value } = await runPulumi(["stack", "--show-name"], projectRoot, env);
   if (value !== undefined && STACK_NAME.test(value)) return { name: value, explicit: false };
   return { name: DEFAULT_STACK, explicit: false };
@@ -79,12 +93,14 @@ export const replay: Command = async (argv, io) => {
   const paths = options.paths.length > 0 ? options.paths : [path.join(projectRoot, SAMPLE_EVENTS)];
   const events = readEvents(paths, io.cwd);
 
+  const { parseConfigOverrides, readStackConfig } = stackConfig();
   const stack = await replayStack(options.stack, projectRoot, io.env);
   const config = {
     ...readStackConfig(projectRoot, stack.name, stack.explicit),
     ...parseConfigOverrides(options.config),
     ...(options.region ? { "aws:region": options.region } : {}),
   };
+  const { startTwin } = replayEngine();
   const twin = await startTwin({
     projectRoot,
     stack: stack.name,
