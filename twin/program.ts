@@ -5,8 +5,8 @@
  * and the tests assert on it; neither needs the Pulumi CLI, a provider plugin or AWS.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_STACK, fullKey, PROJECT } from "./stack-config";
 
-export const PROJECT = "batch-job-log";
 export const MOCK_ACCOUNT = "123456789012";
 export const DEFAULT_MOCK_REGION = "us-east-1";
 
@@ -38,10 +38,10 @@ export interface EvaluateOptions {
 
 /** Runs the program under mocks and waits until every resource has registered. */
 export async function evaluateProgram(options: EvaluateOptions = {}): Promise<ProgramModel> {
-  const stack = options.stack ?? "dev";
+  const stack = options.stack ?? DEFAULT_STACK;
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.config ?? {})) {
-    config[key.includes(":") ? key : `${PROJECT}:${key}`] = value;
+    config[fullKey(key)] = value;
   }
   const region = config["aws:region"] ?? DEFAULT_MOCK_REGION;
   const resources: RegisteredResource[] = [];

@@ -22,6 +22,7 @@ import { matchesEventPattern, validateEventPattern, type EventPattern } from "./
 import type { SourcedEvent } from "./events-input";
 import { findProjectRoot, loadSerializedLambda, type LoadedLambda } from "./lambda";
 import { DEFAULT_MOCK_REGION, evaluateProgram, onlyResource, type ProgramModel } from "./program";
+import { DEFAULT_STACK } from "./stack-config";
 import { createTableInput, ensureTable } from "./table";
 
 export const TYPES = {
@@ -104,7 +105,7 @@ export interface Twin {
 /** Evaluates the program, prepares the table and loads the Lambda. */
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const projectRoot = options.projectRoot ?? findProjectRoot();
-  const stack = options.stack ?? "dev";
+  const stack = options.stack ?? DEFAULT_STACK;
   const config = options.config ?? {};
   const model = await programModel({ projectRoot, stack, config, load: options.load });
 

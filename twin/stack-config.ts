@@ -9,7 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { UsageError } from "../cli/io";
-import { PROJECT } from "./program";
+
+/** The Pulumi project (Pulumi.yaml's `name`): the prefix of the program's own config keys. */
+export const PROJECT = "batch-job-log";
 
 export const DEFAULT_STACK = "dev";
 
