@@ -17,7 +17,7 @@ import {
   formatSummary,
   progressBar,
   replayDocument,
-} from "../twin/replay-report";
+} from "./replay-report";
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from "./io";
 import { runPulumi } from "./lookup/pulumi-cli";
 

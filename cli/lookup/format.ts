@@ -33,11 +33,15 @@ export function elapsed(start: number | undefined, stop: number | undefined): st
     : undefined;
 }
 
-/** Rows as left-aligned columns two spaces apart; trailing spaces trimmed. */
+/**
+ * Rows as left-aligned columns two spaces apart; trailing spaces trimmed. The last cell of a row
+ * is never padded, so it does not widen its column: in a row shorter than the others it spans the
+ * columns left over.
+ */
 export function columns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows)
-    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+    row.slice(0, -1).forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) =>
     row
       .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))

@@ -3,7 +3,7 @@
  * batch-events.md, "Where the logs are"): an EKS job keeps its logs in the cluster, a non-awslogs
  * driver sends them elsewhere, an array parent never runs, a job that never started wrote nothing.
  */
-import type { JobRecord, LogStreamRef } from "../../handler/types";
+import type { AttemptRecord, JobRecord, LogStreamRef } from "../../handler/types";
 import { LookupError, failureReason } from "./errors";
 
 export interface StreamChoice {
@@ -88,46 +88,78 @@ export function noStreamForAttempt(record: JobRecord, n: number): string {
   return `attempt ${n} of job ${record.jobId} ${what}${why ? `: ${why}.` : "."}`;
 }
 
-/** Why a job has no CloudWatch stream at all, as one line. */
-export function noStreamReason(record: JobRecord): string {
-  const job = `job ${record.jobId}`;
+/**
+ * Why a job has no CloudWatch stream at all, the causes checked in this order: it ran on EKS, it
+ * logs with another driver, it is an array parent, a multi-node parent that never ran itself, it
+ * has not finished, it never started, or it finished without a stream in its events. `show` and
+ * `logs` print it as noStreamReason's sentence, `replay` as a short note in its table of jobs.
+ */
+export type NoStreamCause =
+  /** `pod`: the last attempt that ran in a pod, if any. */
+  | { readonly kind: "eks"; readonly pod?: AttemptRecord }
+  | { readonly kind: "log-driver"; readonly logDriver: string }
+  | { readonly kind: "array-parent"; readonly arraySize: number }
+  | { readonly kind: "multi-node-parent" }
+  | { readonly kind: "not-finished"; readonly started: boolean }
+  | { readonly kind: "never-started" }
+  | { readonly kind: "no-recorded-stream" };
+
+export function noStreamCause(record: JobRecord): NoStreamCause {
   if (isEks(record)) {
-    const last = [...(record.attempts ?? [])].reverse().find((a) => a.podName !== undefined);
-    const where = last
-      ? ` (pod ${last.podName}${last.podNamespace ? ` in namespace ${last.podNamespace}` : ""}` +
-        `${last.nodeName ? ` on node ${last.nodeName}` : ""})`
-      : "";
-    return (
-      `${job} ran on EKS${where}: Batch records no CloudWatch log stream for EKS jobs; ` +
-      `read its logs from the cluster's logging.`
-    );
+    const pod = [...(record.attempts ?? [])].reverse().find((a) => a.podName !== undefined);
+    return { kind: "eks", pod };
   }
-  if (record.logDriver !== undefined) {
-    return `${job} logs with the ${record.logDriver} log driver, not awslogs: there is no CloudWatch log stream.`;
-  }
-  if (record.arraySize !== undefined) {
-    return (
-      `${job} is an array parent: it never runs itself; its ${record.arraySize} children have the logs ` +
-      `(\`batch-job-log show ${record.jobId}\` lists them).`
-    );
-  }
+  if (record.logDriver !== undefined) return { kind: "log-driver", logDriver: record.logDriver };
+  if (record.arraySize !== undefined) return { kind: "array-parent", arraySize: record.arraySize };
   if (record.numNodes !== undefined && (record.attempts ?? []).length === 0) {
-    return (
-      `${job} is a multi-node parent with no recorded stream; its nodes have the logs ` +
-      `(\`batch-job-log show ${record.jobId}\` lists them).`
-    );
+    return { kind: "multi-node-parent" };
   }
-  const why = failureReason(record, record.attempts?.length || undefined);
-  const everStarted =
+  const started =
     record.startedAt !== undefined ||
     (record.attempts ?? []).some((a) => a.startedAt !== undefined);
   if (record.status !== "SUCCEEDED" && record.status !== "FAILED") {
-    return everStarted
-      ? `${job} is ${record.status} and has no recorded log stream yet.`
-      : `${job} has not started yet (status ${record.status}).`;
+    return { kind: "not-finished", started };
   }
-  if (!everStarted) {
-    return `${job} never started (${record.status})${why ? `: ${why}.` : "."}`;
+  return started ? { kind: "no-recorded-stream" } : { kind: "never-started" };
+}
+
+/** Why a job has no CloudWatch stream at all, as one line. */
+export function noStreamReason(record: JobRecord): string {
+  const job = `job ${record.jobId}`;
+  const cause = noStreamCause(record);
+  switch (cause.kind) {
+    case "eks": {
+      const last = cause.pod;
+      const where = last
+        ? ` (pod ${last.podName}${last.podNamespace ? ` in namespace ${last.podNamespace}` : ""}` +
+          `${last.nodeName ? ` on node ${last.nodeName}` : ""})`
+        : "";
+      return (
+        `${job} ran on EKS${where}: Batch records no CloudWatch log stream for EKS jobs; ` +
+        `read its logs from the cluster's logging.`
+      );
+    }
+    case "log-driver":
+      return `${job} logs with the ${cause.logDriver} log driver, not awslogs: there is no CloudWatch log stream.`;
+    case "array-parent":
+      return (
+        `${job} is an array parent: it never runs itself; its ${cause.arraySize} children have the logs ` +
+        `(\`batch-job-log show ${record.jobId}\` lists them).`
+      );
+    case "multi-node-parent":
+      return (
+        `${job} is a multi-node parent with no recorded stream; its nodes have the logs ` +
+        `(\`batch-job-log show ${record.jobId}\` lists them).`
+      );
+    case "not-finished":
+      return cause.started
+        ? `${job} is ${record.status} and has no recorded log stream yet.`
+        : `${job} has not started yet (status ${record.status}).`;
+    case "never-started":
+    case "no-recorded-stream": {
+      const why = failureReason(record, record.attempts?.length || undefined);
+      const what = cause.kind === "never-started" ? "never started" : "has no recorded log stream";
+      return `${job} ${what} (${record.status})${why ? `: ${why}.` : "."}`;
+    }
   }
-  return `${job} has no recorded log stream (${record.status})${why ? `: ${why}.` : "."}`;
 }

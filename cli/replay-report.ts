@@ -4,7 +4,10 @@
  * progress bar for long inputs on a terminal. The `--json` document is built here too, so the two
  * outputs cannot disagree.
  */
-import type { ReplayError, ReplaySummary } from "./replay-engine";
+import type { JobRecord } from "../handler/types";
+import type { ReplayError, ReplaySummary } from "../twin/replay-engine";
+import { columns } from "./lookup/format";
+import { noStreamCause } from "./lookup/streams";
 
 type Item = Record<string, unknown>;
 
@@ -30,53 +33,51 @@ export function formatSummary(summary: ReplaySummary): string {
   return rows.map(([label, n]) => `  ${label.padEnd(20)}${String(n).padStart(width)}`).join("\n");
 }
 
-/** One row per item: job id, status, exit code, and the log group, region and stream of its last attempt. */
+/**
+ * One row per item: job id, status, exit code, and the log group, region and stream of its last
+ * attempt, or, spanning those three columns, why it has none.
+ */
 export function formatJobsTable(items: readonly Item[]): string {
   const header = ["JOB ID", "STATUS", "EXIT", "LOG GROUP", "REGION", "LOG STREAM"];
   const rows = items.map((item) => {
-    const exit = typeof item.exitCode === "number" ? String(item.exitCode) : "-";
-    const cells = [String(item.jobId), String(item.status), exit];
-    const stream = item.logStreamName;
+    // The table's items are the handler's records.
+    const record = item as unknown as JobRecord;
+    const exit = typeof record.exitCode === "number" ? String(record.exitCode) : "-";
+    const cells = [String(record.jobId), String(record.status), exit];
+    const stream = record.logStreamName;
     if (typeof stream === "string") {
-      return [...cells, String(item.logGroup ?? ""), String(item.logRegion ?? ""), stream];
+      return [...cells, String(record.logGroup ?? ""), String(record.logRegion ?? ""), stream];
     }
-    return [...cells, `(${noStreamReason(item)})`];
+    return [...cells, `(${noStreamNote(record)})`];
   });
-  // The reason of a row without a stream spans the three log columns: it does not set their width.
-  const widths = header.map((h, i) =>
-    Math.max(
-      h.length,
-      ...rows.filter((r) => r.length === header.length || i < 3).map((r) => (r[i] ?? "").length),
-    ),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join("\n");
+  return columns([header, ...rows]).join("\n");
 }
 
-/** Why an item points at no CloudWatch stream, from what the handler recorded. */
-export function noStreamReason(item: Item): string {
-  const attempts = Array.isArray(item.attempts) ? (item.attempts as Item[]) : [];
-  const last = attempts[attempts.length - 1];
-  if (typeof item.logDriver === "string")
-    return `no CloudWatch stream: it logs with ${item.logDriver}`;
-  if (typeof item.arraySize === "number") {
-    return `array parent of ${item.arraySize} children: they have the logs`;
+/** Why a record points at no CloudWatch stream, short enough for a table row. */
+function noStreamNote(record: JobRecord): string {
+  const cause = noStreamCause(record);
+  switch (cause.kind) {
+    case "eks": {
+      const pod = cause.pod?.podName !== undefined ? ` pod ${cause.pod.podName}` : "";
+      const node = cause.pod?.nodeName !== undefined ? ` on ${cause.pod.nodeName}` : "";
+      return `EKS, no CloudWatch stream:${pod}${node}`.replace(/:$/, "");
+    }
+    case "log-driver":
+      return `no CloudWatch stream: it logs with ${cause.logDriver}`;
+    case "array-parent":
+      return `array parent of ${cause.arraySize} children: they have the logs`;
+    case "multi-node-parent":
+      return "multi-node parent: its nodes have the logs";
+    case "not-finished":
+    case "never-started":
+    case "no-recorded-stream": {
+      const why = [record.statusReason, record.reason].filter(
+        (s) => typeof s === "string" && s !== "",
+      );
+      const what = cause.kind === "never-started" ? "never ran" : "no log stream in the event";
+      return `${what}${why.length ? `: ${why.join(": ")}` : ""}`;
+    }
   }
-  if (typeof item.numNodes === "number") return `multi-node parent: its nodes have the logs`;
-  if (item.platform === "EKS") {
-    const pod = last && typeof last.podName === "string" ? ` pod ${last.podName}` : "";
-    const node = last && typeof last.nodeName === "string" ? ` on ${last.nodeName}` : "";
-    return `EKS, no CloudWatch stream:${pod}${node}`.replace(/:$/, "");
-  }
-  const why = [item.statusReason, item.reason].filter((s) => typeof s === "string" && s !== "");
-  const ran = attempts.some((a) => typeof a.startedAt === "number");
-  if (!ran && item.status === "FAILED")
-    return `never ran${why.length ? `: ${why.join(": ")}` : ""}`;
-  return `no log stream in the event${why.length ? `: ${why.join(": ")}` : ""}`;
 }
 
 export function formatErrors(errors: readonly ReplayError[]): string {
