@@ -15,19 +15,16 @@
  * event, nor a newer or more final one: a second run finds everything "unchanged". Throttling is
  * left to the Batch client's adaptive retry mode.
  */
-import {
-  DescribeJobQueuesCommand,
-  DescribeJobsCommand,
-  ListJobsCommand,
-  type BatchClient,
-  type JobDetail,
-  type JobStatus,
-  type ListJobsCommandInput,
+import type {
+  BatchClient,
+  JobDetail,
+  JobStatus,
+  ListJobsCommandInput,
 } from "@aws-sdk/client-batch";
 import { buildJobRecord, isInvalidEventError } from "../handler/record";
 import { createRecordWriter, type RecordWriter } from "../handler/store";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIO } from "./io";
-import { createBatchClient } from "./lookup/clients";
+import { createBatchClient, describeJobQueues, describeJobs, listJobs } from "./lookup/clients";
 import { guard, openTable, type LookupDeps } from "./lookup/context";
 import { describeError } from "./lookup/errors";
 import { COMMON_USAGE, parseCommandArgs, parseDuration, parseWholeNumber } from "./lookup/options";
@@ -116,9 +113,7 @@ export async function backfill(
 
     const startedAt = new Date(now());
     for (let i = 0; i < ids.length; i += DESCRIBE_BATCH) {
-      const out = await batch.send(
-        new DescribeJobsCommand({ jobs: ids.slice(i, i + DESCRIBE_BATCH) }),
-      );
+      const out = await describeJobs(batch, { jobs: ids.slice(i, i + DESCRIBE_BATCH) });
       const jobs = out.jobs ?? [];
       summary.described += jobs.length;
       await pool(jobs, WRITE_CONCURRENCY, async (job) => {
@@ -156,7 +151,7 @@ export async function listQueues(batch: BatchClient): Promise<string[]> {
   const queues: string[] = [];
   let nextToken: string | undefined;
   do {
-    const out = await batch.send(new DescribeJobQueuesCommand({ nextToken }));
+    const out = await describeJobQueues(batch, { nextToken });
     for (const q of out.jobQueues ?? [])
       if (q.jobQueueArn ?? q.jobQueueName) queues.push((q.jobQueueArn ?? q.jobQueueName) as string);
     nextToken = out.nextToken;
@@ -181,7 +176,7 @@ export async function listJobIds(
     for (const jobStatus of TERMINAL_STATUSES) {
       let nextToken: string | undefined;
       do {
-        const out = await batch.send(new ListJobsCommand({ ...input, jobStatus, nextToken }));
+        const out = await listJobs(batch, { ...input, jobStatus, nextToken });
         for (const job of out.jobSummaryList ?? []) {
           if (!job.jobId || ids.has(job.jobId)) continue;
           if (!isChild && createdAfter !== undefined && (job.createdAt ?? 0) < createdAfter)

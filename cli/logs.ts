@@ -7,9 +7,9 @@
  * failure reason; a job without a CloudWatch stream (EKS, another log driver, never started,
  * an array parent) says which.
  */
-import { GetLogEventsCommand, type OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import type { OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import { EXIT_FAILED, EXIT_OK, type CliIO } from "./io";
-import { logsClients } from "./lookup/clients";
+import { getLogEvents, logsClients } from "./lookup/clients";
 import { guard, openTable, sleep as realSleep, type LookupDeps } from "./lookup/context";
 import { isMissingStream, missingStreamMessage } from "./lookup/errors";
 import {
@@ -100,15 +100,16 @@ export async function logs(
     /** Reads pages from `token` until the token repeats; resolves to the last token. */
     const readToEnd = async (token: string | undefined): Promise<string | undefined> => {
       for (;;) {
-        const out = await client.send(
-          new GetLogEventsCommand({
+        const out = await getLogEvents(
+          client,
+          {
             logGroupName: stream.logGroup,
             logStreamName: stream.logStreamName,
             startFromHead: true,
             ...(token === undefined && sinceMs !== undefined ? { startTime: now() - sinceMs } : {}),
             ...(token === undefined ? {} : { nextToken: token }),
-          }),
-          { abortSignal: stop.signal },
+          },
+          stop.signal,
         );
         for (const event of out.events ?? []) print(event);
         const next = out.nextForwardToken;

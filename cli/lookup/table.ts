@@ -3,9 +3,10 @@
  * sparse `byParentJobId` index, and the recent runs of a job name from `byJobName`. Index and
  * attribute names are those of index.ts (the Pulumi program), which this module must not import.
  */
-import { GetCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { CommandSender } from "../../handler/store";
 import type { JobRecord } from "../../handler/types";
+import { getItem, queryPage } from "./clients";
 import { JobNotFoundError } from "./errors";
 
 export const BY_JOB_NAME = "byJobName";
@@ -32,11 +33,6 @@ export interface RunQuery {
   readonly limit: number;
 }
 
-interface QueryOutput {
-  readonly Items?: Record<string, unknown>[];
-  readonly LastEvaluatedKey?: Record<string, unknown>;
-}
-
 export class JobTable {
   constructor(
     readonly tableName: string,
@@ -45,11 +41,13 @@ export class JobTable {
 
   /** The job's record; JobNotFoundError when the table has none. */
   async get(jobId: string): Promise<JobRecord> {
-    const out = (await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { jobId }, ConsistentRead: true }),
-    )) as { Item?: JobRecord };
+    const out = await getItem(this.client, {
+      TableName: this.tableName,
+      Key: { jobId },
+      ConsistentRead: true,
+    });
     if (!out.Item) throw new JobNotFoundError(jobId, this.tableName);
-    return out.Item;
+    return out.Item as JobRecord;
   }
 
   /** Every recorded child of a parent, page after page, by array index or node index. */
@@ -82,20 +80,18 @@ export class JobTable {
     const runs: RunSummary[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = (await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_JOB_NAME,
-          KeyConditionExpression: keyCondition,
-          ...(filter ? { FilterExpression: filter } : {}),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          // Without a filter every item read is a match: read no more than needed.
-          Limit: filter ? undefined : query.limit - runs.length,
-          ExclusiveStartKey: startKey,
-        }),
-      )) as QueryOutput;
+      const out = await queryPage(this.client, {
+        TableName: this.tableName,
+        IndexName: BY_JOB_NAME,
+        KeyConditionExpression: keyCondition,
+        ...(filter ? { FilterExpression: filter } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        // Without a filter every item read is a match: read no more than needed.
+        Limit: filter ? undefined : query.limit - runs.length,
+        ExclusiveStartKey: startKey,
+      });
       runs.push(...((out.Items ?? []) as RunSummary[]));
       startKey = out.LastEvaluatedKey;
     } while (startKey && runs.length < query.limit);
@@ -106,9 +102,7 @@ export class JobTable {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = (await this.client.send(
-        new QueryCommand({ ...input, ExclusiveStartKey: startKey }),
-      )) as QueryOutput;
+      const out = await queryPage(this.client, { ...input, ExclusiveStartKey: startKey });
       items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
