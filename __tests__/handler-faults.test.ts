@@ -5,11 +5,10 @@
  */
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { handleEvent, type HandlerDeps } from "../handler";
 import { recordFromEvent } from "../handler/record";
-import { createRecordWriter } from "../handler/store";
+import { createDocumentClient, createRecordWriter } from "../handler/store";
+import { localClientConfig } from "../twin/dynamo-local";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
 import { FIXTURE_NAMES, terminalEvent, type BatchEvent } from "./helpers/fixtures";
 import { evaluateFresh } from "./helpers/program";
@@ -103,16 +102,11 @@ it("records or surfaces every event through throttling, server errors and droppe
     }),
   );
   const proxy = await startFaultyProxy(table.dynamo.endpoint, 0.4, 7);
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: proxy.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      maxAttempts: 2,
-      requestHandler: { requestTimeout: 2000 },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const client = createDocumentClient({
+    ...localClientConfig(proxy.endpoint),
+    maxAttempts: 2,
+    requestHandler: { requestTimeout: 2000 },
+  });
   const now = new Date("2026-11-26T08:00:00Z");
   const deps: HandlerDeps = {
     writer: createRecordWriter(table.tableName, client),

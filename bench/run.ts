@@ -18,11 +18,11 @@ import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { zipSync, type Zippable } from "fflate";
 import { itemSizeBytes, writeUnits } from "../handler/item-size";
 import { recordFromEvent } from "../handler/record";
+import { createDocumentClient } from "../handler/store";
 import { localClientConfig } from "../twin/dynamo-local";
 import type { SourcedEvent } from "../twin/events-input";
 import { findProjectRoot } from "../twin/lambda";
@@ -222,10 +222,9 @@ async function coldStart(twin: Twin, templates: readonly Event[]) {
 }
 
 async function warmCost(twin: Twin, templates: readonly Event[]) {
-  const client = new DynamoDBClient(localClientConfig(twin.endpoint, twin.region));
-  const documents = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const documents = createDocumentClient(
+    localClientConfig(twin.endpoint, twin.region),
+  ) as DynamoDBDocumentClient;
   const total = WARM_WARMUP + WARM_EVENTS;
   const handlerEvents = distinctJobEvents(templates, total, 2);
   // The bare side writes the very item the handler builds, computed before the clock starts.
@@ -255,7 +254,7 @@ async function warmCost(twin: Twin, templates: readonly Event[]) {
     }
   } finally {
     process.stdout.write = write;
-    client.destroy();
+    documents.destroy();
   }
   const stats = (list: number[]) => ({ medianUs: median(list), meanUs: mean(list) });
   return {

@@ -4,12 +4,18 @@
  * DynamoDB wire protocol to it.
  */
 import type { AddressInfo } from "net";
+import { ScanCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
+import { createDocumentClient } from "../handler/store";
+import { createTableInput, ensureTable } from "./table";
 
 export interface LocalDynamo {
   readonly endpoint: string;
   close(): Promise<void>;
 }
+
+/** The region of a local client when none is given. */
+export const LOCAL_REGION = "us-east-1";
 
 /** Starts dynalite in memory on 127.0.0.1 and a free port. */
 export async function startLocalDynamo(): Promise<LocalDynamo> {
@@ -30,10 +36,94 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
 }
 
 /** Settings for an SDK client talking to a local endpoint: dummy credentials, a region. */
-export function localClientConfig(endpoint: string, region = "us-east-1") {
+export function localClientConfig(endpoint: string, region = LOCAL_REGION) {
   return {
     endpoint,
     region,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   };
+}
+
+export interface LocalTableOptions {
+  /** The inputs of the program's Table resource: its keys and indexes. */
+  readonly tableInputs: Record<string, unknown>;
+  readonly tableName: string;
+  /** A DynamoDB-compatible endpoint; without it, dynalite is started in this process. */
+  readonly endpoint?: string;
+  /** The client's region; us-east-1 by default. */
+  readonly region?: string;
+  /**
+   * Dummy credentials, which a local endpoint accepts (the default); false leaves the client to
+   * the SDK's default credential chain, for an endpoint that checks them.
+   */
+  readonly dummyCredentials?: boolean;
+}
+
+export interface LocalTable {
+  readonly endpoint: string;
+  readonly tableName: string;
+  /** True when `endpoint` is the dynalite this table started. */
+  readonly embedded: boolean;
+  /** True when the table was created here (always, on embedded dynalite). */
+  readonly createdTable: boolean;
+  /** A document client on the endpoint, configured as the handler's (`createDocumentClient`). */
+  readonly documents: DynamoDBDocumentClient;
+  /** Every item of the table as plain JSON, sorted by jobId in code-unit order. */
+  items(): Promise<Record<string, unknown>[]>;
+  /** Destroys the client and stops the embedded dynalite; the table is left as it is. */
+  close(): Promise<void>;
+}
+
+/**
+ * The program's table on `endpoint`, or on a dynalite started for it: created from the Table
+ * inputs unless it exists, with a document client to read and write it.
+ */
+export async function startLocalTable(options: LocalTableOptions): Promise<LocalTable> {
+  const { tableInputs, tableName } = options;
+  const region = options.region ?? LOCAL_REGION;
+  const dynamo = options.endpoint === undefined ? await startLocalDynamo() : undefined;
+  const endpoint = options.endpoint ?? (dynamo as LocalDynamo).endpoint;
+  const documents = createDocumentClient(
+    options.dummyCredentials === false ? { endpoint, region } : localClientConfig(endpoint, region),
+  ) as DynamoDBDocumentClient;
+  const close = async () => {
+    documents.destroy();
+    await dynamo?.close();
+  };
+  let createdTable: boolean;
+  try {
+    createdTable = await ensureTable(documents, createTableInput(tableName, tableInputs));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    endpoint,
+    tableName,
+    embedded: dynamo !== undefined,
+    createdTable,
+    documents,
+    items: () => scanItems(documents, tableName),
+    close,
+  };
+}
+
+async function scanItems(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }),
+    );
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => compareCodeUnits(String(a.jobId), String(b.jobId)));
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

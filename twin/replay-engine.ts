@@ -15,15 +15,12 @@
  * - The program is evaluated with process.cwd() set to the project root (the closure serializer
  *   reads package.json from there), then the previous folder is restored.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { startLocalDynamo, localClientConfig, type LocalDynamo } from "./dynamo-local";
+import { startLocalTable, type LocalTable } from "./dynamo-local";
 import { matchesEventPattern, validateEventPattern, type EventPattern } from "./event-pattern";
 import type { SourcedEvent } from "./events-input";
 import { findProjectRoot, loadSerializedLambda, type LoadedLambda } from "./lambda";
 import { DEFAULT_MOCK_REGION, evaluateProgram, onlyResource, type ProgramModel } from "./program";
 import { DEFAULT_STACK } from "./stack-config";
-import { createTableInput, ensureTable } from "./table";
 
 export const TYPES = {
   table: "aws:dynamodb/table:Table",
@@ -119,28 +116,25 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
   const tableName = options.tableName ?? `batch-job-log-${stack}`;
   const env = options.env ?? process.env;
-  let local: LocalDynamo | undefined;
+  let table: LocalTable | undefined;
   let restoreLambdaEnv: (() => void) | undefined;
   let lambda: LoadedLambda | undefined;
-  let client: DynamoDBClient | undefined;
   // The SDK warns once per process that it will soon need Node 22: that is about this machine, not
   // about the nodejs22.x runtime the Lambda is deployed on, so the twin keeps it off its output.
   const restoreSdkEnv = setEnvironment({
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   });
   try {
-    local = options.endpoint ? undefined : await startLocalDynamo();
-    const endpoint = options.endpoint ?? (local as LocalDynamo).endpoint;
     const dummyCredentials =
-      local !== undefined || (isLoopback(endpoint) && !env.AWS_ACCESS_KEY_ID);
-    client = new DynamoDBClient(
-      dummyCredentials ? localClientConfig(endpoint, region) : { endpoint, region },
-    );
-    const documents = DynamoDBDocumentClient.from(client);
-    const createdTable = await ensureTable(
-      client,
-      createTableInput(tableName, onlyResource(model, TYPES.table).inputs),
-    );
+      !options.endpoint || (isLoopback(options.endpoint) && !env.AWS_ACCESS_KEY_ID);
+    table = await startLocalTable({
+      tableInputs: onlyResource(model, TYPES.table).inputs,
+      tableName,
+      endpoint: options.endpoint,
+      region,
+      dummyCredentials,
+    });
+    const { endpoint } = table;
 
     const lambdaEnvironment = {
       ...(functionInputs.environment?.variables ?? {}),
@@ -168,13 +162,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       pattern,
       tableName,
       endpoint,
-      embedded: local !== undefined,
+      embedded: table.embedded,
       region,
-      createdTable,
+      createdTable: table.createdTable,
       lambdaEnvironment,
       lambda: loaded,
       replay: (events, replayOptions) => replayEvents(loaded, pattern, events, replayOptions),
-      items: () => scanItems(documents, tableName),
+      items: table.items,
       async close() {
         if (closed) return;
         closed = true;
@@ -191,8 +185,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     lambda?.dispose();
     restoreLambdaEnv?.();
     restoreSdkEnv();
-    client?.destroy();
-    await local?.close();
+    await table?.close();
   }
 }
 
@@ -269,22 +262,6 @@ function messageOf(error: unknown): string {
       : String(message);
   }
   return String(error);
-}
-
-async function scanItems(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }),
-    );
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items.sort((a, b) => compare(String(a.jobId), String(b.jobId)));
 }
 
 function compare(a: string, b: string): number {

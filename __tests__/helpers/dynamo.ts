@@ -2,17 +2,16 @@
  * A real DynamoDB API for tests: dynalite in-process, with the table created from the program's
  * own Table inputs (so the test table cannot drift from the deployed one).
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { startLocalDynamo, localClientConfig, type LocalDynamo } from "../../twin/dynamo-local";
+import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { startLocalTable } from "../../twin/dynamo-local";
 import { onlyResource, type ProgramModel } from "../../twin/program";
-import { createTableInput, ensureTable } from "../../twin/table";
 
 export interface TestTable {
-  readonly dynamo: LocalDynamo;
+  /** Where dynalite listens. */
+  readonly dynamo: { readonly endpoint: string };
   readonly tableName: string;
   readonly doc: DynamoDBDocumentClient;
-  /** Every item, sorted by jobId. */
+  /** Every item, sorted by jobId (`localeCompare`, the order handler-faults.test.ts expects). */
   items(): Promise<Record<string, unknown>[]>;
   query(index: string, key: string, value: unknown): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -23,36 +22,23 @@ export async function startTestTable(
   model: ProgramModel,
   tableName = "jobs-test",
 ): Promise<TestTable> {
-  const dynamo = await startLocalDynamo();
+  const table = await startLocalTable({
+    tableInputs: onlyResource(model, "aws:dynamodb/table:Table").inputs,
+    tableName,
+  });
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
   });
-  const client = new DynamoDBClient(localClientConfig(dynamo.endpoint));
-  const doc = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  await ensureTable(
-    client,
-    createTableInput(tableName, onlyResource(model, "aws:dynamodb/table:Table").inputs),
-  );
+  const doc = table.documents;
   return {
-    dynamo,
+    dynamo: { endpoint: table.endpoint },
     tableName,
     doc,
     async items() {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items.sort((a, b) => String(a.jobId).localeCompare(String(b.jobId)));
+      return (await table.items()).sort((a, b) => String(a.jobId).localeCompare(String(b.jobId)));
     },
     async query(index, key, value) {
       const page = await doc.send(
@@ -66,10 +52,7 @@ export async function startTestTable(
       );
       return page.Items ?? [];
     },
-    async close() {
-      client.destroy();
-      await dynamo.close();
-    },
+    close: table.close,
   };
 }
 
