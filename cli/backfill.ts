@@ -28,6 +28,7 @@ import { createBatchClient, describeJobQueues, describeJobs, listJobs } from "./
 import { guard, openTable, type LookupDeps } from "./lookup/context";
 import { describeError } from "./lookup/errors";
 import { COMMON_USAGE, parseCommandArgs, parseDuration, parseWholeNumber } from "./lookup/options";
+import { progressBar } from "./progress";
 
 export const TERMINAL_STATUSES: readonly JobStatus[] = ["SUCCEEDED", "FAILED"];
 /** DescribeJobs takes at most 100 job ids per call. */
@@ -95,7 +96,7 @@ export async function backfill(
     const batch = createBatchClient(region);
     const batchRegion = await batch.config.region();
     const writer = createRecordWriter(table.tableName, client);
-    const progress = progressBar(io);
+    const progress = progressBar(io.stderr, "backfill");
 
     const queues = values.queue?.length ? values.queue : await listQueues(batch);
     const summary: BackfillSummary = {
@@ -108,7 +109,9 @@ export async function backfill(
       failed: 0,
     };
     const createdAfter = sinceMs === undefined ? undefined : now() - sinceMs;
-    const ids = await listJobIds(batch, queues, createdAfter, (n) => progress.listing(n));
+    const ids = await listJobIds(batch, queues, createdAfter, (n) =>
+      progress.note(`listing jobs... ${n}`),
+    );
     summary.listed = ids.length;
 
     const startedAt = new Date(now());
@@ -128,7 +131,7 @@ export async function backfill(
           progress.clear();
           io.stderr.write(`batch-job-log backfill: job ${job.jobId}: ${outcome.problem}\n`);
         }
-        progress.writing(summary.recorded + summary.unchanged + summary.failed, ids.length);
+        progress.update(summary.recorded + summary.unchanged + summary.failed, ids.length);
       });
     }
     progress.done();
@@ -257,33 +260,4 @@ async function pool<T>(
     while (next < items.length) await work(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
-function progressBar(io: CliIO) {
-  const tty = io.stderr.isTTY === true;
-  let drawn = false;
-  const draw = (text: string) => {
-    if (!tty) return;
-    io.stderr.write(`\r${text}\x1b[K`);
-    drawn = true;
-  };
-  return {
-    listing(count: number) {
-      draw(`backfill: listing jobs... ${count}`);
-    },
-    writing(done: number, total: number) {
-      const width = 30;
-      const filled = total === 0 ? width : Math.round((done / total) * width);
-      draw(`backfill [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}`);
-    },
-    clear() {
-      if (drawn) io.stderr.write("\r\x1b[K");
-      drawn = false;
-    },
-    done() {
-      if (drawn) io.stderr.write("\n");
-      drawn = false;
-    },
-  };
 }

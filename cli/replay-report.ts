@@ -1,8 +1,7 @@
 /**
  * How `batch-job-log replay` shows its result to a person: the summary, a table of the jobs in the
- * table with where their logs are (or why there is no stream to read), the failures; and a
- * progress bar for long inputs on a terminal. The `--json` document is built here too, so the two
- * outputs cannot disagree.
+ * table with where their logs are (or why there is no stream to read), the failures. The `--json`
+ * document is built here too, so the two outputs cannot disagree.
  */
 import type { JobRecord } from "../handler/types";
 import type { ReplayError, ReplaySummary } from "../twin/replay-engine";
@@ -82,44 +81,4 @@ function noStreamNote(record: JobRecord): string {
 
 export function formatErrors(errors: readonly ReplayError[]): string {
   return errors.map((e) => `  ${e.source}  event ${e.eventId}: ${e.message}`).join("\n");
-}
-
-export interface Progress {
-  update(done: number): void;
-  /** Clears the bar. */
-  finish(): void;
-}
-
-/** Inputs shorter than this replay in about a second: no bar. */
-export const PROGRESS_MIN_EVENTS = 200;
-
-/**
- * A progress bar on `stream`, redrawn at most every 100 ms, for `total` events; a no-op when the
- * stream is not a terminal or the input is short.
- */
-export function progressBar(
-  stream: { write(text: string): unknown; readonly isTTY?: boolean },
-  total: number,
-  now: () => number = Date.now,
-): Progress {
-  if (!stream.isTTY || total < PROGRESS_MIN_EVENTS) return { update: () => {}, finish: () => {} };
-  const width = 30;
-  let last = 0;
-  let drawn = false;
-  return {
-    update(done) {
-      const t = now();
-      if (done < total && t - last < 100) return;
-      last = t;
-      const filled = Math.round((done / total) * width);
-      const percent = String(Math.floor((done / total) * 100)).padStart(3);
-      stream.write(
-        `\rreplaying [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${percent}% ${done}/${total} events`,
-      );
-      drawn = true;
-    },
-    finish() {
-      if (drawn) stream.write("\r\x1b[K");
-    },
-  };
 }

@@ -11,18 +11,16 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { readEvents } from "../twin/events-input";
 import { findProjectRoot } from "../twin/lambda";
-import {
-  formatErrors,
-  formatJobsTable,
-  formatSummary,
-  progressBar,
-  replayDocument,
-} from "./replay-report";
+import { progressBar } from "./progress";
+import { formatErrors, formatJobsTable, formatSummary, replayDocument } from "./replay-report";
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from "./io";
 import { runPulumi } from "./lookup/pulumi-cli";
 
 /** Failures listed in the human output; `--json` has them all. */
 export const MAX_ERRORS_SHOWN = 20;
+
+/** Inputs shorter than this replay in about a second: no progress bar. */
+export const PROGRESS_MIN_EVENTS = 200;
 
 /** What `replay` reads without a path: the shipped sample, relative to the project root. */
 export const SAMPLE_EVENTS = path.join("samples", "events.jsonl");
@@ -120,9 +118,14 @@ export const replay: Command = async (argv, io) => {
   let result;
   let records;
   try {
-    const progress = progressBar(io.stderr, events.length);
-    result = await twin.replay(events, { onProgress: (done) => progress.update(done) });
-    progress.finish();
+    const progress =
+      events.length >= PROGRESS_MIN_EVENTS
+        ? progressBar(io.stderr, "replaying", { unit: "events" })
+        : undefined;
+    result = await twin.replay(events, {
+      onProgress: (done, total) => progress?.update(done, total),
+    });
+    progress?.clear();
     records = await twin.items();
   } finally {
     await twin.close();
