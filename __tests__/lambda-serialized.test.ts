@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { recordFromEvent } from "../handler/record";
+import { setEnvironment } from "../twin/environment";
 import { loadSerializedLambda, type LoadedLambda } from "../twin/lambda";
 import type { ProgramModel } from "../twin/program";
 import { onlyResource } from "../twin/program";
@@ -18,6 +19,7 @@ let model: ProgramModel;
 let table: TestTable;
 let lambda: LoadedLambda;
 let stdout: jest.SpyInstance;
+let restoreEnvironment: (() => void) | undefined;
 
 beforeAll(async () => {
   model = await evaluateFresh({ retentionDays: "30" });
@@ -28,7 +30,7 @@ beforeAll(async () => {
       variables: Record<string, string>;
     }
   ).variables;
-  Object.assign(process.env, variables, { TABLE_NAME: table.tableName });
+  restoreEnvironment = setEnvironment({ ...variables, TABLE_NAME: table.tableName });
   stdout = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
   lambda = loadSerializedLambda(model.lambda.code);
 });
@@ -36,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   lambda?.dispose();
   stdout?.mockRestore();
+  restoreEnvironment?.();
   await table?.close();
 });
 

@@ -7,6 +7,7 @@ import type { AddressInfo } from "net";
 import { ScanCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import { createDocumentClient } from "../handler/store";
+import { LOCAL_CREDENTIALS } from "./environment";
 import { createTableInput, ensureTable } from "./table";
 
 export interface LocalDynamo {
@@ -40,7 +41,7 @@ export function localClientConfig(endpoint: string, region = LOCAL_REGION) {
   return {
     endpoint,
     region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    credentials: { ...LOCAL_CREDENTIALS },
   };
 }
 

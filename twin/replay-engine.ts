@@ -16,6 +16,7 @@
  *   reads package.json from there), then the previous folder is restored.
  */
 import { startLocalTable, type LocalTable } from "./dynamo-local";
+import { localSdkEnv, setEnvironment } from "./environment";
 import { matchesEventPattern, validateEventPattern, type EventPattern } from "./event-pattern";
 import type { SourcedEvent } from "./events-input";
 import { findProjectRoot, loadSerializedLambda, type LoadedLambda } from "./lambda";
@@ -119,11 +120,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   let table: LocalTable | undefined;
   let restoreLambdaEnv: (() => void) | undefined;
   let lambda: LoadedLambda | undefined;
-  // The SDK warns once per process that it will soon need Node 22: that is about this machine, not
-  // about the nodejs22.x runtime the Lambda is deployed on, so the twin keeps it off its output.
-  const restoreSdkEnv = setEnvironment({
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  });
   try {
     const dummyCredentials =
       !options.endpoint || (isLoopback(options.endpoint) && !env.AWS_ACCESS_KEY_ID);
@@ -142,16 +138,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     };
     restoreLambdaEnv = setEnvironment({
       ...lambdaEnvironment,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
-      ...(dummyCredentials
-        ? {
-            AWS_ACCESS_KEY_ID: "local",
-            AWS_SECRET_ACCESS_KEY: "local",
-            AWS_SESSION_TOKEN: undefined,
-          }
-        : {}),
+      ...localSdkEnv(endpoint, region, { dummyCredentials }),
     });
     lambda = loadSerializedLambda(model.lambda.code, projectRoot);
     const loaded = lambda;
@@ -184,7 +171,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   async function release(): Promise<void> {
     lambda?.dispose();
     restoreLambdaEnv?.();
-    restoreSdkEnv();
     await table?.close();
   }
 }
@@ -266,22 +252,6 @@ function messageOf(error: unknown): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Sets environment variables (undefined deletes); returns what puts them back. */
-function setEnvironment(values: Record<string, string | undefined>): () => void {
-  const previous: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(values)) {
-    previous[key] = process.env[key];
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  return () => {
-    for (const [key, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
 }
 
 function isLoopback(endpoint: string): boolean {

@@ -3,7 +3,8 @@
  * own Table inputs (so the test table cannot drift from the deployed one).
  */
 import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { startLocalTable } from "../../twin/dynamo-local";
+import { LOCAL_REGION, startLocalTable } from "../../twin/dynamo-local";
+import { localSdkEnv, setEnvironment } from "../../twin/environment";
 import { onlyResource, type ProgramModel } from "../../twin/program";
 
 export interface TestTable {
@@ -17,7 +18,10 @@ export interface TestTable {
   close(): Promise<void>;
 }
 
-/** Starts dynalite and creates the program's table in it; sets the SDK's standard variables. */
+/**
+ * Starts dynalite and creates the program's table in it; sets the SDK's standard variables (the
+ * endpoint, region and dummy credentials) until close().
+ */
 export async function startTestTable(
   model: ProgramModel,
   tableName = "jobs-test",
@@ -26,12 +30,7 @@ export async function startTestTable(
     tableInputs: onlyResource(model, "aws:dynamodb/table:Table").inputs,
     tableName,
   });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-  });
+  const restoreEnvironment = setEnvironment(localSdkEnv(table.endpoint, LOCAL_REGION));
   const doc = table.documents;
   return {
     dynamo: { endpoint: table.endpoint },
@@ -52,7 +51,10 @@ export async function startTestTable(
       );
       return page.Items ?? [];
     },
-    close: table.close,
+    async close() {
+      restoreEnvironment();
+      await table.close();
+    },
   };
 }
 
