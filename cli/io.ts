@@ -21,3 +21,13 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+
+/** The first line of `text`, trimmed: a message cut to the one line the tool prints. */
+export function firstLine(text: string): string {
+  return text.split("\n")[0].trim();
+}
+
+/** `text` kept whole on one line, each line break shown as "\n" (a value a message quotes). */
+export function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, "\\n");
+}

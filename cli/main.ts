@@ -3,7 +3,7 @@
  * batch-job-log: the command-line tool. Each subcommand lives in its own module and is loaded
  * only when called, so that `show`, `logs` and `find` never load Pulumi.
  */
-import { EXIT_FAILED, EXIT_USAGE, UsageError, type CliIO, type Command } from "./io";
+import { EXIT_FAILED, EXIT_USAGE, firstLine, UsageError, type CliIO, type Command } from "./io";
 
 const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
   replay: {
@@ -55,7 +55,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     // One line: the first of the message (a module-not-found error appends its require stack).
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`batch-job-log ${name}: ${message.split("\n")[0]}\n`);
+    io.stderr.write(`batch-job-log ${name}: ${firstLine(message)}\n`);
     return EXIT_FAILED;
   }
 }

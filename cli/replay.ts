@@ -13,7 +13,7 @@ import { readEvents } from "../twin/events-input";
 import { findProjectRoot } from "../twin/lambda";
 import { progressBar } from "./progress";
 import { formatErrors, formatJobsTable, formatSummary, replayDocument } from "./replay-report";
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from "./io";
+import { EXIT_FAILED, EXIT_OK, oneLine, UsageError, type Command } from "./io";
 import { runPulumi } from "./lookup/pulumi-cli";
 
 /** Failures listed in the human output; `--json` has them all. */
@@ -169,11 +169,6 @@ interface ReplayOptions {
   readonly region?: string;
   readonly stack?: string;
   readonly config: string[];
-}
-
-/** Every usage error is one line: a line break in a value it quotes is shown as "\n". */
-function oneLine(text: string): string {
-  return text.replace(/\r?\n/g, "\\n");
 }
 
 /** Strict parsing: an unknown flag or a missing value is a UsageError (exit status 2). */

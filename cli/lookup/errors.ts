@@ -5,6 +5,7 @@
  * a stack trace. No SDK is loaded here: errors are recognised by their `name`.
  */
 import type { JobRecord, LogStreamRef } from "../../handler/types";
+import { firstLine } from "../io";
 
 /** No --table, no BATCH_JOB_LOG_TABLE and no Pulumi stack output to fall back on. */
 export class NoTableError extends Error {
@@ -112,8 +113,4 @@ export function failureReason(record: JobRecord, attempt?: number): string | und
   const reason = a?.reason ?? record.reason;
   if (statusReason && reason && statusReason !== reason) return `${statusReason} (${reason})`;
   return statusReason ?? reason;
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0].trim();
 }

@@ -4,7 +4,7 @@
  * and the duration syntax of --since. Nothing here loads an SDK or Pulumi.
  */
 import { parseArgs, type ParseArgsConfig } from "util";
-import { UsageError, type CliIO } from "../io";
+import { firstLine, UsageError, type CliIO } from "../io";
 import { NoTableError } from "./errors";
 import { runPulumi, type PulumiResult } from "./pulumi-cli";
 
@@ -153,8 +153,4 @@ export function onePositional(positionals: readonly string[], what: string): str
     );
   }
   return positionals[0];
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0].trim();
 }

@@ -2,9 +2,10 @@
  * Runs the Pulumi CLI for one line of output (`pulumi stack output tableName` for the lookups,
  * `pulumi stack --show-name` for replay). Never throws: the CLI may be missing, or fail (no stack
  * selected, not logged in), and each caller decides what to do then. Loads nothing but
- * child_process.
+ * child_process (and cli/io, which imports nothing).
  */
 import { execFile } from "child_process";
+import { firstLine } from "../io";
 
 /** What a run of the CLI gave: the trimmed stdout, or why there is none. */
 export interface PulumiResult {
@@ -38,7 +39,3 @@ export const runPulumi: PulumiRunner = (args, cwd, env) =>
       },
     );
   });
-
-function firstLine(text: string): string {
-  return text.split("\n")[0].trim();
-}
