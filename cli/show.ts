@@ -9,7 +9,7 @@ import type { JobRecord, LogStreamRef } from "../handler/types";
 import { EXIT_OK, type CliIO } from "./io";
 import { logStreamConsoleUrl, tailCommand } from "./lookup/console-link";
 import { guard, openTable, type LookupDeps } from "./lookup/context";
-import { failureReason } from "./lookup/errors";
+import { failureReason, joinReasons } from "./lookup/errors";
 import { columns, elapsed, formatTime, labelled } from "./lookup/format";
 import { COMMON_USAGE, onePositional, parseCommandArgs } from "./lookup/options";
 import { attemptCount, isEks, noStreamForAttempt, noStreamReason } from "./lookup/streams";
@@ -189,10 +189,7 @@ function flags(record: JobRecord): string {
 
 function attemptReason(record: JobRecord, n: number): string | undefined {
   const a = record.attempts?.[n - 1];
-  if (!a) return undefined;
-  if (a.statusReason && a.reason && a.statusReason !== a.reason)
-    return `${a.statusReason} (${a.reason})`;
-  return a.statusReason ?? a.reason;
+  return a ? joinReasons(a.statusReason, a.reason) : undefined;
 }
 
 function arrayLine(record: JobRecord): string | undefined {

@@ -109,8 +109,14 @@ export function missingStreamMessage(record: JobRecord, stream: LogStreamRef): s
 /** "statusReason (reason)" of an attempt, else of the job; undefined when Batch gave none. */
 export function failureReason(record: JobRecord, attempt?: number): string | undefined {
   const a = attempt === undefined ? undefined : record.attempts[attempt - 1];
-  const statusReason = a?.statusReason ?? record.statusReason;
-  const reason = a?.reason ?? record.reason;
+  return joinReasons(a?.statusReason ?? record.statusReason, a?.reason ?? record.reason);
+}
+
+/** "statusReason (reason)"; one of them when the other is missing or says the same. */
+export function joinReasons(
+  statusReason: string | undefined,
+  reason: string | undefined,
+): string | undefined {
   if (statusReason && reason && statusReason !== reason) return `${statusReason} (${reason})`;
   return statusReason ?? reason;
 }
