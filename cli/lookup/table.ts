@@ -77,10 +77,8 @@ export class JobTable {
       values[":s"] = query.status;
       filter = "#s = :s";
     }
-    const runs: RunSummary[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await queryPage(this.client, {
+    const runs = await this.queryAll(
+      {
         TableName: this.tableName,
         IndexName: BY_JOB_NAME,
         KeyConditionExpression: keyCondition,
@@ -88,37 +86,43 @@ export class JobTable {
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ScanIndexForward: false,
-        // Without a filter every item read is a match: read no more than needed.
-        Limit: filter ? undefined : query.limit - runs.length,
-        ExclusiveStartKey: startKey,
-      });
-      runs.push(...((out.Items ?? []) as RunSummary[]));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey && runs.length < query.limit);
-    return runs.slice(0, query.limit);
+      },
+      query.limit,
+    );
+    return runs as RunSummary[];
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  /**
+   * Every item of a query, page after page; with `limit`, at most that many, and no more pages
+   * read than needed.
+   */
+  private async queryAll(
+    input: QueryCommandInput,
+    limit?: number,
+  ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await queryPage(this.client, { ...input, ExclusiveStartKey: startKey });
+      const out = await queryPage(this.client, {
+        ...input,
+        // Without a filter every item read is a match: read no more than needed.
+        ...(limit !== undefined && !input.FilterExpression ? { Limit: limit - items.length } : {}),
+        ExclusiveStartKey: startKey,
+      });
       items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    } while (startKey && (limit === undefined || items.length < limit));
+    return limit === undefined ? items : items.slice(0, limit);
   }
 }
 
-/** Array index, else node index, else job id (which ends with the index for both kinds). */
+/**
+ * By array index or node index, then by job id. A child always has one of the two indexes: the
+ * handler sets parentJobId only with arrayIndex or nodeIndex, and byParentJobId projects both.
+ */
 export function compareChildren(a: ChildSummary, b: ChildSummary): number {
-  const ia = a.arrayIndex ?? a.nodeIndex ?? indexFromId(a.jobId);
-  const ib = b.arrayIndex ?? b.nodeIndex ?? indexFromId(b.jobId);
+  const ia = a.arrayIndex ?? a.nodeIndex ?? Number.MAX_SAFE_INTEGER;
+  const ib = b.arrayIndex ?? b.nodeIndex ?? Number.MAX_SAFE_INTEGER;
   if (ia !== ib) return ia - ib;
   return a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0;
-}
-
-function indexFromId(jobId: string): number {
-  const m = /[:#](\d+)$/.exec(jobId);
-  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
 }
