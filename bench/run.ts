@@ -25,8 +25,8 @@ import { recordFromEvent } from "../handler/record";
 import { createDocumentClient } from "../handler/store";
 import { localClientConfig } from "../twin/dynamo-local";
 import { localSdkEnv } from "../twin/environment";
-import type { SourcedEvent } from "../twin/events-input";
-import { findProjectRoot } from "../twin/lambda";
+import { readEventFile, type SourcedEvent } from "../twin/events-input";
+import { findProjectRoot, withStdoutSwallowed, writeLambdaFolder } from "../twin/lambda";
 import { startTwin, type Twin } from "../twin/replay-engine";
 
 const ROOT = findProjectRoot();
@@ -43,12 +43,10 @@ type Event = Record<string, unknown> & { id: string; detail: Record<string, unkn
 
 /** The first terminal "Batch Job State Change" of each job in the shipped sample, in order. */
 function terminalTemplates(): Event[] {
-  const lines = fs.readFileSync(path.join(ROOT, "samples", "events.jsonl"), "utf8").split("\n");
   const seen = new Set<string>();
   const templates: Event[] = [];
-  for (const line of lines) {
-    if (line.trim() === "") continue;
-    const event = JSON.parse(line) as Event;
+  for (const { event: read } of readEventFile(path.join(ROOT, "samples", "events.jsonl"))) {
+    const event = read as Event;
     const status = event.detail?.status;
     if (event.source !== "aws.batch" || event["detail-type"] !== "Batch Job State Change") continue;
     if (status !== "SUCCEEDED" && status !== "FAILED") continue;
@@ -132,20 +130,6 @@ interface ColdRun {
   outcome?: string;
 }
 
-/** A folder outside the project holding `file` and a node_modules with only @aws-sdk. */
-function lambdaFolder(name: string, code: string): { file: string; dir: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `batch-job-log-bench-${name}-`));
-  fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(
-    path.join(ROOT, "node_modules", "@aws-sdk"),
-    path.join(dir, "node_modules", "@aws-sdk"),
-    "dir",
-  );
-  const file = path.join(dir, name === "serialized" ? "__index.js" : "index.js");
-  fs.writeFileSync(file, code);
-  return { file, dir };
-}
-
 function runCold(
   runner: string,
   moduleFile: string,
@@ -171,8 +155,9 @@ function runCold(
 }
 
 async function coldStart(twin: Twin, templates: readonly Event[]) {
-  const serialized = lambdaFolder("serialized", twin.model.lambda.code);
-  const baseline = lambdaFolder("baseline", HAND_WRITTEN_HANDLER);
+  // Each side in a folder outside the project whose node_modules holds only the runtime's packages.
+  const serialized = writeLambdaFolder(twin.model.lambda.code, ROOT);
+  const baseline = writeLambdaFolder(HAND_WRITTEN_HANDLER, ROOT, "index.js");
   const runner = path.join(serialized.dir, "runner.js");
   fs.writeFileSync(runner, COLD_RUNNER);
   // The children inherit AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED from this process.
@@ -231,27 +216,28 @@ async function warmCost(twin: Twin, templates: readonly Event[]) {
   );
   const handlerTimes: number[] = [];
   const bareTimes: number[] = [];
-  const write = process.stdout.write;
   try {
-    process.stdout.write = (() => true) as typeof process.stdout.write; // the handler's log lines
-    const block = 250;
-    for (let start = 0; start < total; start += block) {
-      for (let i = start; i < Math.min(start + block, total); i++) {
-        const t0 = process.hrtime.bigint();
-        const result = (await twin.lambda.handler(handlerEvents[i])) as { outcome?: string };
-        const t1 = process.hrtime.bigint();
-        if (result.outcome !== "recorded") throw new Error(`warm event ${i} was ${result.outcome}`);
-        if (i >= WARM_WARMUP) handlerTimes.push(Number(t1 - t0) / 1e3);
+    // Without the handler's log lines.
+    await withStdoutSwallowed(async () => {
+      const block = 250;
+      for (let start = 0; start < total; start += block) {
+        for (let i = start; i < Math.min(start + block, total); i++) {
+          const t0 = process.hrtime.bigint();
+          const result = (await twin.lambda.handler(handlerEvents[i])) as { outcome?: string };
+          const t1 = process.hrtime.bigint();
+          if (result.outcome !== "recorded")
+            throw new Error(`warm event ${i} was ${result.outcome}`);
+          if (i >= WARM_WARMUP) handlerTimes.push(Number(t1 - t0) / 1e3);
+        }
+        for (let i = start; i < Math.min(start + block, total); i++) {
+          const t0 = process.hrtime.bigint();
+          await documents.send(new PutCommand({ TableName: twin.tableName, Item: bareItems[i] }));
+          const t1 = process.hrtime.bigint();
+          if (i >= WARM_WARMUP) bareTimes.push(Number(t1 - t0) / 1e3);
+        }
       }
-      for (let i = start; i < Math.min(start + block, total); i++) {
-        const t0 = process.hrtime.bigint();
-        await documents.send(new PutCommand({ TableName: twin.tableName, Item: bareItems[i] }));
-        const t1 = process.hrtime.bigint();
-        if (i >= WARM_WARMUP) bareTimes.push(Number(t1 - t0) / 1e3);
-      }
-    }
+    });
   } finally {
-    process.stdout.write = write;
     documents.destroy();
   }
   const stats = (list: number[]) => ({ medianUs: median(list), meanUs: mean(list) });
@@ -271,8 +257,7 @@ function itemSizes() {
     .filter((f) => f.endsWith(".json"))
     .sort()
     .flatMap((file) => {
-      const events = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Event[];
-      const last = (Array.isArray(events) ? events : [events]).at(-1);
+      const last = readEventFile(path.join(dir, file)).at(-1)?.event as Event | undefined;
       if (!last || last["detail-type"] !== "Batch Job State Change") return [];
       const item = recordFromEvent(last, { now: new Date() }) as unknown as Record<string, unknown>;
       return [

@@ -25,14 +25,7 @@ export const RUNTIME_PROVIDED_SCOPES = ["@aws-sdk"];
  * requires it (which runs the factory: set the function's environment variables first).
  */
 export function loadSerializedLambda(code: string, projectRoot = findProjectRoot()): LoadedLambda {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "batch-job-log-lambda-"));
-  const modules = path.join(dir, "node_modules");
-  fs.mkdirSync(modules);
-  for (const scope of RUNTIME_PROVIDED_SCOPES) {
-    fs.symlinkSync(path.join(projectRoot, "node_modules", scope), path.join(modules, scope), "dir");
-  }
-  const file = path.join(dir, "__index.js");
-  fs.writeFileSync(file, code);
+  const { dir, file } = writeLambdaFolder(code, projectRoot);
   const loaded = require(file) as { handler?: LambdaHandler };
   if (typeof loaded.handler !== "function") {
     throw new Error(`${file} exports no handler function.`);
@@ -45,6 +38,46 @@ export function loadSerializedLambda(code: string, projectRoot = findProjectRoot
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A new temporary folder outside the project holding `code` as `fileName` and a `node_modules`
+ * whose only packages are the runtime's (RUNTIME_PROVIDED_SCOPES, linked from `projectRoot`).
+ * The caller removes `dir`.
+ */
+export function writeLambdaFolder(
+  code: string,
+  projectRoot = findProjectRoot(),
+  fileName = "__index.js",
+): { dir: string; file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "batch-job-log-lambda-"));
+  const modules = path.join(dir, "node_modules");
+  fs.mkdirSync(modules);
+  for (const scope of RUNTIME_PROVIDED_SCOPES) {
+    fs.symlinkSync(path.join(projectRoot, "node_modules", scope), path.join(modules, scope), "dir");
+  }
+  const file = path.join(dir, fileName);
+  fs.writeFileSync(file, code);
+  return { dir, file };
+}
+
+/**
+ * Runs `fn` with process.stdout.write discarding what it is given: the handler's log lines, which
+ * Lambda would collect and a caller that reports from the handler's results does not print.
+ * process.stderr is untouched.
+ */
+export async function withStdoutSwallowed<T>(fn: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = ((...args: unknown[]) => {
+    const callback = args.find((a) => typeof a === "function") as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = write;
+  }
 }
 
 /** The nearest folder above this file with a package.json (the repo, from source or dist/). */

@@ -10,8 +10,9 @@
  *   AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION and, for a local endpoint, dummy credentials. The SDK
  *   reads these lazily, so they must stay set until the last event.
  * - The handler logs one JSON line per event on process.stdout, as Lambda expects. The twin
- *   reports from the handler's resolved result instead, so while a handler runs, writes to
- *   process.stdout are swallowed; the CLI's own output is untouched.
+ *   reports from the handler's resolved result instead, so while `replay` runs, writes to
+ *   process.stdout are swallowed (process.stderr, where the CLI's progress bar goes, is not); the
+ *   CLI prints its report after `replay` resolves.
  * - The program is evaluated with process.cwd() set to the project root (the closure serializer
  *   reads package.json from there), then the previous folder is restored.
  */
@@ -19,7 +20,12 @@ import { startLocalTable, type LocalTable } from "./dynamo-local";
 import { localSdkEnv, setEnvironment } from "./environment";
 import { matchesEventPattern, validateEventPattern, type EventPattern } from "./event-pattern";
 import type { SourcedEvent } from "./events-input";
-import { findProjectRoot, loadSerializedLambda, type LoadedLambda } from "./lambda";
+import {
+  findProjectRoot,
+  loadSerializedLambda,
+  withStdoutSwallowed,
+  type LoadedLambda,
+} from "./lambda";
 import { DEFAULT_MOCK_REGION, evaluateProgram, onlyResource, type ProgramModel } from "./program";
 import { DEFAULT_STACK } from "./stack-config";
 
@@ -75,7 +81,10 @@ export interface ReplayResult {
 }
 
 export interface ReplayOptions {
-  /** Called after each event with the number done and the total. */
+  /**
+   * Called after each event with the number done and the total. It runs while process.stdout is
+   * swallowed (see above): report progress on process.stderr.
+   */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -195,39 +204,27 @@ async function replayEvents(
     failed: 0,
   };
   const errors: ReplayError[] = [];
-  for (const { source, event } of events) {
-    summary.read++;
-    if (!matchesEventPattern(pattern, event)) {
-      summary.skipped++;
-    } else {
-      summary.matched++;
-      try {
-        const result = (await withStdoutSwallowed(() => lambda.handler(event))) as HandlerOutcome;
-        if (result?.outcome === "unchanged") summary.unchanged++;
-        else summary.recorded++;
-      } catch (error) {
-        summary.failed++;
-        errors.push({ source, eventId: eventIdOf(error, event), message: messageOf(error) });
+  // The handler's log lines go nowhere: the summary is built from its results.
+  await withStdoutSwallowed(async () => {
+    for (const { source, event } of events) {
+      summary.read++;
+      if (!matchesEventPattern(pattern, event)) {
+        summary.skipped++;
+      } else {
+        summary.matched++;
+        try {
+          const result = (await lambda.handler(event)) as HandlerOutcome;
+          if (result?.outcome === "unchanged") summary.unchanged++;
+          else summary.recorded++;
+        } catch (error) {
+          summary.failed++;
+          errors.push({ source, eventId: eventIdOf(error, event), message: messageOf(error) });
+        }
       }
+      options.onProgress?.(summary.read, events.length);
     }
-    options.onProgress?.(summary.read, events.length);
-  }
+  });
   return { summary, errors };
-}
-
-/** Runs `fn` with process.stdout.write discarding what it is given (the handler's log lines). */
-async function withStdoutSwallowed<T>(fn: () => Promise<T>): Promise<T> {
-  const write = process.stdout.write;
-  process.stdout.write = ((...args: unknown[]) => {
-    const callback = args.find((a) => typeof a === "function") as (() => void) | undefined;
-    callback?.();
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return await fn();
-  } finally {
-    process.stdout.write = write;
-  }
 }
 
 function eventIdOf(error: unknown, event: Record<string, unknown>): string {
