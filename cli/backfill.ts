@@ -150,7 +150,7 @@ export async function backfill(
 }
 
 /** Every job queue of the region (DescribeJobQueues, paginated), by ARN. */
-export async function listQueues(batch: BatchClient): Promise<string[]> {
+async function listQueues(batch: BatchClient): Promise<string[]> {
   const queues: string[] = [];
   let nextToken: string | undefined;
   do {
@@ -166,7 +166,7 @@ export async function listQueues(batch: BatchClient): Promise<string[]> {
  * The ids of the terminal jobs of `queues` created at or after `createdAfter`, each once, then the
  * terminal children of the array and multi-node parents among them.
  */
-export async function listJobIds(
+async function listJobIds(
   batch: BatchClient,
   queues: readonly string[],
   createdAfter: number | undefined,
@@ -244,7 +244,7 @@ function isFatal(error: unknown): boolean {
 }
 
 /** The account id of an ARN (`arn:aws:batch:REGION:ACCOUNT:job/ID`). */
-export function accountOf(arn: string | undefined): string | undefined {
+function accountOf(arn: string | undefined): string | undefined {
   const account = arn?.split(":")[4];
   return account ? account : undefined;
 }

@@ -55,14 +55,14 @@ export async function show(
   });
 }
 
-export function isParent(record: JobRecord): boolean {
+function isParent(record: JobRecord): boolean {
   return (
     record.parentJobId === undefined &&
     (record.arraySize !== undefined || record.numNodes !== undefined)
   );
 }
 
-export function logLink(s: LogStreamRef): LogLink {
+function logLink(s: LogStreamRef): LogLink {
   return {
     ...s,
     consoleUrl: logStreamConsoleUrl(s.logRegion, s.logGroup, s.logStreamName),
@@ -71,7 +71,7 @@ export function logLink(s: LogStreamRef): LogLink {
 }
 
 /** The text `show` prints, line by line. */
-export function renderShow(record: JobRecord, children: readonly ChildSummary[]): string[] {
+function renderShow(record: JobRecord, children: readonly ChildSummary[]): string[] {
   const reason = failureReason(record);
   const duration = elapsed(record.startedAt, record.stoppedAt);
   const lines = labelled([
