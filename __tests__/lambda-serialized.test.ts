@@ -10,7 +10,7 @@ import { recordFromEvent } from "../handler/record";
 import { setEnvironment } from "../twin/environment";
 import { loadSerializedLambda, type LoadedLambda } from "../twin/lambda";
 import type { ProgramModel } from "../twin/program";
-import { onlyResource } from "../twin/program";
+import { onlyResource, RESOURCE_TYPES } from "../twin/program";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
 import { expectRecordFor, fixture, FIXTURE_NAMES, terminalEvent } from "./helpers/fixtures";
 import { evaluateFresh } from "./helpers/program";
@@ -26,7 +26,7 @@ beforeAll(async () => {
   table = await startTestTable(model, "jobs-serialized");
   // The function's own environment, as the program declared it, pointed at the test table.
   const variables = (
-    onlyResource(model, "aws:lambda/function:Function").inputs.environment as {
+    onlyResource(model, RESOURCE_TYPES.fn).inputs.environment as {
       variables: Record<string, string>;
     }
   ).variables;

@@ -10,6 +10,22 @@ import { DEFAULT_STACK, fullKey, PROJECT } from "./stack-config";
 export const MOCK_ACCOUNT = "123456789012";
 export const DEFAULT_MOCK_REGION = "us-east-1";
 
+/** The type token of every resource the program registers. */
+export const RESOURCE_TYPES = {
+  table: "aws:dynamodb/table:Table",
+  rule: "aws:cloudwatch/eventRule:EventRule",
+  target: "aws:cloudwatch/eventTarget:EventTarget",
+  fn: "aws:lambda/function:Function",
+  invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+  permission: "aws:lambda/permission:Permission",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  queue: "aws:sqs/queue:Queue",
+  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+} as const;
+
 export interface RegisteredResource {
   readonly type: string;
   readonly name: string;
@@ -63,8 +79,7 @@ export async function evaluateProgram(options: EvaluateOptions = {}): Promise<Pr
           state,
           dependencies: urnNames.map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort(),
         });
-        if (args.type === "aws:lambda/function:Function")
-          archives.push(readArchive(args.inputs.code));
+        if (args.type === RESOURCE_TYPES.fn) archives.push(readArchive(args.inputs.code));
         return { id: `${args.name}-id`, state };
       },
       call(args) {
@@ -157,27 +172,27 @@ function mockAttributes(
   const physical = typeof inputs.name === "string" ? inputs.name : `${name}-0a1b2c3`;
   const account = MOCK_ACCOUNT;
   switch (type) {
-    case "aws:dynamodb/table:Table":
+    case RESOURCE_TYPES.table:
       return { name: physical, arn: `arn:aws:dynamodb:${region}:${account}:table/${physical}` };
-    case "aws:sqs/queue:Queue":
+    case RESOURCE_TYPES.queue:
       return {
         name: physical,
         arn: `arn:aws:sqs:${region}:${account}:${physical}`,
         url: `https://sqs.${region}.amazonaws.com/${account}/${physical}`,
       };
-    case "aws:cloudwatch/logGroup:LogGroup":
+    case RESOURCE_TYPES.logGroup:
       return { name: physical, arn: `arn:aws:logs:${region}:${account}:log-group:${physical}` };
-    case "aws:iam/role:Role":
+    case RESOURCE_TYPES.role:
       return { name: physical, arn: `arn:aws:iam::${account}:role/${physical}` };
-    case "aws:lambda/function:Function":
+    case RESOURCE_TYPES.fn:
       return {
         name: physical,
         arn: `arn:aws:lambda:${region}:${account}:function:${physical}`,
         invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${account}:function:${physical}/invocations`,
       };
-    case "aws:cloudwatch/eventRule:EventRule":
+    case RESOURCE_TYPES.rule:
       return { name: physical, arn: `arn:aws:events:${region}:${account}:rule/${physical}` };
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+    case RESOURCE_TYPES.alarm:
       return { name: physical, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
     default:
       return {};

@@ -26,14 +26,14 @@ import {
   withStdoutSwallowed,
   type LoadedLambda,
 } from "./lambda";
-import { DEFAULT_MOCK_REGION, evaluateProgram, onlyResource, type ProgramModel } from "./program";
+import {
+  DEFAULT_MOCK_REGION,
+  evaluateProgram,
+  onlyResource,
+  RESOURCE_TYPES,
+  type ProgramModel,
+} from "./program";
 import { DEFAULT_STACK } from "./stack-config";
-
-export const TYPES = {
-  table: "aws:dynamodb/table:Table",
-  rule: "aws:cloudwatch/eventRule:EventRule",
-  fn: "aws:lambda/function:Function",
-} as const;
 
 export interface TwinOptions {
   /** Folder of package.json and index.ts; by default the one above this module. */
@@ -116,10 +116,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const config = options.config ?? {};
   const model = await programModel({ projectRoot, stack, config, load: options.load });
 
-  const rule = onlyResource(model, TYPES.rule).inputs;
+  const rule = onlyResource(model, RESOURCE_TYPES.rule).inputs;
   const pattern: unknown = JSON.parse(String(rule.eventPattern));
   validateEventPattern(pattern);
-  const functionInputs = onlyResource(model, TYPES.fn).inputs as {
+  const functionInputs = onlyResource(model, RESOURCE_TYPES.fn).inputs as {
     environment?: { variables?: Record<string, string> };
   };
 
@@ -133,7 +133,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const dummyCredentials =
       !options.endpoint || (isLoopback(options.endpoint) && !env.AWS_ACCESS_KEY_ID);
     table = await startLocalTable({
-      tableInputs: onlyResource(model, TYPES.table).inputs,
+      tableInputs: onlyResource(model, RESOURCE_TYPES.table).inputs,
       tableName,
       endpoint: options.endpoint,
       region,

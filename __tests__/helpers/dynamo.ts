@@ -5,7 +5,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { LOCAL_REGION, startLocalTable } from "../../twin/dynamo-local";
 import { localSdkEnv, setEnvironment } from "../../twin/environment";
-import { onlyResource, type ProgramModel } from "../../twin/program";
+import { onlyResource, RESOURCE_TYPES, type ProgramModel } from "../../twin/program";
 
 export interface TestTable {
   /** Where dynalite listens. */
@@ -27,7 +27,7 @@ export async function startTestTable(
   tableName = "jobs-test",
 ): Promise<TestTable> {
   const table = await startLocalTable({
-    tableInputs: onlyResource(model, "aws:dynamodb/table:Table").inputs,
+    tableInputs: onlyResource(model, RESOURCE_TYPES.table).inputs,
     tableName,
   });
   const restoreEnvironment = setEnvironment(localSdkEnv(table.endpoint, LOCAL_REGION));

@@ -26,17 +26,5 @@ export function inputsOf(model: ProgramModel, type: string): Record<string, unkn
   return onlyResource(model, type).inputs;
 }
 
-export const TYPES = {
-  table: "aws:dynamodb/table:Table",
-  rule: "aws:cloudwatch/eventRule:EventRule",
-  target: "aws:cloudwatch/eventTarget:EventTarget",
-  fn: "aws:lambda/function:Function",
-  invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-  permission: "aws:lambda/permission:Permission",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  queue: "aws:sqs/queue:Queue",
-  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-} as const;
+/** The program's resource type tokens, by the names the tests use. */
+export { RESOURCE_TYPES as TYPES } from "../../twin/program";
