@@ -53,6 +53,15 @@ export function matchesEventPattern(pattern: EventPattern, event: unknown): bool
   return matchesObjectPattern(pattern, event);
 }
 
+/**
+ * Validates the pattern once (throwing as validateEventPattern does) and returns a matcher that
+ * does not validate again: for matching many events against one pattern.
+ */
+export function compileEventPattern(pattern: unknown): (event: unknown) => boolean {
+  validateEventPattern(pattern);
+  return (event) => matchesObjectPattern(pattern, event);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation
 // ---------------------------------------------------------------------------------------------

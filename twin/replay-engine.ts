@@ -18,7 +18,7 @@
  */
 import { startLocalTable, type LocalTable } from "./dynamo-local";
 import { localSdkEnv, setEnvironment } from "./environment";
-import { matchesEventPattern, validateEventPattern, type EventPattern } from "./event-pattern";
+import { compileEventPattern, type EventPattern } from "./event-pattern";
 import type { SourcedEvent } from "./events-input";
 import {
   findProjectRoot,
@@ -117,8 +117,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const model = await programModel({ projectRoot, stack, config, load: options.load });
 
   const rule = onlyResource(model, RESOURCE_TYPES.rule).inputs;
-  const pattern: unknown = JSON.parse(String(rule.eventPattern));
-  validateEventPattern(pattern);
+  // compileEventPattern validates it (once), or throws.
+  const pattern = JSON.parse(String(rule.eventPattern)) as EventPattern;
+  const matches = compileEventPattern(pattern);
   const functionInputs = onlyResource(model, RESOURCE_TYPES.fn).inputs as {
     environment?: { variables?: Record<string, string> };
   };
@@ -163,7 +164,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       createdTable: table.createdTable,
       lambdaEnvironment,
       lambda: loaded,
-      replay: (events, replayOptions) => replayEvents(loaded, pattern, events, replayOptions),
+      replay: (events, replayOptions) => replayEvents(loaded, matches, events, replayOptions),
       items: table.items,
       async close() {
         if (closed) return;
@@ -191,7 +192,7 @@ interface HandlerOutcome {
 
 async function replayEvents(
   lambda: LoadedLambda,
-  pattern: EventPattern,
+  matches: (event: unknown) => boolean,
   events: readonly SourcedEvent[],
   options: ReplayOptions = {},
 ): Promise<ReplayResult> {
@@ -208,7 +209,7 @@ async function replayEvents(
   await withStdoutSwallowed(async () => {
     for (const { source, event } of events) {
       summary.read++;
-      if (!matchesEventPattern(pattern, event)) {
+      if (!matches(event)) {
         summary.skipped++;
       } else {
         summary.matched++;
