@@ -7,18 +7,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { evaluateProgram, onlyResource, type ProgramModel } from "../../twin/program";
 
 export async function evaluateFresh(config: Record<string, string> = {}): Promise<ProgramModel> {
-  return evaluateProgram({
-    config,
-    load: () => {
-      let program: Record<string, unknown> = {};
-      jest.isolateModules(() => {
-        jest.doMock("@pulumi/pulumi", () => pulumi);
-        jest.doMock("@pulumi/aws", () => aws);
-        program = require("../../index");
-      });
-      return program;
-    },
-  });
+  return evaluateProgram({ config, load: freshProgramLoader() });
+}
+
+/**
+ * A `load` for evaluateProgram or startTwin that requires index.ts afresh (jest.isolateModules),
+ * handing it this file's @pulumi/pulumi and @pulumi/aws.
+ */
+export function freshProgramLoader(): () => Record<string, unknown> {
+  return () => {
+    let program: Record<string, unknown> = {};
+    jest.isolateModules(() => {
+      jest.doMock("@pulumi/pulumi", () => pulumi);
+      jest.doMock("@pulumi/aws", () => aws);
+      program = require("../../index");
+    });
+    return program;
+  };
 }
 
 /** The inputs of the one resource of `type`. */
