@@ -101,6 +101,11 @@ describe("start-up", () => {
       2,
       /^batch-job-log replay: no-such-file\.jsonl: no such file/,
     ],
+    [
+      ["replay", "--stack", "no-such-stack"],
+      2,
+      /^batch-job-log replay: --stack no-such-stack: there is no Pulumi\.no-such-stack\.yaml\./,
+    ],
   ])("%j loads neither Pulumi nor dynalite", (args, status, out) => {
     const r = modulesLoadedBy(args);
     expect(r.status).toBe(status);

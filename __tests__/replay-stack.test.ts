@@ -12,8 +12,8 @@ import * as os from "os";
 import * as path from "path";
 import type { CliIO } from "../cli/io";
 import { main } from "../cli/main";
-import { REPLAY_USAGE, replayStack } from "../cli/replay";
-import { DEFAULT_STACK, readStackConfig } from "../twin/stack-config";
+import { replayStack } from "../cli/replay";
+import { readStackConfig } from "../twin/stack-config";
 
 const ROOT = path.join(__dirname, "..");
 const EVENTS = path.join("__tests__", "fixtures", "events", "ec2-single.json");
@@ -51,10 +51,6 @@ const loggedCalls = (): string[] =>
   fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trimEnd().split("\n") : [];
 
 describe("replayStack", () => {
-  test("the usage names the default stack of twin/stack-config", () => {
-    expect(REPLAY_USAGE).toContain(`prints in the project folder, else ${DEFAULT_STACK})`);
-  });
-
   test("the stack the Pulumi CLI has selected, asked in the project folder", async () => {
     const project = fs.mkdtempSync(path.join(tmp, "project-"));
     fs.writeFileSync(

@@ -4,13 +4,18 @@
  * table ends up holding. Argument parsing and printing only; the work is in twin/.
  *
  * The arguments are parsed, and --help and usage errors answered, before anything loads Pulumi or
- * dynalite: the twin's modules that do (the engine, and the stack config through the program's
- * module) are required only once a replay is certain to run.
+ * dynalite: the twin's engine, which does, is required only once a replay is certain to run.
  */
 import * as path from "path";
 import { parseArgs } from "util";
 import { readEvents } from "../twin/events-input";
 import { findProjectRoot } from "../twin/lambda";
+import {
+  DEFAULT_STACK,
+  parseConfigOverrides,
+  readStackConfig,
+  STACK_NAME,
+} from "../twin/stack-config";
 import { progressBar } from "./progress";
 import { formatErrors, formatJobsTable, formatSummary, replayDocument } from "./replay-report";
 import { EXIT_FAILED, EXIT_OK, oneLine, UsageError, type Command } from "./io";
@@ -24,17 +29,6 @@ export const PROGRESS_MIN_EVENTS = 200;
 
 /** What `replay` reads without a path: the shipped sample, relative to the project root. */
 export const SAMPLE_EVENTS = path.join("samples", "events.jsonl");
-
-/**
- * twin/stack-config's DEFAULT_STACK, written out for the usage text: that module loads the
- * program's, and with it Pulumi. replay-stack.test.ts keeps the two equal.
- */
-const DEFAULT_STACK_IN_USAGE = "dev";
-
-/** Loads Pulumi (through the program's module): required after parsing. */
-function stackConfig(): typeof import("../twin/stack-config") {
-  return require("../twin/stack-config");
-}
 
 /** Loads Pulumi, the AWS SDK and dynalite: required after parsing. */
 function replayEngine(): typeof import("../twin/replay-engine") {
@@ -55,7 +49,7 @@ Options:
   --table NAME        table name (default batch-job-log-<stack>); created if missing
   --region R          the stack's region and the DynamoDB client's (default: aws:region)
   --stack NAME        read Pulumi.<NAME>.yaml (default: the stack \`pulumi stack --show-name\`
-                      prints in the project folder, else ${DEFAULT_STACK_IN_USAGE})
+                      prints in the project folder, else ${DEFAULT_STACK})
   --config key=value  override a stack config value (repeatable), e.g. --config 'statuses=["RUNNING","FAILED"]'
   -h, --help          show this help
 
@@ -75,7 +69,6 @@ export async function replayStack(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ name: string; explicit: boolean }> {
   if (flag !== undefined) return { name: flag, explicit: true };
-  const { DEFAULT_STACK, STACK_NAME } = stackConfig();
   const { value } = await runPulumi(["stack", "--show-name"], projectRoot, env);
   if (value !== undefined && STACK_NAME.test(value)) return { name: value, explicit: false };
   return { name: DEFAULT_STACK, explicit: false };
@@ -91,7 +84,6 @@ export const replay: Command = async (argv, io) => {
   const paths = options.paths.length > 0 ? options.paths : [path.join(projectRoot, SAMPLE_EVENTS)];
   const events = readEvents(paths, io.cwd);
 
-  const { parseConfigOverrides, readStackConfig } = stackConfig();
   const stack = await replayStack(options.stack, projectRoot, io.env);
   const config = {
     ...readStackConfig(projectRoot, stack.name, stack.explicit),
