@@ -33,7 +33,7 @@ export function readEvents(paths: readonly string[], cwd: string): SourcedEvent[
 }
 
 /** The event files `paths` name: files as given, folders expanded recursively in name order. */
-export function eventFiles(paths: readonly string[], cwd: string): string[] {
+function eventFiles(paths: readonly string[], cwd: string): string[] {
   const files: string[] = [];
   for (const given of paths) {
     const absolute = path.resolve(cwd, given);
@@ -67,7 +67,7 @@ export function readEventFile(file: string, name = file): SourcedEvent[] {
 }
 
 /** One event per non-blank line. */
-export function parseJsonLines(text: string, name: string): SourcedEvent[] {
+function parseJsonLines(text: string, name: string): SourcedEvent[] {
   const events: SourcedEvent[] = [];
   const lines = text.split("\n");
   lines.forEach((raw, i) => {
@@ -85,7 +85,7 @@ export function parseJsonLines(text: string, name: string): SourcedEvent[] {
 }
 
 /** One event (an object) or an array of events. */
-export function parseJsonFile(text: string, name: string): SourcedEvent[] {
+function parseJsonFile(text: string, name: string): SourcedEvent[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -119,7 +119,7 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** Offset of the first character that breaks the JSON grammar (text.length if it ends early). */
-export function jsonErrorOffset(text: string): number {
+function jsonErrorOffset(text: string): number {
   let i = 0;
   class Stop {
     constructor(readonly at: number) {}
@@ -244,7 +244,7 @@ function walk(dir: string): string[] {
 }
 
 /** `file` relative to `cwd` when under it (as a user would type it), else absolute. */
-export function displayName(file: string, cwd: string): string {
+function displayName(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
   return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }

@@ -273,7 +273,7 @@ const models = new Map<string, Promise<ProgramModel>>();
  * the same process needs `load` (a loader that requires index.ts afresh, as the tests do with
  * jest.isolateModules).
  */
-export function programModel(options: {
+function programModel(options: {
   projectRoot: string;
   stack: string;
   config: Readonly<Record<string, string>>;
