@@ -8,7 +8,6 @@
  * (`-t <name>`) and in any order.
  */
 import { useDummyCredentials } from "./helpers/aws-env";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchClient,
   DescribeJobQueuesCommand,
@@ -25,10 +24,14 @@ import type { CliIO } from "../cli/io";
 import { main } from "../cli/main";
 import type { LookupDeps } from "../cli/lookup/context";
 import { recordFromEvent } from "../handler/record";
-import { createDocumentClient, createRecordWriter, type CommandSender } from "../handler/store";
+import { createRecordWriter, type CommandSender } from "../handler/store";
 import type { JobRecord } from "../handler/types";
-import { localClientConfig, startLocalDynamo, type LocalDynamo } from "../twin/dynamo-local";
-import { createTableInput, ensureTable } from "../twin/table";
+import {
+  startLocalDynamo,
+  startLocalTable,
+  type LocalDynamo,
+  type LocalTable,
+} from "../twin/dynamo-local";
 import { fixture, terminalEvent } from "./helpers/fixtures";
 import { evaluateFresh, inputsOf, TYPES } from "./helpers/program";
 
@@ -142,6 +145,7 @@ let documentClient: CommandSender;
 let tableInputs: Record<string, unknown>;
 /** This test's table: a new one per test (beforeEach). */
 let table: string;
+let localTable: LocalTable | undefined;
 let tablesCreated = 0;
 
 async function item(jobId: string): Promise<JobRecord | undefined> {
@@ -165,7 +169,6 @@ useDummyCredentials();
 beforeAll(async () => {
   tableInputs = inputsOf(await evaluateFresh(), TYPES.table);
   dynamo = await startLocalDynamo();
-  documentClient = createDocumentClient(localClientConfig(dynamo.endpoint));
 }, 60_000);
 
 afterAll(async () => {
@@ -176,10 +179,12 @@ afterAll(async () => {
 beforeEach(async () => {
   mockBatch();
   table = `${TABLE_PREFIX}-${++tablesCreated}`;
-  await ensureTable(
-    new DynamoDBClient(localClientConfig(dynamo.endpoint)),
-    createTableInput(table, tableInputs),
-  );
+  localTable = await startLocalTable({ tableInputs, tableName: table, endpoint: dynamo.endpoint });
+  documentClient = localTable.documents;
+});
+
+afterEach(async () => {
+  await localTable?.close();
 });
 
 /**

@@ -10,7 +10,6 @@ import { createServer, type Server } from "http";
 import type { AddressInfo } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   AccessDeniedException,
   CloudWatchLogsClient,
@@ -20,7 +19,7 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { mockClient } from "aws-sdk-client-mock";
 import { recordFromEvent } from "../handler/record";
-import { createDocumentClient, createRecordWriter, type CommandSender } from "../handler/store";
+import { createRecordWriter, type CommandSender } from "../handler/store";
 import type { JobRecord } from "../handler/types";
 import { find } from "../cli/find";
 import type { CliIO } from "../cli/io";
@@ -30,8 +29,7 @@ import { pulumiStackOutput } from "../cli/lookup/options";
 import { JobTable } from "../cli/lookup/table";
 import { main } from "../cli/main";
 import { show } from "../cli/show";
-import { localClientConfig, startLocalDynamo, type LocalDynamo } from "../twin/dynamo-local";
-import { createTableInput, ensureTable } from "../twin/table";
+import { startLocalTable, type LocalTable } from "../twin/dynamo-local";
 import { fixture as loadFixture, type BatchEvent } from "./helpers/fixtures";
 import { evaluateFresh, inputsOf, TYPES } from "./helpers/program";
 
@@ -105,7 +103,7 @@ function run(
   return e;
 }
 
-let dynamo: LocalDynamo;
+let dynamo: LocalTable;
 let documentClient: CommandSender;
 const logsMock = mockClient(CloudWatchLogsClient);
 
@@ -119,12 +117,8 @@ useDummyCredentials();
 
 beforeAll(async () => {
   const model = await evaluateFresh();
-  dynamo = await startLocalDynamo();
-  await ensureTable(
-    new DynamoDBClient(localClientConfig(dynamo.endpoint)),
-    createTableInput(TABLE, inputsOf(model, TYPES.table)),
-  );
-  documentClient = createDocumentClient(localClientConfig(dynamo.endpoint));
+  dynamo = await startLocalTable({ tableInputs: inputsOf(model, TYPES.table), tableName: TABLE });
+  documentClient = dynamo.documents;
   for (const name of [
     "ec2-single",
     "retried",

@@ -16,17 +16,22 @@ import * as path from "path";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { main } from "../cli/main";
 import { UsageError, type CliIO } from "../cli/io";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { handleEvent } from "../handler";
 import { recordFromEvent } from "../handler/record";
 import { createRecordWriter } from "../handler/store";
 import type { JobRecord } from "../handler/types";
 import { generateSampleEvents } from "../samples/generate";
-import { localClientConfig, startLocalDynamo, type LocalDynamo } from "../twin/dynamo-local";
+import {
+  localClientConfig,
+  startLocalDynamo,
+  startLocalTable,
+  type LocalDynamo,
+} from "../twin/dynamo-local";
 import { errorLine, readEvents } from "../twin/events-input";
 import { startTwin } from "../twin/replay-engine";
 import { parseConfigOverrides, readStackConfig } from "../twin/stack-config";
-import { createTableInput, ensureTable } from "../twin/table";
+import { withoutWriteTime } from "./helpers/dynamo";
+import { freshProgramLoader } from "./helpers/program";
 
 const { events: sampleEvents, facts } = generateSampleEvents(1);
 const ROOT = path.join(__dirname, "..");
@@ -71,8 +76,6 @@ function ruleMatches(event: object): boolean {
   );
 }
 
-type Item = Record<string, unknown>;
-
 interface Expected {
   summary: Record<string, number>;
   /** Items without recordedAt, sorted by jobId. */
@@ -81,19 +84,13 @@ interface Expected {
 
 /** What the handler's source makes of `events` (those the rule matches, in order) on its own table. */
 async function sourceReplay(events: readonly object[]): Promise<Expected> {
-  const dynamo = await startLocalDynamo();
-  const client = new DynamoDBClient(localClientConfig(dynamo.endpoint));
+  const table = await startLocalTable({
+    tableInputs: { hashKey: "jobId", attributes: [{ name: "jobId", type: "S" }] },
+    tableName: `source-${Math.random().toString(36).slice(2)}`,
+  });
   try {
-    const table = `source-${Math.random().toString(36).slice(2)}`;
-    await ensureTable(
-      client,
-      createTableInput(table, { hashKey: "jobId", attributes: [{ name: "jobId", type: "S" }] }),
-    );
-    const documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
     const deps = {
-      writer: createRecordWriter(table, documents),
+      writer: createRecordWriter(table.tableName, table.documents),
       now: () => new Date(0),
       log: () => {},
     };
@@ -111,20 +108,15 @@ async function sourceReplay(events: readonly object[]): Promise<Expected> {
         summary.failed++;
       }
     }
-    const items = ((await documents.send(new ScanCommand({ TableName: table }))).Items ??
-      []) as Item[];
-    const records = withoutRecordedAt(items).sort((a, b) =>
-      String(a.jobId) < String(b.jobId) ? -1 : 1,
-    ) as Expected["records"];
+    const records = withoutRecordedAt(await table.items()) as Expected["records"];
     return { summary, records };
   } finally {
-    client.destroy();
-    await dynamo.close();
+    await table.close();
   }
 }
 
 function withoutRecordedAt(records: Record<string, unknown>[]): Record<string, unknown>[] {
-  return records.map(({ recordedAt: _recordedAt, ...rest }) => rest);
+  return records.map(withoutWriteTime);
 }
 
 interface ReplayDocument {
@@ -618,13 +610,7 @@ describe("the twin takes the rule from the program under the given config", () =
     const twin = await startTwin({
       config: { "batch-job-log:statuses": JSON.stringify(statuses) },
       // A second configuration in this process: index.ts is loaded afresh.
-      load: () => {
-        let program: Record<string, unknown> = {};
-        jest.isolateModules(() => {
-          program = require("../index");
-        });
-        return program;
-      },
+      load: freshProgramLoader(),
     });
     try {
       expect(twin.pattern).toEqual({
