@@ -21,7 +21,7 @@ import type {
   JobStatus,
   ListJobsCommandInput,
 } from "@aws-sdk/client-batch";
-import { buildJobRecord, isInvalidEventError } from "../handler/record";
+import { buildJobRecord, isInvalidEventError, TERMINAL_STATUSES } from "../handler/record";
 import { createRecordWriter, type RecordWriter } from "../handler/store";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIO } from "./io";
 import { createBatchClient, describeJobQueues, describeJobs, listJobs } from "./lookup/clients";
@@ -30,7 +30,6 @@ import { describeError } from "./lookup/errors";
 import { COMMON_USAGE, parseCommandArgs, parseDuration, parseWholeNumber } from "./lookup/options";
 import { progressBar } from "./progress";
 
-export const TERMINAL_STATUSES: readonly JobStatus[] = ["SUCCEEDED", "FAILED"];
 /** DescribeJobs takes at most 100 job ids per call. */
 export const DESCRIBE_BATCH = 100;
 /** Conditional writes in flight at once. */
@@ -176,7 +175,7 @@ async function listJobIds(
   const arrayParents: string[] = [];
   const nodeParents: string[] = [];
   const list = async (input: ListJobsCommandInput, isChild: boolean) => {
-    for (const jobStatus of TERMINAL_STATUSES) {
+    for (const jobStatus of TERMINAL_STATUSES as readonly JobStatus[]) {
       let nextToken: string | undefined;
       do {
         const out = await listJobs(batch, { ...input, jobStatus, nextToken });

@@ -26,8 +26,16 @@ export const RUNTIME_PROVIDED_SCOPES = ["@aws-sdk"];
  */
 export function loadSerializedLambda(code: string, projectRoot = findProjectRoot()): LoadedLambda {
   const { dir, file } = writeLambdaFolder(code, projectRoot);
-  const loaded = require(file) as { handler?: LambdaHandler };
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  let loaded: { handler?: LambdaHandler };
+  try {
+    loaded = require(file);
+  } catch (error) {
+    remove();
+    throw error;
+  }
   if (typeof loaded.handler !== "function") {
+    remove();
     throw new Error(`${file} exports no handler function.`);
   }
   return {
@@ -35,7 +43,7 @@ export function loadSerializedLambda(code: string, projectRoot = findProjectRoot
     dir,
     dispose: () => {
       delete require.cache[file];
-      fs.rmSync(dir, { recursive: true, force: true });
+      remove();
     },
   };
 }
