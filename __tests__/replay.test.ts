@@ -15,7 +15,8 @@ import * as os from "os";
 import * as path from "path";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { main } from "../cli/main";
-import { UsageError, type CliIO } from "../cli/io";
+import { type CliIO } from "../cli/io";
+import { InputError } from "../twin/errors";
 import { handleEvent } from "../handler";
 import { recordFromEvent } from "../handler/record";
 import { createRecordWriter } from "../handler/store";
@@ -569,7 +570,7 @@ describe("stack config and inputs, unit by unit", () => {
       "config:\n  aws:region: eu-west-1\n   batch-job-log:retentionDays: 30\n",
     );
     expect(() => readStackConfig(dir, "bad", true)).toThrow(
-      new UsageError("Pulumi.bad.yaml:3:31: bad indentation of a mapping entry."),
+      new InputError("Pulumi.bad.yaml:3:31: bad indentation of a mapping entry."),
     );
   });
 

@@ -1,3 +1,5 @@
+import { InputError } from "../twin/errors";
+
 /** What every subcommand gets: its arguments, where to write, and the environment. */
 export interface CliIO {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
@@ -11,7 +13,7 @@ export interface CliIO {
 export type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
 
 /** Bad usage (unknown flag, unreadable path, invalid input file): exit status 2. */
-export class UsageError extends Error {
+export class UsageError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";

@@ -3,7 +3,8 @@
  * batch-job-log: the command-line tool. Each subcommand lives in its own module and is loaded
  * only when called, so that `show`, `logs` and `find` never load Pulumi.
  */
-import { EXIT_FAILED, EXIT_USAGE, firstLine, UsageError, type CliIO, type Command } from "./io";
+import { InputError } from "../twin/errors";
+import { EXIT_FAILED, EXIT_USAGE, firstLine, type CliIO, type Command } from "./io";
 
 const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
   replay: {
@@ -49,7 +50,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     return await command.load()(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // A UsageError, or input the twin could not use (an InputError, which UsageError extends).
+    if (error instanceof InputError) {
       io.stderr.write(`batch-job-log ${name}: ${error.message}\n`);
       return EXIT_USAGE;
     }

@@ -4,13 +4,13 @@
  * Every event keeps where it came from (`file:line` for JSON Lines, `file#index` for an array
  * element, `file` for a file holding one event), so a failure can be traced back to its input.
  *
- * Anything that makes the input unusable is a UsageError (exit status 2) naming the file and,
+ * Anything that makes the input unusable is an InputError (exit status 2) naming the file and,
  * for invalid JSON, the line: an unreadable path, a file that is not .json/.jsonl, invalid JSON,
  * or a value that is not an event object.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { UsageError } from "../cli/io";
+import { InputError } from "./errors";
 
 export interface SourcedEvent {
   /** Where the event was read: `file:line`, `file#index` or `file`. */
@@ -41,11 +41,11 @@ function eventFiles(paths: readonly string[], cwd: string): string[] {
     if (stat.isDirectory()) {
       const found = walk(absolute);
       if (found.length === 0) {
-        throw new UsageError(`${given}: the folder holds no .json or .jsonl files.`);
+        throw new InputError(`${given}: the folder holds no .json or .jsonl files.`);
       }
       files.push(...found);
     } else if (!EVENT_FILE_EXTENSIONS.includes(path.extname(absolute))) {
-      throw new UsageError(`${given}: not a .json or .jsonl file of events.`);
+      throw new InputError(`${given}: not a .json or .jsonl file of events.`);
     } else {
       files.push(absolute);
     }
@@ -59,7 +59,7 @@ export function readEventFile(file: string, name = file): SourcedEvent[] {
   try {
     text = fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   } catch (error) {
-    throw new UsageError(
+    throw new InputError(
       `${name}: cannot read it (${(error as NodeJS.ErrnoException).code ?? error}).`,
     );
   }
@@ -77,7 +77,7 @@ function parseJsonLines(text: string, name: string): SourcedEvent[] {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new UsageError(`${name}:${i + 1}: invalid JSON: ${(error as Error).message}`);
+      throw new InputError(`${name}:${i + 1}: invalid JSON: ${(error as Error).message}`);
     }
     events.push({ source: `${name}:${i + 1}`, event: asEvent(value, `${name}:${i + 1}`) });
   });
@@ -92,7 +92,7 @@ function parseJsonFile(text: string, name: string): SourcedEvent[] {
   } catch (error) {
     // One line: V8 quotes the text around the error, line breaks included.
     const message = (error as Error).message.replace(/\s*\n\s*/g, " ");
-    throw new UsageError(`${name}:${errorLine(text)}: invalid JSON: ${message}`);
+    throw new InputError(`${name}:${errorLine(text)}: invalid JSON: ${message}`);
   }
   if (Array.isArray(value)) {
     return value.map((item, i) => ({
@@ -211,7 +211,7 @@ function asEvent(value: unknown, source: string): Record<string, unknown> {
     return value as Record<string, unknown>;
   }
   const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-  throw new UsageError(`${source}: expected an event (a JSON object), got ${kind}.`);
+  throw new InputError(`${source}: expected an event (a JSON object), got ${kind}.`);
 }
 
 function statOrFail(absolute: string, given: string): fs.Stats {
@@ -220,7 +220,7 @@ function statOrFail(absolute: string, given: string): fs.Stats {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file or folder" : `cannot read it (${code ?? error})`;
-    throw new UsageError(`${given}: ${why}.`);
+    throw new InputError(`${given}: ${why}.`);
   }
 }
 
@@ -229,7 +229,7 @@ function walk(dir: string): string[] {
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    throw new UsageError(
+    throw new InputError(
       `${dir}: cannot read the folder (${(error as NodeJS.ErrnoException).code ?? error}).`,
     );
   }

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { UsageError } from "../cli/io";
+import { InputError } from "./errors";
 
 /** The Pulumi project (Pulumi.yaml's `name`): the prefix of the program's own config keys. */
 export const PROJECT = "batch-job-log";
@@ -33,13 +33,13 @@ export function readStackConfig(
   explicit = false,
 ): Record<string, string> {
   if (!STACK_NAME.test(stack)) {
-    throw new UsageError(
+    throw new InputError(
       `--stack "${stack}": a stack name has only letters, digits, "-", "_" and ".".`,
     );
   }
   const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
-    if (explicit) throw new UsageError(`--stack ${stack}: there is no ${path.basename(file)}.`);
+    if (explicit) throw new InputError(`--stack ${stack}: there is no ${path.basename(file)}.`);
     return {};
   }
   let document: unknown;
@@ -48,7 +48,7 @@ export function readStackConfig(
   } catch (error) {
     // One line: js-yaml's message goes on with a snippet of the file.
     const { reason, mark, message } = error as yaml.YAMLException;
-    throw new UsageError(
+    throw new InputError(
       mark
         ? `${path.basename(file)}:${mark.line + 1}:${mark.column + 1}: ${reason}.`
         : `${path.basename(file)}: ${message.split("\n")[0]}`,
@@ -57,7 +57,7 @@ export function readStackConfig(
   const config = (document as { config?: unknown } | null | undefined)?.config;
   if (config === undefined || config === null) return {};
   if (typeof config !== "object" || Array.isArray(config)) {
-    throw new UsageError(`${path.basename(file)}: "config" must be a map of keys to values.`);
+    throw new InputError(`${path.basename(file)}: "config" must be a map of keys to values.`);
   }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
@@ -71,7 +71,7 @@ export function parseConfigOverrides(pairs: readonly string[]): Record<string, s
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf("=");
-    if (at <= 0) throw new UsageError(`--config "${pair}": expected key=value.`);
+    if (at <= 0) throw new InputError(`--config "${pair}": expected key=value.`);
     out[fullKey(pair.slice(0, at))] = pair.slice(at + 1);
   }
   return out;
@@ -81,7 +81,7 @@ function configValue(key: string, value: unknown, file: string): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value !== null && typeof value === "object" && "secure" in value) {
-    throw new UsageError(
+    throw new InputError(
       `${file}: "${key}" is a secret, which cannot be decrypted offline; pass it with --config ${key}=VALUE.`,
     );
   }
