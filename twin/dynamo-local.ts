@@ -18,9 +18,19 @@ export interface LocalDynamo {
 /** The region of a local client when none is given. */
 export const LOCAL_REGION = "us-east-1";
 
-/** Starts dynalite in memory on 127.0.0.1 and a free port. */
-export async function startLocalDynamo(): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+export interface LocalDynamoOptions {
+  /** A folder for dynalite's LevelDB store, kept after close; in memory when absent. */
+  readonly path?: string;
+}
+
+/** Starts dynalite on 127.0.0.1 and a free port: in memory, or on disk in `options.path`. */
+export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path === undefined ? {} : { path: options.path }),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
