@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as handler from "./handler";
 import { readStackConfig } from "./infra/config";
+import { TABLE_SCHEMA } from "./record/schema";
 
 // Configuration, with defaults; invalid values fail here with the key's name.
 const config = readStackConfig(new pulumi.Config());
@@ -13,40 +14,27 @@ const stack = pulumi.getStack();
 const region = aws.getRegionOutput().region;
 
 // The table: one item per job, keyed by job id, encrypted with KMS and recoverable to any second.
+// Its key, attribute types and indexes are the record's schema (record/schema.ts).
 const table = new aws.dynamodb.Table("jobs", {
   billingMode: "PAY_PER_REQUEST",
-  hashKey: "jobId",
-  attributes: [
-    { name: "jobId", type: "S" },
-    { name: "jobName", type: "S" },
-    { name: "createdAt", type: "N" },
-    { name: "parentJobId", type: "S" },
-  ],
-  globalSecondaryIndexes: [
-    {
-      // The recent runs of one job name, newest first (`batch-job-log find`).
-      name: "byJobName",
-      hashKey: "jobName",
-      rangeKey: "createdAt",
-      projectionType: "INCLUDE",
-      nonKeyAttributes: ["status", "exitCode", "startedAt", "stoppedAt", "jobQueue"],
-    },
-    {
-      // Sparse: only array children and multi-node nodes carry parentJobId.
-      name: "byParentJobId",
-      hashKey: "parentJobId",
-      rangeKey: "jobId",
-      projectionType: "INCLUDE",
-      nonKeyAttributes: ["status", "exitCode", "arrayIndex", "nodeIndex", "stoppedAt"],
-    },
-  ],
+  hashKey: TABLE_SCHEMA.hashKey,
+  attributes: TABLE_SCHEMA.attributes.map(({ name, type }) => ({ name, type })),
+  globalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({
+    name: index.name,
+    hashKey: index.hashKey,
+    rangeKey: index.rangeKey,
+    projectionType: "INCLUDE",
+    nonKeyAttributes: [...index.nonKeyAttributes],
+  })),
   serverSideEncryption: config.kmsKeyArn
     ? { enabled: true, kmsKeyArn: config.kmsKeyArn }
     : { enabled: true },
   pointInTimeRecovery: { enabled: true },
   deletionProtectionEnabled: config.deletionProtection,
   ttl:
-    config.retentionDays === undefined ? undefined : { attributeName: "expiresAt", enabled: true },
+    config.retentionDays === undefined
+      ? undefined
+      : { attributeName: TABLE_SCHEMA.ttlAttribute, enabled: true },
 });
 
 // The dead-letter queue: events that could not be recorded after every retry wait here 14 days.

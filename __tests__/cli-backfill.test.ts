@@ -23,9 +23,14 @@ import { backfill } from "../cli/backfill";
 import type { CliIO } from "../cli/io";
 import { main } from "../cli/main";
 import type { LookupDeps } from "../cli/lookup/context";
-import { recordFromEvent } from "../handler/record";
-import { createRecordWriter, type CommandSender } from "../handler/store";
-import type { JobRecord } from "../handler/types";
+import {
+  createRecordWriter,
+  fromItem,
+  recordFromEvent,
+  type CommandSender,
+  type JobRecord,
+  type StoredItem,
+} from "../record";
 import {
   startLocalDynamo,
   startLocalTable,
@@ -148,11 +153,12 @@ let table: string;
 let localTable: LocalTable | undefined;
 let tablesCreated = 0;
 
+/** The job's record as the table holds it, expanded from its stored item. */
 async function item(jobId: string): Promise<JobRecord | undefined> {
   const out = (await documentClient.send(new GetCommand({ TableName: table, Key: { jobId } }))) as {
-    Item?: JobRecord;
+    Item?: StoredItem;
   };
-  return out.Item;
+  return out.Item && fromItem(out.Item);
 }
 
 async function count(): Promise<number> {

@@ -2,11 +2,10 @@
  * The handler on a real DynamoDB API (dynalite), with the program's own table: what it writes,
  * how duplicates and any arrival order converge, and that errors are never hidden.
  */
-import { handleEvent, createEventHandler, readHandlerConfig, type HandlerDeps } from "../handler";
+import { eventHandler, createEventHandler, readHandlerConfig, type HandlerDeps } from "../handler";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { buildJobRecord, recordFromEvent } from "../handler/record";
-import { createRecordWriter } from "../handler/store";
+import { buildJobRecord, createRecordWriter, recordFromEvent, toItem } from "../record";
 import { fixture, FIXTURE_NAMES, terminalEvent, expectRecordFor } from "./helpers/fixtures";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
 import { evaluateFresh } from "./helpers/program";
@@ -41,27 +40,29 @@ afterAll(async () => {
 beforeEach(clearTable);
 
 describe("recording every job kind", () => {
-  it("writes one item per job, equal to the core's record of its terminal event", async () => {
+  it("writes one compact item per job that expands to the core's record of its terminal event", async () => {
     // Act: deliver every fixture's events in order.
     for (const name of FIXTURE_NAMES) {
-      for (const event of fixture(name)) await handleEvent(event, deps());
+      for (const event of fixture(name)) await eventHandler(deps())(event);
     }
     // Assess
     const items = await table.items();
+    const records = await table.records();
     expect(items).toHaveLength(FIXTURE_NAMES.length);
     for (const name of FIXTURE_NAMES) {
       const expected = recordFromEvent(terminalEvent(name), {
         now: new Date("2026-11-26T08:00:00Z"),
       });
-      const item = items.find((i) => i.jobId === expected.jobId)!;
-      expect(item).toEqual(expected);
-      expectRecordFor(name, item);
+      expect(items.find((i) => i.jobId === expected.jobId)).toEqual(toItem(expected));
+      const record = records.find((r) => r.jobId === expected.jobId)!;
+      expect(record).toEqual(expected);
+      expectRecordFor(name, record);
     }
   });
 
   it("logs one JSON line per event with the job id, status and outcome", async () => {
     const events = fixture("ec2-single");
-    for (const event of events) await handleEvent(event, deps());
+    for (const event of events) await eventHandler(deps())(event);
     expect(logs).toEqual(
       events.map((e) => ({
         level: "INFO",
@@ -75,20 +76,21 @@ describe("recording every job kind", () => {
 
   it("lists the children of an array parent and the runs of a job name through the indexes", async () => {
     for (const name of ["array-parent", "array-child", "multinode-parent", "multinode-node"]) {
-      await handleEvent(terminalEvent(name), deps());
+      await eventHandler(deps())(terminalEvent(name));
     }
     const arrayChildren = await table.query(
       "byParentJobId",
       "parentJobId",
       "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46",
     );
+    // The index holds what it projects; the child's index is derived from its job id.
     expect(arrayChildren).toEqual([
       {
+        layout: 2,
         jobId: "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46:1",
         parentJobId: "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46",
         status: "SUCCEEDED",
         exitCode: 0,
-        arrayIndex: 1,
         stoppedAt: 1793622253417,
       },
     ]);
@@ -98,7 +100,7 @@ describe("recording every job kind", () => {
       "6b8d0f2a-4c6e-4b8d-a0f2-5c7e9a1b3d57",
     );
     expect(nodes.map((n) => [n.jobId, n.nodeIndex])).toEqual([
-      ["6b8d0f2a-4c6e-4b8d-a0f2-5c7e9a1b3d57#1", 1],
+      ["6b8d0f2a-4c6e-4b8d-a0f2-5c7e9a1b3d57#1", undefined],
     ]);
     const runs = await table.query("byJobName", "jobName", "tiles-z12-europe");
     expect(runs.map((r) => r.jobId).sort()).toEqual([
@@ -108,7 +110,7 @@ describe("recording every job kind", () => {
   });
 
   it("sets the TTL attribute when a retention is configured", async () => {
-    await handleEvent(terminalEvent("ec2-single"), deps({ retentionDays: 30 }));
+    await eventHandler(deps({ retentionDays: 30 }))(terminalEvent("ec2-single"));
     const [item] = await table.items();
     expect(item.expiresAt).toBe(Math.floor(1793611575656 / 1000) + 30 * 86400);
   });
@@ -119,19 +121,18 @@ describe("delivery: duplicates and any order", () => {
     const events = fixture("ec2-single");
     const terminal = events[events.length - 1];
     const running = events.find((e) => e.detail.status === "RUNNING")!;
-    expect((await handleEvent(terminal, deps())).outcome).toBe("recorded");
-    expect((await handleEvent(running, deps())).outcome).toBe("unchanged");
+    expect((await eventHandler(deps())(terminal)).outcome).toBe("recorded");
+    expect((await eventHandler(deps())(running)).outcome).toBe("unchanged");
     const [item] = await table.items();
     expect([item.status, item.eventId]).toEqual(["SUCCEEDED", terminal.id]);
   });
 
   it("treats a duplicate terminal event as a no-op", async () => {
     const terminal = terminalEvent("retried");
-    await handleEvent(terminal, deps({ now: () => new Date("2026-11-26T08:00:00Z") }));
+    await eventHandler(deps({ now: () => new Date("2026-11-26T08:00:00Z") }))(terminal);
     const before = await table.items();
-    const result = await handleEvent(
+    const result = await eventHandler(deps({ now: () => new Date("2026-11-27T08:00:00Z") }))(
       terminal,
-      deps({ now: () => new Date("2026-11-27T08:00:00Z") }),
     );
     expect(result.outcome).toBe("unchanged");
     expect(await table.items()).toEqual(before);
@@ -139,11 +140,11 @@ describe("delivery: duplicates and any order", () => {
 
   it("converges to the same item for the reverse order with every event twice", async () => {
     const events = fixture("retried");
-    for (const event of events) await handleEvent(event, deps());
+    for (const event of events) await eventHandler(deps())(event);
     const inOrder = (await table.items()).map(withoutWriteTime);
     await clearTable();
     for (const event of [...events].reverse().flatMap((e) => [e, e]))
-      await handleEvent(event, deps());
+      await eventHandler(deps())(event);
     expect((await table.items()).map(withoutWriteTime)).toEqual(inOrder);
   });
 
@@ -155,14 +156,14 @@ describe("delivery: duplicates and any order", () => {
     async (_, otherId) => {
       const terminal = terminalEvent("oom");
       const redelivered = { ...terminal, id: otherId };
-      expect((await handleEvent(terminal, deps())).outcome).toBe("recorded");
-      expect((await handleEvent(redelivered, deps())).outcome).toBe("unchanged");
+      expect((await eventHandler(deps())(terminal)).outcome).toBe("recorded");
+      expect((await eventHandler(deps())(redelivered)).outcome).toBe("unchanged");
       const [item] = await table.items();
       expect(item.eventId).toBe(terminal.id);
     },
   );
 
-  it("replaces a backfilled record with the event's record of the same revision", async () => {
+  it("replaces a backfilled record with the event's record of the same job state", async () => {
     const terminal = terminalEvent("timed-out");
     const backfilled = buildJobRecord(terminal.detail, {
       eventId: "",
@@ -170,15 +171,15 @@ describe("delivery: duplicates and any order", () => {
       now: new Date(),
     });
     expect(await createRecordWriter(table.tableName).put(backfilled)).toBe("recorded");
-    expect((await handleEvent(terminal, deps())).outcome).toBe("recorded");
+    expect((await eventHandler(deps())(terminal)).outcome).toBe("recorded");
     const [item] = await table.items();
-    expect([item.eventId, item.revision]).toEqual([terminal.id, backfilled.revision]);
+    expect([item.eventId, item.revision]).toEqual([terminal.id, backfilled.revision + 1]);
     expect(await createRecordWriter(table.tableName).put(backfilled)).toBe("unchanged");
   });
 
   it("never lets a backfilled record replace one written from an event", async () => {
     const terminal = terminalEvent("timed-out");
-    await handleEvent(terminal, deps());
+    await eventHandler(deps())(terminal);
     const backfilled = buildJobRecord(terminal.detail, {
       eventId: "",
       region: "us-east-1",
@@ -194,7 +195,7 @@ describe("errors are visible, never hidden", () => {
   it("throws on a malformed event, writes nothing and logs the event id", async () => {
     const good = terminalEvent("ec2-single");
     const bad = { ...good, detail: { ...good.detail, attempts: "none" } };
-    await expect(handleEvent(bad, deps())).rejects.toThrow(
+    await expect(eventHandler(deps())(bad)).rejects.toThrow(
       `Invalid Batch event ${good.id}: "detail.attempts" must be an array, got "none"`,
     );
     expect(await table.items()).toEqual([]);
@@ -211,7 +212,7 @@ describe("errors are visible, never hidden", () => {
   it("propagates a DynamoDB failure so that AWS retries, after one ERROR line", async () => {
     const missing = createRecordWriter("no-such-table");
     const event = terminalEvent("ec2-single");
-    await expect(handleEvent(event, deps({ writer: missing }))).rejects.toMatchObject({
+    await expect(eventHandler(deps({ writer: missing }))(event)).rejects.toMatchObject({
       name: "ResourceNotFoundException",
     });
     expect(logs).toHaveLength(1);
@@ -232,7 +233,7 @@ describe("errors are visible, never hidden", () => {
       }),
     );
     const writer = createRecordWriter(table.tableName, unreachable);
-    await expect(handleEvent(terminalEvent("ec2-single"), deps({ writer }))).rejects.toThrow(
+    await expect(eventHandler(deps({ writer }))(terminalEvent("ec2-single"))).rejects.toThrow(
       /ECONNREFUSED/,
     );
   });

@@ -5,9 +5,8 @@
  */
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { handleEvent, type HandlerDeps } from "../handler";
-import { recordFromEvent } from "../handler/record";
-import { createDocumentClient, createRecordWriter } from "../handler/store";
+import { eventHandler, type HandlerDeps } from "../handler";
+import { createDocumentClient, createRecordWriter, recordFromEvent } from "../record";
 import { localClientConfig } from "../twin/dynamo-local";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
 import { FIXTURE_NAMES, terminalEvent, type BatchEvent } from "./helpers/fixtures";
@@ -115,7 +114,7 @@ it("records or surfaces every event through throttling, server errors and droppe
   };
 
   // Act
-  const results = await Promise.allSettled(events.map((event) => handleEvent(event, deps)));
+  const results = await Promise.allSettled(events.map((event) => eventHandler(deps)(event)));
   await proxy.close();
 
   // Assess: every event has an outcome; every item present is complete and correct.
@@ -133,9 +132,8 @@ it("records or surfaces every event through throttling, server errors and droppe
   const expected = new Map(
     events.map((e) => [e.detail.jobId, withoutWriteTime(recordFromEvent(e, { now }) as never)]),
   );
-  const items = await table.items();
-  for (const item of items)
-    expect(withoutWriteTime(item)).toEqual(expected.get(item.jobId as string));
+  const items = await table.records();
+  for (const item of items) expect(withoutWriteTime(item)).toEqual(expected.get(item.jobId));
   events.forEach((event, i) => {
     if (results[i].status === "fulfilled") {
       expect(items.map((item) => item.jobId)).toContain(event.detail.jobId);
@@ -145,9 +143,9 @@ it("records or surfaces every event through throttling, server errors and droppe
   // Act again, as AWS would: retry only the failed events, now without faults.
   const healthy: HandlerDeps = { ...deps, writer: createRecordWriter(table.tableName) };
   const retried = events.filter((_, i) => results[i].status === "rejected");
-  const outcomes = await Promise.all(retried.map((event) => handleEvent(event, healthy)));
+  const outcomes = await Promise.all(retried.map((event) => eventHandler(healthy)(event)));
   expect(outcomes.every((o) => o.outcome === "recorded" || o.outcome === "unchanged")).toBe(true);
-  expect((await table.items()).map((item) => withoutWriteTime(item))).toEqual(
+  expect((await table.records()).map((item) => withoutWriteTime(item))).toEqual(
     [...expected.values()].sort((a, b) => String(a.jobId).localeCompare(String(b.jobId))),
   );
 });

@@ -6,9 +6,8 @@
  */
 import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import fc from "fast-check";
-import { handleEvent, type HandlerDeps } from "../handler";
-import { recordFromEvent } from "../handler/record";
-import { createRecordWriter } from "../handler/store";
+import { eventHandler, type HandlerDeps } from "../handler";
+import { createRecordWriter, fromItem, recordFromEvent, type JobRecord } from "../record";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
 import { fixture, FIXTURE_NAMES, type BatchEvent } from "./helpers/fixtures";
 import { evaluateFresh } from "./helpers/program";
@@ -25,11 +24,12 @@ afterAll(async () => {
   await table.close();
 });
 
-async function getItem(jobId: string): Promise<Record<string, unknown> | undefined> {
+/** The job's record as the table holds it, expanded; undefined when there is no item. */
+async function getItem(jobId: string): Promise<JobRecord | undefined> {
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: { jobId } }),
   );
-  return Item;
+  return Item && fromItem(Item);
 }
 
 async function deleteItem(jobId: string): Promise<void> {
@@ -57,7 +57,7 @@ const delivery = (events: BatchEvent[], newIds: boolean) =>
     });
 
 /** What a record says about the job: everything but which delivery wrote it, and when. */
-function jobFacts(item: Record<string, unknown>): Record<string, unknown> {
+function jobFacts(item: object): Record<string, unknown> {
   const facts = withoutWriteTime(item);
   delete facts.eventId;
   delete facts.eventTime;
@@ -71,13 +71,13 @@ describe("order and duplicates", () => {
     const events = fixture(name);
     const jobId = events[0].detail.jobId as string;
     await deleteItem(jobId);
-    for (const event of events) await handleEvent(event, deps);
+    for (const event of events) await eventHandler(deps)(event);
     const inOrder = withoutWriteTime((await getItem(jobId))!);
 
     await fc.assert(
       fc.asyncProperty(delivery(events, false), async (delivered) => {
         await deleteItem(jobId);
-        for (const event of delivered) await handleEvent(event, deps);
+        for (const event of delivered) await eventHandler(deps)(event);
         expect(withoutWriteTime((await getItem(jobId))!)).toEqual(inOrder);
       }),
       { numRuns: 15, seed: 20261126 },
@@ -90,13 +90,13 @@ describe("order and duplicates", () => {
       const events = fixture(name);
       const jobId = events[0].detail.jobId as string;
       await deleteItem(jobId);
-      for (const event of events) await handleEvent(event, deps);
+      for (const event of events) await eventHandler(deps)(event);
       const inOrder = jobFacts((await getItem(jobId))!);
 
       await fc.assert(
         fc.asyncProperty(delivery(events, true), async (delivered) => {
           await deleteItem(jobId);
-          for (const event of delivered) await handleEvent(event, deps);
+          for (const event of delivered) await eventHandler(deps)(event);
           const item = (await getItem(jobId))!;
           expect(jobFacts(item)).toEqual(inOrder);
           // The item names a delivery of the job's final event, whichever came first.
@@ -164,7 +164,7 @@ describe("random mutations of valid events", () => {
           // Act
           let error: unknown;
           try {
-            await handleEvent(event, deps);
+            await eventHandler(deps)(event);
           } catch (e) {
             error = e;
           }

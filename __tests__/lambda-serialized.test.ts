@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { recordFromEvent } from "../handler/record";
+import { recordFromEvent, toItem } from "../record";
 import { setEnvironment } from "../twin/environment";
 import { loadSerializedLambda, type LoadedLambda } from "../twin/lambda";
 import type { ProgramModel } from "../twin/program";
@@ -48,17 +48,37 @@ it("is loaded from a folder whose node_modules holds only the AWS SDK", () => {
   expect(fs.readFileSync(path.join(lambda.dir, "__index.js"), "utf8")).toBe(model.lambda.code);
 });
 
+it("wraps only the functions it calls once per cold start, none on the per-event path", () => {
+  // Pulumi's closure serializer re-creates each function it wraps on every call (handler/index.ts).
+  const wrapped = [...model.lambda.code.matchAll(/return function \/\*(\w+)\*\//g)].map(
+    (m) => m[1],
+  );
+  expect(wrapped.sort()).toEqual([
+    "createDocumentClient",
+    "createEventHandler",
+    "createRecordWriter",
+    "eventHandler",
+    "itemLayout",
+    "jobIdParser",
+    "readHandlerConfig",
+    "recordBuilder",
+  ]);
+});
+
 it("records every job kind exactly as the source handler does", async () => {
   for (const name of FIXTURE_NAMES) {
     for (const event of fixture(name)) await lambda.handler(event);
   }
   const items = await table.items();
+  const records = await table.records();
   expect(items).toHaveLength(FIXTURE_NAMES.length);
   for (const name of FIXTURE_NAMES) {
     const expected = recordFromEvent(terminalEvent(name), { now: new Date(), retentionDays: 30 });
     const item = items.find((i) => i.jobId === expected.jobId)!;
-    expect(withoutWriteTime(item)).toEqual(withoutWriteTime(expected as never));
-    expectRecordFor(name, item);
+    expect(withoutWriteTime(item)).toEqual(withoutWriteTime(toItem(expected)));
+    const record = records.find((r) => r.jobId === expected.jobId)!;
+    expect(withoutWriteTime(record)).toEqual(withoutWriteTime(expected));
+    expectRecordFor(name, record);
   }
 });
 

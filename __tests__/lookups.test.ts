@@ -18,9 +18,7 @@ import {
   type GetLogEventsCommandInput,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { mockClient } from "aws-sdk-client-mock";
-import { recordFromEvent } from "../handler/record";
-import { createRecordWriter, type CommandSender } from "../handler/store";
-import type { JobRecord } from "../handler/types";
+import { createRecordWriter, recordFromEvent, type CommandSender, type JobRecord } from "../record";
 import { find } from "../cli/find";
 import type { CliIO } from "../cli/io";
 import { logs } from "../cli/logs";
@@ -609,6 +607,8 @@ describe("find", () => {
         startedAt: 1793640060000,
         stoppedAt: 1793640363000,
         jobQueue: "arn:aws:batch:us-east-1:123456789012:job-queue/ec2-ondemand",
+        region: "us-east-1",
+        account: "123456789012",
       },
     ]);
   });

@@ -17,10 +17,8 @@ import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { main } from "../cli/main";
 import { type CliIO } from "../cli/io";
 import { InputError } from "../twin/errors";
-import { handleEvent } from "../handler";
-import { recordFromEvent } from "../handler/record";
-import { createRecordWriter } from "../handler/store";
-import type { JobRecord } from "../handler/types";
+import { eventHandler } from "../handler";
+import { createRecordWriter, fromItem, recordFromEvent, type JobRecord } from "../record";
 import { generateSampleEvents } from "../samples/generate";
 import {
   localClientConfig,
@@ -104,20 +102,20 @@ async function sourceReplay(events: readonly object[]): Promise<Expected> {
       }
       summary.matched++;
       try {
-        summary[(await handleEvent(event, deps)).outcome]++;
+        summary[(await eventHandler(deps)(event)).outcome]++;
       } catch {
         summary.failed++;
       }
     }
-    const records = withoutRecordedAt(await table.items()) as Expected["records"];
+    const records = withoutRecordedAt((await table.items()).map((item) => fromItem(item)));
     return { summary, records };
   } finally {
     await table.close();
   }
 }
 
-function withoutRecordedAt(records: Record<string, unknown>[]): Record<string, unknown>[] {
-  return records.map(withoutWriteTime);
+function withoutRecordedAt(records: readonly object[]): Expected["records"] {
+  return records.map(withoutWriteTime) as unknown as Expected["records"];
 }
 
 interface ReplayDocument {
@@ -510,7 +508,16 @@ describe("--endpoint and --table: a DynamoDB shared across runs", () => {
         keys: ["jobName:HASH", "createdAt:RANGE"],
         projection: {
           ProjectionType: "INCLUDE",
-          NonKeyAttributes: ["status", "exitCode", "startedAt", "stoppedAt", "jobQueue"],
+          NonKeyAttributes: [
+            "layout",
+            "status",
+            "exitCode",
+            "startedAt",
+            "stoppedAt",
+            "jobQueue",
+            "region",
+            "account",
+          ],
         },
       },
       {
@@ -518,7 +525,14 @@ describe("--endpoint and --table: a DynamoDB shared across runs", () => {
         keys: ["parentJobId:HASH", "jobId:RANGE"],
         projection: {
           ProjectionType: "INCLUDE",
-          NonKeyAttributes: ["status", "exitCode", "arrayIndex", "nodeIndex", "stoppedAt"],
+          NonKeyAttributes: [
+            "layout",
+            "status",
+            "exitCode",
+            "stoppedAt",
+            "arrayIndex",
+            "nodeIndex",
+          ],
         },
       },
     ]);

@@ -20,9 +20,8 @@ import * as os from "os";
 import * as path from "path";
 import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { zipSync, type Zippable } from "fflate";
-import { itemSizeBytes, writeUnits } from "../handler/item-size";
-import { recordFromEvent } from "../handler/record";
-import { createDocumentClient } from "../handler/store";
+import { itemSizeBytes, writeUnits } from "../record/item-size";
+import { createDocumentClient, putItemInput, recordFromEvent, toItem } from "../record";
 import { localClientConfig } from "../twin/dynamo-local";
 import { localSdkEnv } from "../twin/environment";
 import { readEventFile, type SourcedEvent } from "../twin/events-input";
@@ -211,8 +210,8 @@ async function warmCost(twin: Twin, templates: readonly Event[]) {
   const total = WARM_WARMUP + WARM_EVENTS;
   const handlerEvents = distinctJobEvents(templates, total, 2);
   // The bare side writes the very item the handler builds, computed before the clock starts.
-  const bareItems = distinctJobEvents(templates, total, 3).map((event) =>
-    recordFromEvent(event, { now: new Date() }),
+  const bareInputs = distinctJobEvents(templates, total, 3).map((event) =>
+    putItemInput(twin.tableName, recordFromEvent(event, { now: new Date() })),
   );
   const handlerTimes: number[] = [];
   const bareTimes: number[] = [];
@@ -231,7 +230,7 @@ async function warmCost(twin: Twin, templates: readonly Event[]) {
         }
         for (let i = start; i < Math.min(start + block, total); i++) {
           const t0 = process.hrtime.bigint();
-          await documents.send(new PutCommand({ TableName: twin.tableName, Item: bareItems[i] }));
+          await documents.send(new PutCommand(bareInputs[i]));
           const t1 = process.hrtime.bigint();
           if (i >= WARM_WARMUP) bareTimes.push(Number(t1 - t0) / 1e3);
         }
@@ -259,15 +258,16 @@ function itemSizes() {
     .flatMap((file) => {
       const last = readEventFile(path.join(dir, file)).at(-1)?.event as Event | undefined;
       if (!last || last["detail-type"] !== "Batch Job State Change") return [];
-      const item = recordFromEvent(last, { now: new Date() }) as unknown as Record<string, unknown>;
+      const record = recordFromEvent(last, { now: new Date() });
+      const item = toItem(record);
       return [
         {
           kind: path.basename(file, ".json"),
-          status: String(item.status),
+          status: record.status,
           bytes: itemSizeBytes(item),
           writeUnits: writeUnits(item),
-          logStreams: Array.isArray(item.logStreams) ? item.logStreams.length : 0,
-          attempts: Array.isArray(item.attempts) ? item.attempts.length : 0,
+          logStreams: record.logStreams.length,
+          attempts: record.attempts.length,
         },
       ];
     });

@@ -21,8 +21,13 @@ import type {
   JobStatus,
   ListJobsCommandInput,
 } from "@aws-sdk/client-batch";
-import { buildJobRecord, isInvalidEventError, TERMINAL_STATUSES } from "../handler/record";
-import { createRecordWriter, type RecordWriter } from "../handler/store";
+import {
+  buildJobRecord,
+  createRecordWriter,
+  isInvalidEventError,
+  TERMINAL_STATUSES,
+  type RecordWriter,
+} from "../record";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIO } from "./io";
 import { createBatchClient, describeJobQueues, describeJobs, listJobs } from "./lookup/clients";
 import { guard, openTable, type LookupDeps } from "./lookup/context";

@@ -3,7 +3,7 @@
  * `byJobName` index (hash jobName, range createdAt). --since is a key condition on createdAt,
  * --status a filter (pages are read until --limit runs matched).
  */
-import { BATCH_STATUSES } from "../handler/record";
+import { BATCH_STATUSES } from "../record";
 import { EXIT_OK, UsageError, type CliIO } from "./io";
 import { guard, openTable, type LookupDeps } from "./lookup/context";
 import { columns, elapsed, formatTime, shortArn } from "./lookup/format";

@@ -3,17 +3,15 @@
  * table with where their logs are (or why there is no stream to read), the failures. The `--json`
  * document is built here too, so the two outputs cannot disagree.
  */
-import type { JobRecord } from "../handler/types";
+import type { JobRecord } from "../record";
 import type { ReplayError, ReplaySummary } from "../twin/replay-engine";
 import { columns } from "./lookup/format";
 import { noStreamCause } from "./lookup/streams";
 
-type Item = Record<string, unknown>;
-
 /** The `--json` document. */
 export function replayDocument(
   summary: ReplaySummary,
-  records: readonly Item[],
+  records: readonly JobRecord[],
   errors: readonly ReplayError[],
 ) {
   return { summary, records, errors };
@@ -36,11 +34,9 @@ export function formatSummary(summary: ReplaySummary): string {
  * One row per item: job id, status, exit code, and the log group, region and stream of its last
  * attempt, or, spanning those three columns, why it has none.
  */
-export function formatJobsTable(items: readonly Item[]): string {
+export function formatJobsTable(records: readonly JobRecord[]): string {
   const header = ["JOB ID", "STATUS", "EXIT", "LOG GROUP", "REGION", "LOG STREAM"];
-  const rows = items.map((item) => {
-    // The table's items are the handler's records.
-    const record = item as unknown as JobRecord;
+  const rows = records.map((record) => {
     const exit = typeof record.exitCode === "number" ? String(record.exitCode) : "-";
     const cells = [String(record.jobId), String(record.status), exit];
     const stream = record.logStreamName;

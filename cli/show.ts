@@ -4,8 +4,7 @@
  * CloudWatch console link and the `aws logs tail` command; the pod and node of an EKS attempt;
  * the children of an array or multi-node parent, from the `byParentJobId` index.
  */
-import { isTerminalStatus } from "../handler/record";
-import type { JobRecord, LogStreamRef } from "../handler/types";
+import { isTerminalStatus, type JobRecord, type LogStreamRef } from "../record";
 import { EXIT_OK, type CliIO } from "./io";
 import { logStreamConsoleUrl, tailCommand } from "./lookup/console-link";
 import { guard, openTable, type LookupDeps } from "./lookup/context";

@@ -1,13 +1,19 @@
 /**
- * The Lambda's shell around the pure core: read the configuration from the environment (failing
- * fast), build the record, write it, and log one JSON line per event. The Pulumi program attaches
+ * The Lambda: read the configuration from the environment (failing fast), then for each event
+ * build the record, write it, and log one JSON line. The Pulumi program attaches
  * `createEventHandler` as CallbackFunction's factory; nothing here imports `@pulumi/*`.
+ *
+ * Everything the Lambda runs per event is created once per cold start, inside the factory: Pulumi's
+ * closure serializer re-creates a captured module-level function on every call (record/build.ts
+ * says more), so the per-event path calls only closures. A test lists the functions the serialized
+ * code wraps, so that a captured helper on the per-event path cannot slip back in.
  *
  * Errors are never hidden: an invalid event and a DynamoDB failure both throw, so that Lambda's
  * asynchronous retries and then the dead-letter queue see them.
  */
-import { isInvalidEventError, recordFromEvent } from "./record";
-import { createRecordWriter, type RecordWriter, type WriteOutcome } from "./store";
+import { recordBuilder } from "../record/build";
+import type { JobRecord } from "../record/types";
+import { createRecordWriter, type RecordWriter, type WriteOutcome } from "../record/writer";
 
 export interface HandlerConfig {
   readonly tableName: string;
@@ -27,6 +33,8 @@ export interface HandlerDeps {
   readonly log: (line: Record<string, unknown>) => void;
 }
 
+export type EventHandler = (event: unknown) => Promise<HandlerResult>;
+
 /** Reads TABLE_NAME (required) and RETENTION_DAYS (optional, a positive whole number). */
 export function readHandlerConfig(env: Record<string, string | undefined>): HandlerConfig {
   const tableName = env.TABLE_NAME;
@@ -40,49 +48,50 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
   return { tableName, retentionDays };
 }
 
-/** Handles one EventBridge event: validate, build, conditionally write, log. */
-export async function handleEvent(event: unknown, deps: HandlerDeps): Promise<HandlerResult> {
-  let record;
-  try {
-    record = recordFromEvent(event, { retentionDays: deps.retentionDays, now: deps.now() });
-  } catch (error) {
-    if (isInvalidEventError(error)) {
-      deps.log({
-        level: "ERROR",
-        outcome: "invalid",
-        eventId: error.eventId,
-        error: error.message,
-      });
+/** The per-event function on `deps`: validate, build, conditionally write, log. */
+export function eventHandler(deps: HandlerDeps): EventHandler {
+  const { String } = globalThis;
+  const { recordFromEvent, isInvalidEventError } = recordBuilder();
+  const { writer, retentionDays, now, log } = deps;
+  return async (event) => {
+    let record: JobRecord;
+    try {
+      record = recordFromEvent(event, { retentionDays, now: now() });
+    } catch (error) {
+      if (isInvalidEventError(error)) {
+        log({ level: "ERROR", outcome: "invalid", eventId: error.eventId, error: error.message });
+      }
+      throw error;
     }
-    throw error;
-  }
-  const line = { jobId: record.jobId, status: record.status, eventId: record.eventId };
-  let outcome: WriteOutcome;
-  try {
-    outcome = await deps.writer.put(record);
-  } catch (error) {
-    deps.log({ level: "ERROR", ...line, outcome: "error", error: String(error) });
-    throw error;
-  }
-  deps.log({ level: "INFO", ...line, outcome });
-  return { jobId: record.jobId, status: record.status, outcome };
+    const { jobId, status, eventId } = record;
+    let outcome: WriteOutcome;
+    try {
+      outcome = await writer.put(record);
+    } catch (error) {
+      log({ level: "ERROR", jobId, status, eventId, outcome: "error", error: String(error) });
+      throw error;
+    }
+    log({ level: "INFO", jobId, status, eventId, outcome });
+    return { jobId, status, outcome };
+  };
 }
 
 /**
- * The factory CallbackFunction calls once per cold start: configuration and the DynamoDB client
- * are created here, outside the per-event path.
+ * The factory CallbackFunction calls once per cold start: configuration, the DynamoDB client and
+ * the per-event function are created here.
  */
 export function createEventHandler(
   env: Record<string, string | undefined> = process.env,
-): (event: unknown) => Promise<HandlerResult> {
+): EventHandler {
+  const { JSON, Date } = globalThis;
   const config = readHandlerConfig(env);
-  const deps: HandlerDeps = {
+  const stdout = process.stdout;
+  return eventHandler({
     writer: createRecordWriter(config.tableName),
     retentionDays: config.retentionDays,
     now: () => new Date(),
     // Written straight to stdout as one JSON line, as Powertools' logger does: Lambda's JSON
     // log format keeps it as the structured message.
-    log: (line) => process.stdout.write(JSON.stringify(line) + "\n"),
-  };
-  return (event) => handleEvent(event, deps);
+    log: (line) => stdout.write(JSON.stringify(line) + "\n"),
+  });
 }

@@ -4,7 +4,7 @@
  * and defaults for `pulumi config`; a test keeps the two in step.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { BATCH_STATUSES, TERMINAL_STATUSES } from "../handler/record";
+import { BATCH_STATUSES, TERMINAL_STATUSES } from "../record/constants";
 
 /** The retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [

@@ -6,7 +6,7 @@
 import type { AddressInfo } from "net";
 import { ScanCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
-import { createDocumentClient } from "../handler/store";
+import { createDocumentClient } from "../record";
 import { LOCAL_CREDENTIALS } from "./environment";
 import { createTableInput, ensureTable } from "./table";
 

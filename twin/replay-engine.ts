@@ -16,6 +16,7 @@
  * - The program is evaluated with process.cwd() set to the project root (the closure serializer
  *   reads package.json from there), then the previous folder is restored.
  */
+import { fromItem, type JobRecord } from "../record";
 import { startLocalTable, type LocalTable } from "./dynamo-local";
 import { localSdkEnv, setEnvironment } from "./environment";
 import { compileEventPattern, type EventPattern } from "./event-pattern";
@@ -104,8 +105,8 @@ export interface Twin {
   readonly lambda: LoadedLambda;
   /** Pushes events through the rule and the handler, one at a time, in order. */
   replay(events: readonly SourcedEvent[], options?: ReplayOptions): Promise<ReplayResult>;
-  /** Every item of the table as plain JSON, sorted by jobId. */
-  items(): Promise<Record<string, unknown>[]>;
+  /** Every job's record, expanded from its stored item (record `fromItem`), sorted by jobId. */
+  items(): Promise<JobRecord[]>;
   close(): Promise<void>;
 }
 
@@ -165,7 +166,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       lambdaEnvironment,
       lambda: loaded,
       replay: (events, replayOptions) => replayEvents(loaded, matches, events, replayOptions),
-      items: table.items,
+      items: async () => (await (table as LocalTable).items()).map((item) => fromItem(item)),
       async close() {
         if (closed) return;
         closed = true;

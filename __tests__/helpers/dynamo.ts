@@ -3,6 +3,7 @@
  * own Table inputs (so the test table cannot drift from the deployed one).
  */
 import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { fromItem, type JobRecord } from "../../record";
 import { LOCAL_REGION, startLocalTable } from "../../twin/dynamo-local";
 import { localSdkEnv, setEnvironment } from "../../twin/environment";
 import { onlyResource, RESOURCE_TYPES, type ProgramModel } from "../../twin/program";
@@ -12,8 +13,10 @@ export interface TestTable {
   readonly dynamo: { readonly endpoint: string };
   readonly tableName: string;
   readonly doc: DynamoDBDocumentClient;
-  /** Every item, sorted by jobId (`localeCompare`, the order handler-faults.test.ts expects). */
+  /** Every stored item, sorted by jobId (`localeCompare`, the order handler-faults.test.ts expects). */
   items(): Promise<Record<string, unknown>[]>;
+  /** Every item expanded to its job record (record `fromItem`), in the same order. */
+  records(): Promise<JobRecord[]>;
   query(index: string, key: string, value: unknown): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
@@ -32,12 +35,15 @@ export async function startTestTable(
   });
   const restoreEnvironment = setEnvironment(localSdkEnv(table.endpoint, LOCAL_REGION));
   const doc = table.documents;
+  const items = async () =>
+    (await table.items()).sort((a, b) => String(a.jobId).localeCompare(String(b.jobId)));
   return {
     dynamo: { endpoint: table.endpoint },
     tableName,
     doc,
-    async items() {
-      return (await table.items()).sort((a, b) => String(a.jobId).localeCompare(String(b.jobId)));
+    items,
+    async records() {
+      return (await items()).map((item) => fromItem(item));
     },
     async query(index, key, value) {
       const page = await doc.send(
@@ -58,9 +64,9 @@ export async function startTestTable(
   };
 }
 
-/** An item without the write time, which differs between otherwise identical writes. */
-export function withoutWriteTime(item: Record<string, unknown>): Record<string, unknown> {
-  const rest = { ...item };
+/** A record or item without the write time, which differs between otherwise identical writes. */
+export function withoutWriteTime(item: object): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...item };
   delete rest.recordedAt;
   return rest;
 }

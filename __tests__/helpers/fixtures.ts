@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { JobRecord, LogStreamRef } from "../../handler/types";
+import type { JobRecord, LogStreamRef } from "../../record";
 
 export type BatchEvent = Record<string, unknown> & { id: string; detail: Record<string, unknown> };
 
@@ -228,7 +228,8 @@ export const EXPECTED: Record<string, Expected> = {
 };
 
 /** Checks a record against a fixture's expectation, including the "last attempt" log fields. */
-export function expectRecordFor(name: string, record: Record<string, unknown>): void {
+export function expectRecordFor(name: string, job: JobRecord): void {
+  const record = job as unknown as Record<string, unknown>;
   const { attemptCount, ...fields } = EXPECTED[name];
   const absent = Object.keys(fields).filter(
     (key) => fields[key as keyof typeof fields] === undefined,

@@ -30,7 +30,7 @@ import type {
   QueryCommandInput,
   QueryCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
-import { createDocumentClient, type CommandSender } from "../../handler/store";
+import { createDocumentClient, type CommandSender } from "../../record";
 import type { CliIO } from "../io";
 import type { CommonOptions } from "./options";
 

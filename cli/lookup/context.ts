@@ -2,7 +2,7 @@
  * What the lookup commands share at run time: the injectable dependencies (for tests), opening
  * the table from the common flags, and the guard that turns any failure into one line.
  */
-import type { CommandSender } from "../../handler/store";
+import type { CommandSender } from "../../record";
 import { EXIT_FAILED, UsageError, type CliIO } from "../io";
 import { createTableClient, resolveRegion } from "./clients";
 import { describeError, type ErrorContext } from "./errors";

@@ -4,7 +4,7 @@
  * Every command prints `batch-job-log <command>: <message>` and exits with EXIT_FAILED instead of
  * a stack trace. No SDK is loaded here: errors are recognised by their `name`.
  */
-import type { JobRecord, LogStreamRef } from "../../handler/types";
+import type { JobRecord, LogStreamRef } from "../../record";
 import { firstLine } from "../io";
 
 /** No --table, no BATCH_JOB_LOG_TABLE and no Pulumi stack output to fall back on. */

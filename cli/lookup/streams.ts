@@ -3,7 +3,7 @@
  * batch-events.md, "Where the logs are"): an EKS job keeps its logs in the cluster, a non-awslogs
  * driver sends them elsewhere, an array parent never runs, a job that never started wrote nothing.
  */
-import type { AttemptRecord, JobRecord, LogStreamRef } from "../../handler/types";
+import type { AttemptRecord, JobRecord, LogStreamRef } from "../../record";
 import { LookupError, failureReason } from "./errors";
 
 export interface StreamChoice {

@@ -1,27 +1,41 @@
 /**
  * Reads of the job table: one job by id, the children of an array or multi-node parent from the
- * sparse `byParentJobId` index, and the recent runs of a job name from `byJobName`. Index and
- * attribute names are those of index.ts (the Pulumi program), which this module must not import.
+ * sparse `byParentJobId` index, and the recent runs of a job name from `byJobName`. Index names
+ * come from the record's schema, and every item read is expanded to the full record (or, from an
+ * index, to what its projection holds) by the record's own `fromItem`.
  */
 import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { CommandSender } from "../../handler/store";
-import type { JobRecord } from "../../handler/types";
+import {
+  BY_JOB_NAME,
+  BY_PARENT_JOB_ID,
+  fromIndexItem,
+  fromItem,
+  type CommandSender,
+  type JobRecord,
+  type StoredItem,
+} from "../../record";
 import { getItem, queryPage } from "./clients";
 import { JobNotFoundError } from "./errors";
 
-export const BY_JOB_NAME = "byJobName";
-export const BY_PARENT_JOB_ID = "byParentJobId";
-
-/** What `byParentJobId` projects: keys plus status, exitCode, arrayIndex, nodeIndex, stoppedAt. */
+/** What `byParentJobId` gives: keys plus status, exitCode, stoppedAt, and the child's index. */
 export type ChildSummary = Pick<
   JobRecord,
   "jobId" | "parentJobId" | "status" | "exitCode" | "arrayIndex" | "nodeIndex" | "stoppedAt"
 >;
 
-/** What `byJobName` projects: keys plus status, exitCode, startedAt, stoppedAt, jobQueue. */
+/** What `byJobName` gives: keys plus status, exit code, times, queue, region and account. */
 export type RunSummary = Pick<
   JobRecord,
-  "jobId" | "jobName" | "createdAt" | "status" | "exitCode" | "startedAt" | "stoppedAt" | "jobQueue"
+  | "jobId"
+  | "jobName"
+  | "createdAt"
+  | "status"
+  | "exitCode"
+  | "startedAt"
+  | "stoppedAt"
+  | "jobQueue"
+  | "region"
+  | "account"
 >;
 
 export interface RunQuery {
@@ -47,7 +61,7 @@ export class JobTable {
       ConsistentRead: true,
     });
     if (!out.Item) throw new JobNotFoundError(jobId, this.tableName);
-    return out.Item as JobRecord;
+    return fromItem(out.Item);
   }
 
   /** Every recorded child of a parent, page after page, by array index or node index. */
@@ -58,7 +72,9 @@ export class JobTable {
       KeyConditionExpression: "parentJobId = :p",
       ExpressionAttributeValues: { ":p": parentJobId },
     });
-    return (items as ChildSummary[]).sort(compareChildren);
+    return items
+      .map((item) => fromIndexItem(item, BY_PARENT_JOB_ID) as ChildSummary)
+      .sort(compareChildren);
   }
 
   /** The most recent runs of a job name, newest first, at most `limit`. */
@@ -89,18 +105,15 @@ export class JobTable {
       },
       query.limit,
     );
-    return runs as RunSummary[];
+    return runs.map((item) => fromIndexItem(item, BY_JOB_NAME) as RunSummary);
   }
 
   /**
    * Every item of a query, page after page; with `limit`, at most that many, and no more pages
    * read than needed.
    */
-  private async queryAll(
-    input: QueryCommandInput,
-    limit?: number,
-  ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
+  private async queryAll(input: QueryCommandInput, limit?: number): Promise<StoredItem[]> {
+    const items: StoredItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const out = await queryPage(this.client, {

@@ -1,9 +1,11 @@
 /**
- * Writes a record with the one rule that makes delivery order irrelevant: an item is replaced
- * only by a record with a greater revision, so duplicates are no-ops and a late event never
- * replaces a more final one. The check is the write's own condition, so two concurrent writers
- * cannot race. DynamoDB errors other than the failed condition propagate.
+ * The conditional write, sent: a record goes to the table as its compact item, written only over
+ * a smaller revision (record/layout.ts), so duplicates are no-ops and a late event never replaces
+ * a more final one. The check is the write's own condition, so two concurrent writers cannot race.
+ * DynamoDB errors other than the failed condition propagate. Used by the Lambda and by
+ * `batch-job-log backfill`.
  */
+import { itemLayout } from "./layout";
 import type { JobRecord } from "./types";
 
 export type WriteOutcome = "recorded" | "unchanged";
@@ -18,31 +20,13 @@ export interface RecordWriter {
 }
 
 /**
- * The PutItem input for a record: the whole item, written only over an item of a smaller
- * revision. An equal revision is a duplicate delivery and a no-op, with one exception: a record
- * from an event replaces a backfilled one (event id "") of the same revision.
- */
-export function putItemInput(tableName: string, record: JobRecord) {
-  const fromEvent = record.eventId !== "";
-  return {
-    TableName: tableName,
-    Item: record,
-    ConditionExpression:
-      "attribute_not_exists(jobId) OR revision < :revision" +
-      (fromEvent ? " OR (revision = :revision AND eventId = :backfilled)" : ""),
-    ExpressionAttributeValues: {
-      ":revision": record.revision,
-      ...(fromEvent ? { ":backfilled": "" } : {}),
-    },
-  };
-}
-
-/**
  * A writer on `client` (a DynamoDBDocumentClient), or on a new default client. The SDK is
- * required here, not at module scope, so that the serialized Lambda resolves it from the runtime.
+ * required here, not at module scope, so that the serialized Lambda resolves it from the runtime;
+ * the Lambda creates its writer once per cold start.
  */
 export function createRecordWriter(tableName: string, client?: CommandSender): RecordWriter {
   const { PutCommand } = require("@aws-sdk/lib-dynamodb");
+  const { putItemInput } = itemLayout();
   const sender = client ?? createDocumentClient();
   return {
     async put(record) {

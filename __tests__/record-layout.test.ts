@@ -1,0 +1,384 @@
+/**
+ * The stored layout (record/layout.ts): what a compact item holds, that it always expands back to
+ * the exact record, that items an earlier version wrote read as they are, and that typical jobs
+ * fit one DynamoDB write unit. Pure: no table (handler-dynamo and lambda-serialized write the
+ * same items to dynalite).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import fc from "fast-check";
+import {
+  BY_JOB_NAME,
+  BY_PARENT_JOB_ID,
+  fromIndexItem,
+  fromItem,
+  putItemInput,
+  recordFromEvent,
+  toItem,
+  WRITE_CONDITION,
+  type AttemptRecord,
+  type JobRecord,
+  type LogStreamRef,
+  type StoredItem,
+} from "../record";
+import { itemSizeBytes, WRITE_UNIT_BYTES } from "../record/item-size";
+import { fixture, FIXTURE_NAMES, terminalEvent } from "./helpers/fixtures";
+
+const NOW = new Date("2026-11-26T08:00:00.000Z");
+const record = (event: unknown) => recordFromEvent(event, { now: NOW });
+/** What DynamoDB hands back: JSON-shaped values, null kept. */
+const stored = (item: StoredItem): StoredItem => JSON.parse(JSON.stringify(item));
+const LEGACY: Record<string, StoredItem> = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "fixtures", "legacy-items.json"), "utf8"),
+);
+const SAMPLE_EVENTS = fs
+  .readFileSync(path.join(__dirname, "..", "samples", "events.jsonl"), "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => JSON.parse(line) as Record<string, unknown>)
+  .filter((e) => e.source === "aws.batch" && e["detail-type"] === "Batch Job State Change");
+
+describe("the compact item of a single-container EC2 job", () => {
+  it("stores only what cannot be derived", () => {
+    const item = toItem(record(terminalEvent("ec2-single")));
+    expect(item).toEqual({
+      layout: 2,
+      jobId: "2f4e6a1c-8b3d-4e5f-9a7b-1c2d3e4f5a61",
+      jobName: "etl-orders-20261101",
+      jobQueue: "ec2-ondemand",
+      jobDefinition: "nightly-etl:7",
+      status: "SUCCEEDED",
+      statusReason: "Essential container in task exited",
+      exitCode: 0,
+      createdAt: 1793610900123,
+      startedAt: 1793610992262,
+      stoppedAt: 1793611575656,
+      region: "us-east-1",
+      account: "123456789012",
+      platform: "EC2",
+      logStreams: ["nightly-etl/"],
+      attempts: [
+        {
+          taskArn:
+            "AWSBatch-ec2-ondemand-ce-6c1f0e2a-9d3b-3a47-8e5c-2b7f4d1a9c30/15af9da521a8da87cf894a817c898cd6",
+        },
+      ],
+      eventId: "22af16a7-1d1e-4d66-8481-6b798754703d",
+      eventTime: 1793611576000,
+      recordedAt: NOW.getTime(),
+      revision: 10160000000000,
+    });
+  });
+
+  it("expands to every field of the contract", () => {
+    const expanded = fromItem(stored(toItem(record(terminalEvent("ec2-single")))));
+    expect(expanded.jobArn).toBe(
+      "arn:aws:batch:us-east-1:123456789012:job/2f4e6a1c-8b3d-4e5f-9a7b-1c2d3e4f5a61",
+    );
+    expect(expanded.jobQueue).toBe("arn:aws:batch:us-east-1:123456789012:job-queue/ec2-ondemand");
+    expect(expanded.jobDefinition).toBe(
+      "arn:aws:batch:us-east-1:123456789012:job-definition/nightly-etl:7",
+    );
+    expect([expanded.logGroup, expanded.logRegion, expanded.logStreamName]).toEqual([
+      "/aws/batch/job",
+      "us-east-1",
+      "nightly-etl/default/15af9da521a8da87cf894a817c898cd6",
+    ]);
+    expect(expanded.logStreams).toEqual([
+      {
+        attempt: 1,
+        container: "default",
+        logGroup: "/aws/batch/job",
+        logRegion: "us-east-1",
+        logStreamName: "nightly-etl/default/15af9da521a8da87cf894a817c898cd6",
+      },
+    ]);
+    expect(expanded.attempts).toEqual([
+      {
+        startedAt: 1793610992262,
+        stoppedAt: 1793611575656,
+        exitCode: 0,
+        statusReason: "Essential container in task exited",
+        taskArn:
+          "arn:aws:ecs:us-east-1:123456789012:task/AWSBatch-ec2-ondemand-ce-6c1f0e2a-9d3b-3a47-8e5c-2b7f4d1a9c30/15af9da521a8da87cf894a817c898cd6",
+      },
+    ]);
+  });
+});
+
+describe("expanding a compact item gives back the exact record", () => {
+  it.each(FIXTURE_NAMES)("for every event of %s", (name) => {
+    for (const event of fixture(name)) {
+      if (event["detail-type"] !== "Batch Job State Change") continue;
+      const original = record(event);
+      expect(fromItem(stored(toItem(original)))).toEqual(original);
+    }
+  });
+
+  it("for every state change in the shipped sample", () => {
+    expect(SAMPLE_EVENTS.length).toBeGreaterThan(1000);
+    for (const event of SAMPLE_EVENTS) {
+      const original = record(event);
+      expect(fromItem(stored(toItem(original)))).toEqual(original);
+    }
+  });
+
+  it("for any record, whatever its values, derivable or not", () => {
+    fc.assert(
+      fc.property(arbitraryRecord(), (original) => {
+        expect(fromItem(stored(toItem(original)))).toEqual(original);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("marks a value the record lacks but would be derived with null", () => {
+    const original = record(terminalEvent("ec2-single"));
+    const withoutArn = { ...original, jobArn: undefined };
+    delete withoutArn.jobArn;
+    const item = toItem(withoutArn);
+    expect(item.jobArn).toBeNull();
+    expect(fromItem(stored(item))).toEqual(withoutArn);
+  });
+});
+
+describe("items an earlier version wrote (layout 1, no `layout` attribute)", () => {
+  it.each(Object.keys(LEGACY))("reads %s as it is", (name) => {
+    expect(fromItem(LEGACY[name])).toEqual(LEGACY[name]);
+  });
+
+  it("are the records this version builds from the same events", () => {
+    const legacy = LEGACY["ec2-single"];
+    expect(record(terminalEvent("ec2-single"))).toEqual({ ...legacy, recordedAt: NOW.getTime() });
+  });
+
+  it("refuses a layout it does not know, saying so", () => {
+    expect(() => fromItem({ jobId: "j-1", layout: 3 })).toThrow(
+      "job j-1 is stored in layout 3, which this version of batch-job-log does not know: upgrade it.",
+    );
+  });
+});
+
+describe("size", () => {
+  it.each(FIXTURE_NAMES)("the terminal item of %s takes one write unit", (name) => {
+    expect(itemSizeBytes(toItem(record(terminalEvent(name))))).toBeLessThanOrEqual(
+      WRITE_UNIT_BYTES,
+    );
+  });
+
+  it("a typical single-attempt job stores at most 800 bytes", () => {
+    for (const name of ["ec2-single", "fargate", "array-child", "oom", "terminated", "timed-out"]) {
+      const item = toItem(record(terminalEvent(name)));
+      expect([name, itemSizeBytes(item) <= 800]).toEqual([name, true]);
+    }
+  });
+
+  it("every terminal item of the shipped sample takes one write unit", () => {
+    const over = SAMPLE_EVENTS.filter((e) => ["SUCCEEDED", "FAILED"].includes(status(e)))
+      .map((e) => toItem(record(e)))
+      .filter((item) => itemSizeBytes(item) > WRITE_UNIT_BYTES)
+      .map((item) => item.jobId);
+    expect(over).toEqual([]);
+  });
+});
+
+describe("the write", () => {
+  it("is the compact item, conditional on a smaller revision", () => {
+    const original = record(terminalEvent("retried"));
+    expect(putItemInput("jobs", original)).toEqual({
+      TableName: "jobs",
+      Item: toItem(original),
+      ConditionExpression: "attribute_not_exists(jobId) OR revision < :revision",
+      ExpressionAttributeValues: { ":revision": original.revision },
+    });
+    expect(WRITE_CONDITION).toBe("attribute_not_exists(jobId) OR revision < :revision");
+  });
+});
+
+describe("items read from an index", () => {
+  it("expand to the fields the index projects, the child's index derived from its job id", () => {
+    const child = toItem(record(terminalEvent("array-child")));
+    const projected = pick(child, [
+      "jobId",
+      "parentJobId",
+      "layout",
+      "status",
+      "exitCode",
+      "stoppedAt",
+    ]);
+    expect(fromIndexItem(stored(projected), BY_PARENT_JOB_ID)).toEqual({
+      jobId: "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46:1",
+      parentJobId: "5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46",
+      status: "SUCCEEDED",
+      exitCode: 0,
+      stoppedAt: 1793622253417,
+      arrayIndex: 1,
+    });
+  });
+
+  it("expand the queue of a run from the run's own region and account", () => {
+    const run = toItem(record(terminalEvent("ec2-single")));
+    const projected = pick(run, [
+      "jobId",
+      "jobName",
+      "createdAt",
+      "layout",
+      "status",
+      "exitCode",
+      "startedAt",
+      "stoppedAt",
+      "jobQueue",
+      "region",
+      "account",
+    ]);
+    expect(fromIndexItem(stored(projected), BY_JOB_NAME)).toEqual({
+      jobId: "2f4e6a1c-8b3d-4e5f-9a7b-1c2d3e4f5a61",
+      jobName: "etl-orders-20261101",
+      createdAt: 1793610900123,
+      status: "SUCCEEDED",
+      exitCode: 0,
+      startedAt: 1793610992262,
+      stoppedAt: 1793611575656,
+      jobQueue: "arn:aws:batch:us-east-1:123456789012:job-queue/ec2-ondemand",
+      region: "us-east-1",
+      account: "123456789012",
+    });
+  });
+});
+
+function status(event: Record<string, unknown>): string {
+  return String((event.detail as Record<string, unknown>).status);
+}
+
+function pick(item: StoredItem, names: string[]): StoredItem {
+  return Object.fromEntries(names.filter((n) => item[n] !== undefined).map((n) => [n, item[n]]));
+}
+
+/**
+ * Records whose values are drawn from small pools that include the derivable ones and the
+ * awkward ones (values that start with "arn:" or "=", stream names ending in "/", fields that the
+ * record lacks but would be derived), so that every override of the layout is exercised.
+ */
+function arbitraryRecord(): fc.Arbitrary<JobRecord> {
+  const regions = ["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"];
+  const uuid = "0b0b0b0b-0000-4000-8000-000000000001";
+  const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+  const text = fc.constantFrom("a", "=a", "arn:x", "x/", "", "Essential container in task exited");
+  const number = fc.constantFrom(0, 1, 137, 1793610992262);
+  return fc
+    .record({
+      jobId: fc.constantFrom(uuid, `${uuid}:3`, `${uuid}#2`, `${uuid}:x`, "=", "arn:j"),
+      region: fc.constantFrom(...regions),
+      account: optional(fc.constantFrom("123456789012", "210987654321")),
+      status: fc.constantFrom("SUCCEEDED", "FAILED", "RUNNING"),
+      startedAt: optional(number),
+      stoppedAt: optional(number),
+      exitCode: optional(number),
+      statusReason: optional(text),
+      reason: optional(text),
+      arrayIndex: optional(fc.constantFrom(0, 2, 3)),
+      nodeIndex: optional(fc.constantFrom(0, 2)),
+      eventId: fc.constantFrom("", "e-1"),
+      recordedAt: number,
+      revision: number,
+      attempts: fc.array(arbitraryAttempt(text, number), { maxLength: 3 }),
+      streamSeeds: fc.array(
+        fc.record({
+          attempt: fc.constantFrom(1, 2, 3),
+          container: fc.constantFrom("default", "app"),
+          logGroup: fc.constantFrom("/aws/batch/job", "/custom"),
+          logRegion: fc.constantFrom(...regions),
+          name: fc.constantFrom("task", "x/", "=x", "plain", "p/"),
+        }),
+        { maxLength: 4 },
+      ),
+      arnSeeds: fc.record({
+        jobArn: fc.constantFrom("derived", "other", "none", "=x"),
+        jobQueue: fc.constantFrom("derived", "derived=", "other", "none", "plain"),
+        jobDefinition: fc.constantFrom("derived", "derivedarn:", "none", "plain"),
+        top: fc.constantFrom("derived", "other", "none"),
+      }),
+    })
+    .map(({ streamSeeds, arnSeeds, ...r }) => {
+      const partition = r.region.startsWith("cn-")
+        ? "aws-cn"
+        : r.region.startsWith("us-gov-")
+          ? "aws-us-gov"
+          : "aws";
+      const batch = `arn:${partition}:batch:${r.region}:${r.account ?? "000000000000"}:`;
+      const logStreams: LogStreamRef[] = streamSeeds.map((s) => {
+        const task = r.attempts[s.attempt - 1]?.taskArn;
+        const taskId = task ? task.slice(task.lastIndexOf("/") + 1) : "t";
+        const logStreamName = s.name === "task" ? `p/${s.container}/${taskId}` : s.name;
+        return {
+          attempt: s.attempt,
+          container: s.container,
+          logGroup: s.logGroup,
+          logRegion: s.logRegion,
+          logStreamName,
+        };
+      });
+      const main = logStreams.find((s) => s.attempt === logStreams.at(-1)?.attempt);
+      const topLevel =
+        arnSeeds.top === "derived"
+          ? {
+              logGroup: main?.logGroup,
+              logRegion: main?.logRegion,
+              logStreamName: main?.logStreamName,
+            }
+          : arnSeeds.top === "other"
+            ? { logGroup: "/other", logRegion: "eu-west-1", logStreamName: "other/stream" }
+            : {};
+      const full = {
+        ...r,
+        logStreams,
+        ...topLevel,
+        jobArn: {
+          derived: `${batch}job/${r.jobId}`,
+          other: "arn:aws:batch:x",
+          none: undefined,
+          "=x": "=x",
+        }[arnSeeds.jobArn],
+        jobQueue: {
+          derived: `${batch}job-queue/q`,
+          "derived=": `${batch}job-queue/=q`,
+          other: "arn:aws:batch:eu-west-1:1:job-queue/q",
+          none: undefined,
+          plain: "q",
+        }[arnSeeds.jobQueue],
+        jobDefinition: {
+          derived: `${batch}job-definition/d:1`,
+          "derivedarn:": `${batch}job-definition/arn:d`,
+          none: undefined,
+          plain: "=d",
+        }[arnSeeds.jobDefinition],
+      };
+      return JSON.parse(JSON.stringify(full)) as JobRecord;
+    });
+}
+
+function arbitraryAttempt(
+  text: fc.Arbitrary<string>,
+  number: fc.Arbitrary<number>,
+): fc.Arbitrary<AttemptRecord> {
+  const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+  return fc
+    .record({
+      startedAt: optional(number),
+      stoppedAt: optional(number),
+      exitCode: optional(number),
+      statusReason: optional(text),
+      reason: optional(text),
+      taskArn: optional(
+        fc.constantFrom(
+          "arn:aws:ecs:us-east-1:123456789012:task/cluster/abc123",
+          "arn:aws:ecs:eu-west-1:123456789012:task/cluster/def456",
+          "arn:aws:ecs:us-east-1:123456789012:task/",
+          "=task",
+          "task/",
+        ),
+      ),
+      podName: optional(fc.constantFrom("pod-1")),
+    })
+    .map((a) => JSON.parse(JSON.stringify(a)) as AttemptRecord);
+}
