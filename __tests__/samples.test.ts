@@ -1,4 +1,4 @@
-// The sample workload (samples/generate.ts) is deterministic, matches the committed
+// The sample workload (samples/generate/) is deterministic, matches the committed
 // samples/events.jsonl byte for byte, covers every job kind and carries the delivery effects
 // (duplicates, out-of-order) its facts claim. The counts are recomputed here independently.
 import * as fs from "fs";
