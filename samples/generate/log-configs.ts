@@ -95,3 +95,34 @@ export const LOG_CONFIGS = {
 export function streamPrefix(def: JobDef, log: LogConfiguration | undefined): string {
   return log?.options?.["awslogs-stream-prefix"] ?? def.name;
 }
+
+/** Batch's default awslogs group (with the leading slash). */
+export const DEFAULT_LOG_GROUP = "/aws/batch/job";
+
+/** Where a container's CloudWatch stream is. */
+export interface LogDestination {
+  logGroupName: string;
+  region: string;
+}
+
+/** The group and region of an awslogs configuration; undefined for another driver. */
+export function logDestination(
+  log: LogConfiguration | undefined,
+  eventRegion: string,
+): LogDestination | undefined {
+  if ((log?.logDriver ?? "awslogs") !== "awslogs") return undefined;
+  return {
+    logGroupName: log?.options?.["awslogs-group"] ?? DEFAULT_LOG_GROUP,
+    region: log?.options?.["awslogs-region"] ?? eventRegion,
+  };
+}
+
+/**
+ * The one group with a retention setting: shorter than the sample's age, so its streams have
+ * expired (logs.jsonl declares the group and holds none of its streams).
+ */
+export const EXPIRED_LOG_GROUP = {
+  logGroupName: LOG_CONFIGS.reportsGroup.options["awslogs-group"],
+  region: REGION,
+  retentionInDays: 14,
+};

@@ -1,6 +1,7 @@
 /**
  * The sample's only source of randomness: a seeded mulberry32 generator (no clock, no
- * Math.random), so that a seed always yields the same workload.
+ * Math.random), so that a seed always yields the same workload. Each log stream draws from a
+ * generator of its own (`seedFor`), so that what jobs print never shifts the events.
  */
 
 /** mulberry32 */
@@ -54,4 +55,11 @@ export class Rng {
     }
     return items;
   }
+}
+
+/** A seed derived from `seed` and a name (FNV-1a over both), for a generator of its own. */
+export function seedFor(seed: number, name: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of `${seed}/${name}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h;
 }

@@ -63,6 +63,12 @@ export function simulateCancelledJob(rng: Rng, s: CancelledJobSpec): Emission[] 
 
 export function planCancelledJob(rng: Rng, spec: CancelledJobSpec): PlannedJob[] {
   return [
-    { kind: "cancelled-in-queue", jobId: spec.jobId, emissions: simulateCancelledJob(rng, spec) },
+    {
+      kind: "cancelled-in-queue",
+      jobId: spec.jobId,
+      emissions: simulateCancelledJob(rng, spec),
+      // It never ran: no stream.
+      runs: [],
+    },
   ];
 }

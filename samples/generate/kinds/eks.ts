@@ -116,5 +116,6 @@ export function simulateEksJob(rng: Rng, s: EksJobSpec): Emission[] {
 }
 
 export function planEksJob(rng: Rng, spec: EksJobSpec): PlannedJob[] {
-  return [{ kind: "eks", jobId: spec.jobId, emissions: simulateEksJob(rng, spec) }];
+  // The pods' output stays in the cluster: no CloudWatch stream.
+  return [{ kind: "eks", jobId: spec.jobId, emissions: simulateEksJob(rng, spec), runs: [] }];
 }

@@ -1,7 +1,8 @@
 /**
  * Multi-container ECS jobs (`ecsProperties`): an essential "app" container logging to Batch's
  * default group, a "metrics-agent" sidecar with its own group and, in some, an "envoy" sidecar.
- * Each attempt runs one task, so each container of each attempt has its own stream.
+ * Each attempt runs one task, so each container of each attempt has its own stream: the app
+ * prints its simulation, the sidecars their start-up and, when they stop gracefully, shut-down.
  */
 import {
   ACCOUNT,
@@ -14,8 +15,9 @@ import {
 } from "../envelope";
 import { detailHead, detailTail, ipv4, type Identity, type JobStatus } from "../job-detail";
 import { JOB_DEFS, jobDefArn } from "../job-definitions";
-import type { PlannedJob } from "../jobs";
-import { LOG_CONFIGS, streamPrefix, type LogConfiguration } from "../log-configs";
+import type { PlannedJob, Simulated } from "../jobs";
+import { lineCount, type LogRun, type Output } from "../logs";
+import { LOG_CONFIGS, logDestination, streamPrefix, type LogConfiguration } from "../log-configs";
 import { CLUSTERS, QUEUES } from "../queues";
 import type { Rng } from "../rng";
 
@@ -31,7 +33,7 @@ export interface MultiContainerJobSpec {
   eksAttemptsField?: boolean;
 }
 
-export function simulateMultiContainerJob(rng: Rng, s: MultiContainerJobSpec): Emission[] {
+export function simulateMultiContainerJob(rng: Rng, s: MultiContainerJobSpec): Simulated {
   const def = JOB_DEFS.multi;
   const id: Identity = {
     jobId: s.jobId,
@@ -105,6 +107,7 @@ export function simulateMultiContainerJob(rng: Rng, s: MultiContainerJobSpec): E
   d.ecsProperties = { taskProperties: [task] };
   detailTail(d, id, [s.platform], s.eksAttemptsField ?? false);
   const out: Emission[] = [];
+  const runs: LogRun[] = [];
   const emit = (status: JobStatus, at: number) => {
     d.status = status;
     out.push(stateChange(s.jobId, REGION, at, d, jobArn));
@@ -148,6 +151,24 @@ export function simulateMultiContainerJob(rng: Rng, s: MultiContainerJobSpec): E
     // Non-essential containers are stopped (SIGTERM) when the essential one exits.
     const exits = containerDefs.map((cd) => (cd.essential ? appExit : rng.chance(0.7) ? 143 : 0));
     containers.forEach((c, k) => (c.exitCode = exits[k]));
+    containerDefs.forEach((cd, k) => {
+      const destination = logDestination(cd.log, REGION);
+      if (!destination) return;
+      const run: ContainerRun = {
+        spec: s,
+        container: cd.name,
+        exitCode: exits[k],
+        attempt: i + 1,
+        ms: stop - started,
+      };
+      runs.push({
+        ...destination,
+        logStreamName: streamOf(cd, taskId),
+        startedAt: started,
+        stoppedAt: stop,
+        print: (r) => printContainer(r, run),
+      });
+    });
     const statusReason = "Essential container in task exited";
     const taskAttempt: JsonObject = {};
     if (instanceArn) taskAttempt.containerInstanceArn = instanceArn;
@@ -176,11 +197,81 @@ export function simulateMultiContainerJob(rng: Rng, s: MultiContainerJobSpec): E
       emit(appExit === 0 ? "SUCCEEDED" : "FAILED", stop + rng.int(0, 1500));
     }
   });
-  return out;
+  return { emissions: out, runs };
 }
 
 export function planMultiContainerJob(rng: Rng, spec: MultiContainerJobSpec): PlannedJob[] {
-  return [
-    { kind: "multi-container", jobId: spec.jobId, emissions: simulateMultiContainerJob(rng, spec) },
+  return [{ kind: "multi-container", jobId: spec.jobId, ...simulateMultiContainerJob(rng, spec) }];
+}
+
+/** One container's run in one attempt. */
+interface ContainerRun {
+  spec: MultiContainerJobSpec;
+  container: string;
+  exitCode: number;
+  /** 1-based. */
+  attempt: number;
+  ms: number;
+}
+
+/** A sidecar that exits 143 died of the SIGTERM: it printed nothing more. */
+function printContainer(rng: Rng, run: ContainerRun): Output {
+  const { spec, exitCode } = run;
+  if (run.container === "metrics-agent") {
+    return [
+      [
+        "I! Starting AmazonCloudWatchAgent CWAgent/1.300049.1 (go1.22.7; linux; amd64)",
+        'I! [agent] Config: Interval:1m0s, Quiet:false, Hostname:"", Flush Interval:1s',
+      ],
+      ...(exitCode === 0
+        ? [
+            "I! [agent] Hang on, flushing any cached metrics before shutdown",
+            "I! [agent] Stopping running outputs",
+          ]
+        : []),
+    ];
+  }
+  if (run.container === "envoy") {
+    return [
+      [
+        "[info][main] initializing epoch 0 (base id=0, hot restart version=11.104)",
+        `[info][upstream] cds: add ${rng.int(2, 6)} cluster(s), remove 0 cluster(s)`,
+        "[info][main] all clusters initialized. initializing init manager",
+        "[info][main] starting main dispatch loop",
+      ],
+      ...(exitCode === 0
+        ? [
+            [
+              "[warning][main] caught ENVOY_SIGTERM",
+              "[info][main] shutting down server instance",
+              "[info][main] exiting",
+            ],
+          ]
+        : []),
+    ];
+  }
+  const total = rng.int(20, 200) * 100;
+  const planned = lineCount(run.ms, 120_000, 2, 8);
+  const steps = exitCode === 0 ? planned : rng.int(1, planned - 1);
+  const step = (i: number) => Math.round((total * i) / planned);
+  const out: Output = [
+    [
+      `simulate 5.0.0: scenario ${spec.jobName} (job ${spec.jobId}, attempt ${run.attempt} of ${spec.appExitCodes.length})`,
+      `loading mesh s3://sim-input/${spec.jobName}/mesh.h5 (${rng.int(200, 4000)}k cells)`,
+    ],
   ];
+  for (let i = 1; i <= steps; i++) {
+    out.push(
+      `step ${step(i)}/${total}: t=${(step(i) / 100).toFixed(2)} s, residual ${(rng.int(100, 999) / 1e7).toExponential(2)}`,
+    );
+  }
+  out.push(
+    ...(exitCode === 0
+      ? [`simulation complete: ${total} steps, results in s3://sim-results/${spec.jobName}/`]
+      : [
+          `ERROR: solver diverged at step ${step(steps) + rng.int(1, 99)} (residual=inf)`,
+          `simulate: exiting with status ${exitCode}`,
+        ]),
+  );
+  return out;
 }

@@ -2,7 +2,8 @@
  * Multi-node parallel (MPI) jobs: a parent whose node ranges carry the log configuration
  * (`container` style: main and workers log to their own prefixes; `ecs` style: the ranges use
  * `ecsProperties`), and one node job `<id>#<n>` per node, each in its own ECS task and stream.
- * The parent's attempt is its main node's.
+ * The parent's attempt is its main node's. The main node prints the solver's progress, the
+ * workers little more than that they joined and left.
  */
 import {
   ACCOUNT,
@@ -15,8 +16,9 @@ import {
 } from "../envelope";
 import { detailHead, detailTail, ipv4, type Identity } from "../job-detail";
 import { JOB_DEFS, jobDefArn } from "../job-definitions";
-import type { PlannedJob } from "../jobs";
-import { LOG_CONFIGS, type LogConfiguration } from "../log-configs";
+import type { PlannedJob, Simulated } from "../jobs";
+import { lineCount, type LogRun, type Output } from "../logs";
+import { LOG_CONFIGS, logDestination, type LogConfiguration } from "../log-configs";
 import { CLUSTERS, QUEUES } from "../queues";
 import type { Rng } from "../rng";
 
@@ -31,14 +33,14 @@ export interface MultiNodeJobSpec {
   mainExitCode: number;
 }
 
-export interface MultiNodeJobEmissions {
+export interface SimulatedMultiNodeJob {
   parent: Emission[];
-  nodes: Emission[][];
+  nodes: Simulated[];
 }
 
 const MAIN_CONTAINER = "main";
 
-export function simulateMultiNodeJob(rng: Rng, s: MultiNodeJobSpec): MultiNodeJobEmissions {
+export function simulateMultiNodeJob(rng: Rng, s: MultiNodeJobSpec): SimulatedMultiNodeJob {
   const def = s.style === "container" ? JOB_DEFS.mpi : JOB_DEFS.mpiEcs;
   const id: Identity = {
     jobId: s.jobId,
@@ -124,6 +126,7 @@ export function simulateMultiNodeJob(rng: Rng, s: MultiNodeJobSpec): MultiNodeJo
     const containerName = s.style === "container" ? "default" : MAIN_CONTAINER;
     return {
       n,
+      log,
       taskId,
       taskArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${CLUSTERS.hpc}/${taskId}`,
       instanceArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:container-instance/${CLUSTERS.hpc}/${rng.hex(32)}`,
@@ -189,7 +192,7 @@ export function simulateMultiNodeJob(rng: Rng, s: MultiNodeJobSpec): MultiNodeJo
   d.stoppedAt = main.stop;
   parent.push(stateChange(s.jobId, REGION, endAt, d, jobArn));
 
-  const nodeEmissions: Emission[][] = [];
+  const nodeJobs: Simulated[] = [];
   for (const node of nodes) {
     const nodeId = `${s.jobId}#${node.n}`;
     const nodeArn = batchArn(REGION, `job/${nodeId}`);
@@ -269,9 +272,27 @@ export function simulateMultiNodeJob(rng: Rng, s: MultiNodeJobSpec): MultiNodeJo
     nd.statusReason = statusReason;
     nd.stoppedAt = node.stop;
     evs.push(stateChange(nodeId, REGION, node.stop + rng.int(0, 1500), nd, nodeArn));
-    nodeEmissions.push(evs);
+    const destination = logDestination(node.log, REGION);
+    const runs: LogRun[] = [];
+    if (destination) {
+      const run: NodeRun = {
+        spec: s,
+        n: node.n,
+        exitCode: node.exitCode,
+        ms: node.stop - node.runningAt,
+        ips: nodes.map((other) => other.ni.privateIpv4Address),
+      };
+      runs.push({
+        ...destination,
+        logStreamName: node.stream,
+        startedAt: node.runningAt,
+        stoppedAt: node.stop,
+        print: (r) => printNode(r, run),
+      });
+    }
+    nodeJobs.push({ emissions: evs, runs });
   }
-  return { parent, nodes: nodeEmissions };
+  return { parent, nodes: nodeJobs };
 }
 
 /** The parent, then its node jobs in node order. */
@@ -282,11 +303,90 @@ export function planMultiNodeJob(rng: Rng, spec: MultiNodeJobSpec): PlannedJob[]
       kind: spec.style === "container" ? "multinode-parent" : "multinode-parent-taskproperties",
       jobId: spec.jobId,
       emissions: parent,
+      // The parent's stream is its main node's.
+      runs: [],
     },
-    ...nodes.map((emissions, n): PlannedJob => ({
+    ...nodes.map((node, n): PlannedJob => ({
       kind: "multinode-node",
       jobId: `${spec.jobId}#${n}`,
-      emissions,
+      ...node,
     })),
   ];
+}
+
+/** One node's run, as the program in its container saw it. */
+interface NodeRun {
+  spec: MultiNodeJobSpec;
+  n: number;
+  exitCode: number;
+  ms: number;
+  /** Every node's private IP, main node first. */
+  ips: string[];
+}
+
+function printNode(rng: Rng, { spec, n, exitCode, ms, ips }: NodeRun): Output {
+  const N = spec.numNodes;
+  const node = `node ${n} of ${N}`;
+  // One MPI rank per physical core.
+  const ranks = (spec.style === "container" ? JOB_DEFS.mpi : JOB_DEFS.mpiEcs).vcpus / 2;
+  const env = `AWS_BATCH_JOB_NODE_INDEX=${n}, AWS_BATCH_JOB_MAIN_NODE_INDEX=0, job ${spec.jobId}#${n}`;
+  if (n > 0) {
+    const out: Output = [
+      [
+        `[worker] ${spec.jobName}: ${node} (${env})`,
+        `[worker] ${node}: registered with main node ${ips[0]}, waiting for mpirun`,
+      ],
+    ];
+    for (let i = 0, beats = lineCount(ms, 900_000, 1, 4); i < beats; i++) {
+      out.push(
+        `[worker] ${node}: ${ranks} MPI ranks running, load average ${(ranks - rng.int(0, 150) / 100).toFixed(2)}`,
+      );
+    }
+    out.push(
+      exitCode === 0
+        ? `[worker] ${node}: main node finished, exiting`
+        : `[worker] ${node}: received SIGTERM (main node exited), shutting down`,
+    );
+    return out;
+  }
+  const planned = lineCount(ms, 300_000, 3, 10);
+  const steps = exitCode === 0 ? planned : rng.int(1, planned - 1);
+  const out: Output = [
+    [
+      `[main] ${spec.jobName}: ${node} (${env})`,
+      `[main] waiting for ${N - 1} worker node(s) to register`,
+    ],
+    [
+      `[main] all ${N} nodes registered: ${ips.join(" ")}`,
+      `mpirun --allow-run-as-root -np ${N * ranks} --hostfile /tmp/hostfile simpleFoam -parallel`,
+    ],
+  ];
+  for (let i = 1; i <= steps; i++) {
+    const time = i * 50;
+    out.push([
+      `Time = ${time}`,
+      `smoothSolver:  Solving for Ux, Initial residual = ${(rng.int(100, 900) / 1e5).toExponential(2)}, Final residual = ${(rng.int(100, 900) / 1e8).toExponential(2)}, No Iterations ${rng.int(2, 6)}`,
+      `GAMG:  Solving for p, Initial residual = ${(rng.int(100, 900) / 1e4).toExponential(2)}, Final residual = ${(rng.int(100, 900) / 1e7).toExponential(2)}, No Iterations ${rng.int(8, 30)}`,
+      `ExecutionTime = ${((ms * i) / (steps + 1) / 1000).toFixed(2)} s  ClockTime = ${Math.round((ms * i) / (steps + 1) / 1000)} s`,
+    ]);
+  }
+  if (exitCode === 0) {
+    out.push([
+      "End",
+      `[main] ${spec.jobName}: simpleFoam finished on ${N} nodes in ${(ms / 1000).toFixed(1)} s`,
+    ]);
+    out.push(`[main] uploaded s3://cfd-results/${spec.jobName}/`);
+  } else {
+    out.push([
+      "--> FOAM FATAL ERROR: (openfoam-2306)",
+      "Maximum number of iterations exceeded",
+      "    From Foam::solverPerformance Foam::GAMGSolver::solve(...)",
+      "FOAM parallel run exiting",
+    ]);
+    out.push([
+      `mpirun detected that one or more processes exited with non-zero status, thus causing the job to be terminated. The first process to do so was: rank ${rng.int(0, N * ranks - 1)}, exit code 1`,
+      `[main] ${spec.jobName}: simpleFoam failed with status ${exitCode}`,
+    ]);
+  }
+  return out;
 }
