@@ -1,19 +1,26 @@
-// The sample workload (samples/generate.ts) is deterministic, matches the committed
-// samples/events.jsonl byte for byte, covers every job kind and carries the delivery effects
-// (duplicates, out-of-order) its facts claim. The counts are recomputed here independently.
+// The sample workload (samples/generate/) is deterministic, matches the committed
+// samples/events.jsonl and samples/logs.jsonl byte for byte, covers every job kind and carries
+// the delivery effects (duplicates, out-of-order) its facts claim. The counts are recomputed
+// here independently; which streams logs.jsonl must hold is derived from the handler's records
+// of the terminal events.
 import * as fs from "fs";
 import * as path from "path";
+import { recordFromEvent } from "../handler/record";
 import {
   BatchEvent,
   JOB_KINDS,
   JobKind,
+  LogGroupEntry,
+  LogStreamEntry,
   SAMPLE_EPOCH_MS,
   SampleFacts,
   generateSampleEvents,
+  generateSampleLogs,
   toJsonl,
 } from "../samples/generate";
 
 const JSONL = path.join(__dirname, "..", "samples", "events.jsonl");
+const LOGS_JSONL = path.join(__dirname, "..", "samples", "logs.jsonl");
 const FIXTURES = path.join(__dirname, "fixtures", "events");
 
 interface Detail {
@@ -26,7 +33,7 @@ interface Detail {
     reason?: string;
     logConfiguration?: { logDriver: string; options?: Record<string, string> };
   };
-  nodeProperties?: { nodeRangeProperties: { ecsProperties?: unknown }[] };
+  nodeProperties?: { numNodes?: number; nodeRangeProperties: { ecsProperties?: unknown }[] };
   arrayProperties?: { size?: number; index?: number };
   eksProperties?: unknown;
   ecsProperties?: unknown;
@@ -285,6 +292,175 @@ describe("generateSampleEvents", () => {
         "com.example.batch-audit Batch Job State Change",
       ]),
     );
+  });
+});
+
+describe("generateSampleLogs and samples/logs.jsonl", () => {
+  const logs = generateSampleLogs(1);
+  const streams = logs.filter((l): l is LogStreamEntry => "logStreamName" in l);
+  const settings = logs.filter((l): l is LogGroupEntry => !("logStreamName" in l));
+  const key = (region: string, group: string, stream: string) => `${region} ${group} ${stream}`;
+  const entries = new Map(streams.map((s) => [key(s.region, s.logGroupName, s.logStreamName), s]));
+  const EXPIRED = { logGroupName: "/ecs/fargate-report", region: "us-east-1", retentionInDays: 14 };
+
+  /** Every stream a terminal record names, with its job, kind and attempt. */
+  const named = [...terminalEvents(events).values()].flatMap((e) => {
+    const record = recordFromEvent(e, { now: new Date(SAMPLE_EPOCH_MS) });
+    return (record.logStreams ?? []).map((ref) => ({
+      record,
+      kind: classify(e),
+      ref,
+      key: key(ref.logRegion, ref.logGroup, ref.logStreamName),
+      attempt: record.attempts[ref.attempt - 1],
+    }));
+  });
+  const ran = named.filter((n) => n.attempt?.startedAt !== undefined);
+  const neverCreated = named.filter((n) => n.attempt?.startedAt === undefined);
+  const isExpired = (n: (typeof named)[number]) =>
+    n.ref.logGroup === EXPIRED.logGroupName && n.ref.logRegion === EXPIRED.region;
+  /** The named streams logs.jsonl holds (a main node's stream twice: node and parent). */
+  const logged = () => named.filter((n) => entries.has(n.key));
+  const messages = (n: (typeof named)[number]) =>
+    entries.get(n.key)?.events.map((e) => e.message) ?? [];
+
+  it("matches the committed samples/logs.jsonl byte for byte", () => {
+    const text = fs.readFileSync(LOGS_JSONL, "utf8");
+    const expected = toJsonl(logs);
+    const lines = text.split("\n");
+    const want = expected.split("\n");
+    expect(lines.length).toBe(want.length);
+    expect(want.findIndex((line, i) => line !== lines[i])).toBe(-1);
+    expect(text === expected).toBe(true);
+    expect(Buffer.byteLength(text)).toBeLessThan(600_000);
+  });
+
+  it("is deterministic, and the seed matters", () => {
+    expect(generateSampleLogs(1)).toEqual(logs);
+    const other = generateSampleLogs(2);
+    expect(other).not.toEqual(logs);
+    expect(other[0]).toEqual(EXPIRED);
+  });
+
+  it("declares the expired group's retention once, first, and no other group's", () => {
+    expect(settings).toEqual([EXPIRED]);
+    expect(logs[0]).toEqual(EXPIRED);
+    expect(Object.keys(logs[0])).toEqual(["logGroupName", "region", "retentionInDays"]);
+    expect(Object.keys(streams[0])).toEqual(["logGroupName", "region", "logStreamName", "events"]);
+  });
+
+  it("has an entry for every stream a job ran in, and none for another", () => {
+    const present = ran.filter((n) => !isExpired(n)).map((n) => n.key);
+    expect(new Set(entries.keys())).toEqual(new Set(present));
+    expect(entries.size).toBe(streams.length);
+    expect(streams.length).toBe(369);
+  });
+
+  it("has no entry for a stream that was never created: the Docker timeouts'", () => {
+    expect(neverCreated.map((n) => n.kind)).toEqual(Array(4).fill("docker-timeout"));
+    for (const n of neverCreated) expect(entries.has(n.key)).toBe(false);
+  });
+
+  it("has no entry for the expired group's streams, which jobs did run in", () => {
+    const expired = ran.filter(isExpired);
+    expect(expired.map((n) => n.kind)).toEqual(Array(11).fill("custom-log-group"));
+    for (const n of expired) expect(entries.has(n.key)).toBe(false);
+    expect(streams.some((s) => s.logGroupName === EXPIRED.logGroupName)).toBe(false);
+  });
+
+  it("puts a few to a few dozen lines strictly inside the attempt's run window, ascending", () => {
+    const problems: string[] = [];
+    for (const n of logged()) {
+      const { startedAt, stoppedAt } = n.attempt as { startedAt: number; stoppedAt: number };
+      const times = entries.get(n.key)?.events.map((e) => e.timestamp) ?? [];
+      if (times.length < 2 || times.length > 60) problems.push(`${n.key}: ${times.length} lines`);
+      if (!(times[0] > startedAt)) problems.push(`${n.key}: starts before ${startedAt}`);
+      if (!(times[times.length - 1] < stoppedAt))
+        problems.push(`${n.key}: ends after ${stoppedAt}`);
+      if (times.some((t, i) => i > 0 && t <= times[i - 1]))
+        problems.push(`${n.key}: not ascending`);
+    }
+    for (const s of streams) {
+      if (s.events.some((e) => e.message === ""))
+        problems.push(`${s.logStreamName}: empty message`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("has the pinned number of streams per job kind (a multi-node parent's is its main node's)", () => {
+    const counts = Object.fromEntries(JOB_KINDS.map((k) => [k, 0])) as Record<JobKind, number>;
+    for (const n of logged()) counts[n.kind]++;
+    expect(counts).toEqual({
+      "ec2-single": 90,
+      fargate: 40,
+      retried: 91,
+      "custom-log-group": 15,
+      "non-awslogs-driver": 0,
+      "array-parent": 0,
+      "array-child": 49,
+      "multinode-parent": 3,
+      "multinode-parent-taskproperties": 3,
+      "multinode-node": 17,
+      "multi-container": 42,
+      eks: 0,
+      "cancelled-in-queue": 0,
+      "image-pull-failure": 0,
+      "docker-timeout": 0,
+      terminated: 6,
+      "timed-out": 6,
+      oom: 8,
+      "old-no-jobarn": 5,
+    });
+  });
+
+  it("starts each job's own stream with a line naming the job id (sidecars aside)", () => {
+    const own = ran.filter(
+      (n) => !isExpired(n) && !["metrics-agent", "envoy"].includes(n.ref.container),
+    );
+    // 344 streams (369 less 17 metrics agents and 8 envoys); main nodes' twice, node and parent.
+    expect(own.length).toBe(344 + 6);
+    for (const n of own) expect(messages(n)[0]).toContain(n.record.jobId);
+  });
+
+  it("names the array index and the node index in the first line", () => {
+    const terminals = terminalEvents(events);
+    const parentOf = (n: (typeof named)[number]) =>
+      detail(terminals.get(n.record.parentJobId as string) as BatchEvent);
+    const children = ran.filter((r) => r.kind === "array-child");
+    expect(children.length).toBe(49);
+    for (const n of children) {
+      const index = n.record.arrayIndex;
+      const size = parentOf(n).arrayProperties?.size;
+      expect(messages(n)[0]).toContain(
+        `child ${index} of ${size} (AWS_BATCH_JOB_ARRAY_INDEX=${index},`,
+      );
+    }
+    const nodes = ran.filter((r) => r.kind === "multinode-node");
+    expect(nodes.length).toBe(17);
+    for (const n of nodes) {
+      const numNodes = parentOf(n).nodeProperties?.numNodes;
+      expect(messages(n)[0]).toContain(`node ${n.record.nodeIndex} of ${numNodes} (`);
+    }
+  });
+
+  it("prints the cause of the end: memory growth then the OOM error, SIGTERM, a cut-off timeout", () => {
+    for (const n of ran.filter((r) => r.kind === "oom")) {
+      const text = messages(n);
+      const error = text.findIndex((m) =>
+        /java\.lang\.OutOfMemoryError|JavaScript heap out of memory/.test(m),
+      );
+      expect(error).toBeGreaterThan(0);
+      const growth = text.slice(0, error).filter((m) => /[Hh]eap/.test(m));
+      expect(growth.length).toBeGreaterThanOrEqual(4);
+    }
+    for (const n of ran.filter((r) => r.kind === "terminated")) {
+      expect(messages(n).at(-1)).toBe(
+        "WARNING etl.run: received SIGTERM, stopping after the current batch",
+      );
+    }
+    for (const n of ran.filter((r) => r.kind === "timed-out")) {
+      const [, done, total] = (messages(n).at(-1) ?? "").match(/^frame (\d+)\/(\d+) done/) ?? [];
+      expect(Number(done)).toBeLessThan(Number(total));
+    }
   });
 });
 
