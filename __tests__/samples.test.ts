@@ -5,7 +5,7 @@
 // of the terminal events.
 import * as fs from "fs";
 import * as path from "path";
-import { recordFromEvent } from "../handler/record";
+import { recordFromEvent } from "../record";
 import {
   BatchEvent,
   JOB_KINDS,
