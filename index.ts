@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as handler from "./handler";
 import { readStackConfig } from "./infra/config";
-import { TABLE_SCHEMA } from "./record/schema";
+import { TABLE_SCHEMA, tableKeysAndIndexes } from "./record/schema";
 
 // Configuration, with defaults; invalid values fail here with the key's name.
 const config = readStackConfig(new pulumi.Config());
@@ -17,15 +17,7 @@ const region = aws.getRegionOutput().region;
 // Its key, attribute types and indexes are the record's schema (record/schema.ts).
 const table = new aws.dynamodb.Table("jobs", {
   billingMode: "PAY_PER_REQUEST",
-  hashKey: TABLE_SCHEMA.hashKey,
-  attributes: TABLE_SCHEMA.attributes.map(({ name, type }) => ({ name, type })),
-  globalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({
-    name: index.name,
-    hashKey: index.hashKey,
-    rangeKey: index.rangeKey,
-    projectionType: "INCLUDE",
-    nonKeyAttributes: [...index.nonKeyAttributes],
-  })),
+  ...tableKeysAndIndexes(),
   serverSideEncryption: config.kmsKeyArn
     ? { enabled: true, kmsKeyArn: config.kmsKeyArn }
     : { enabled: true },

@@ -70,6 +70,25 @@ export const TABLE_SCHEMA: TableSchema = {
   ttlAttribute: "expiresAt",
 };
 
+/**
+ * The table's keys and indexes as the Pulumi program declares them (`aws.dynamodb.Table` inputs):
+ * every index projects its INCLUDE list. The twin and the tests create their tables from the
+ * same inputs (twin/table.ts `createTableInput`).
+ */
+export function tableKeysAndIndexes() {
+  return {
+    hashKey: TABLE_SCHEMA.hashKey,
+    attributes: TABLE_SCHEMA.attributes.map(({ name, type }) => ({ name, type })),
+    globalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({
+      name: index.name,
+      hashKey: index.hashKey,
+      rangeKey: index.rangeKey,
+      projectionType: "INCLUDE" as const,
+      nonKeyAttributes: [...index.nonKeyAttributes],
+    })),
+  };
+}
+
 /** The index of that name. */
 export function indexSchema(name: string): IndexSchema {
   const index = TABLE_SCHEMA.indexes.find((i) => i.name === name);
