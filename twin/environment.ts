@@ -10,11 +10,15 @@ export type EnvironmentValues = Readonly<Record<string, string | undefined>>;
 /** Dummy credentials: a local endpoint accepts any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 
-/** The same credentials as the SDK's default chain reads them from the environment. */
+/**
+ * The same credentials as the SDK's default chain reads them from the environment; without
+ * AWS_PROFILE, which the chain would prefer to them.
+ */
 export const LOCAL_CREDENTIALS_ENV: EnvironmentValues = {
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
 };
 
 /**
