@@ -24,18 +24,18 @@ export const LOCAL_CREDENTIALS_ENV: EnvironmentValues = {
 /**
  * What a DynamoDB client created from the environment (the Lambda's) needs to reach `endpoint`:
  * AWS_ENDPOINT_URL_DYNAMODB, the region and, unless `dummyCredentials` is false (an endpoint that
- * checks them), LOCAL_CREDENTIALS_ENV.
+ * checks them), LOCAL_CREDENTIALS_ENV; else `profile`, when given, as AWS_PROFILE.
  */
 export function localSdkEnv(
   endpoint: string,
   region: string,
-  { dummyCredentials = true }: { dummyCredentials?: boolean } = {},
+  { dummyCredentials = true, profile }: { dummyCredentials?: boolean; profile?: string } = {},
 ): EnvironmentValues {
   return {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
-    ...(dummyCredentials ? LOCAL_CREDENTIALS_ENV : {}),
+    ...(dummyCredentials ? LOCAL_CREDENTIALS_ENV : profile ? { AWS_PROFILE: profile } : {}),
   };
 }
 
