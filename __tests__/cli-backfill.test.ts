@@ -416,6 +416,8 @@ describe("backfill", () => {
       cwd: process.cwd(),
     });
     expect(code).toBe(2);
-    expect(err.split("\n")[0]).toMatch(/^batch-job-log backfill: Unknown option '--bogus'/);
+    expect(err).toBe(
+      "batch-job-log: unknown option --bogus for backfill (see batch-job-log backfill --help)\n",
+    );
   });
 });

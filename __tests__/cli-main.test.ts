@@ -1,5 +1,10 @@
-/** The dispatcher: usage, unknown commands, and one-line errors whatever a command throws. */
-import { main, USAGE } from "../cli/main";
+/**
+ * The dispatcher: usage, help, --version, unknown commands with a suggestion, and one-line errors
+ * whatever a command throws.
+ */
+import { readFileSync } from "fs";
+import { join } from "path";
+import { main, USAGE, versionLine } from "../cli/main";
 import type { CliIO } from "../cli/io";
 
 function io(): CliIO & { out: () => string; err: () => string } {
@@ -18,29 +23,75 @@ function io(): CliIO & { out: () => string; err: () => string } {
 it("prints the usage on stderr with status 2 when no command is given", async () => {
   const cli = io();
   expect(await main([], cli)).toBe(2);
-  expect(cli.err()).toBe(USAGE + "\n");
+  expect(cli.err()).toBe(USAGE);
 });
 
-it("prints the usage on stdout with status 0 for --help", async () => {
-  const cli = io();
-  expect(await main(["--help"], cli)).toBe(0);
-  expect(cli.out()).toBe(USAGE + "\n");
+it("prints the usage on stdout with status 0 for --help, -h and help", async () => {
+  for (const args of [["--help"], ["-h"], ["help"]]) {
+    const cli = io();
+    expect(await main(args, cli)).toBe(0);
+    expect([cli.out(), cli.err()]).toEqual([USAGE, ""]);
+  }
 });
 
-it("names an unknown command", async () => {
-  const cli = io();
-  expect(await main(["tail"], cli)).toBe(2);
-  expect(cli.err().split("\n")[0]).toBe('batch-job-log: unknown command "tail".');
+it("prints a command's help for `help COMMAND`, as `COMMAND --help` does", async () => {
+  const viaHelp = io();
+  const viaFlag = io();
+  expect(await main(["help", "find"], viaHelp)).toBe(0);
+  expect(await main(["find", "--help"], viaFlag)).toBe(0);
+  expect(viaHelp.out()).toBe(viaFlag.out());
+  expect(viaHelp.out().split("\n")[0]).toBe("Usage: batch-job-log find NAME [options]");
 });
 
-it("lists every command in the usage", () => {
-  expect(USAGE.match(/^ {2}\S+/gm)?.map((s) => s.trim())).toEqual([
-    "replay",
-    "show",
-    "logs",
-    "find",
-    "backfill",
-  ]);
+it("prints its version, Node's and the platform for --version and -v", async () => {
+  const { version } = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8"));
+  for (const flag of ["--version", "-v"]) {
+    const cli = io();
+    expect(await main([flag], cli)).toBe(0);
+    expect(cli.out()).toBe(
+      `batch-job-log ${version} node/${process.version} ${process.platform}/${process.arch}\n`,
+    );
+  }
+  expect(versionLine()).toMatch(/^batch-job-log \d+\.\d+\.\d+ node\/v\d+\.\d+\.\d+ \w+\/\w+$/);
+});
+
+it("names an unknown command on one line, suggesting the closest", async () => {
+  const cases: [string[], string][] = [
+    [
+      ["shw"],
+      'unknown command "shw" for batch-job-log; did you mean show? (see batch-job-log --help)',
+    ],
+    [
+      ["fnid", "x"],
+      'unknown command "fnid" for batch-job-log; did you mean find? (see batch-job-log --help)',
+    ],
+    [
+      ["back"],
+      'unknown command "back" for batch-job-log; did you mean backfill? (see batch-job-log --help)',
+    ],
+    [["tail"], 'unknown command "tail" for batch-job-log (see batch-job-log --help)'],
+    [
+      ["help", "lgos"],
+      'unknown command "lgos" for batch-job-log; did you mean logs? (see batch-job-log --help)',
+    ],
+    [["--bogus"], "unknown option --bogus for batch-job-log (see batch-job-log --help)"],
+  ];
+  for (const [args, message] of cases) {
+    const cli = io();
+    expect(await main(args, cli)).toBe(2);
+    expect([cli.out(), cli.err()]).toEqual(["", `batch-job-log: ${message}\n`]);
+  }
+});
+
+it("lists every command in the usage, with its summary", () => {
+  const commands = USAGE.split("\n\n").find((s) => s.startsWith("Commands:"));
+  expect(
+    commands
+      ?.split("\n")
+      .slice(1)
+      .map((l) => l.trim().split(/ +/)[0]),
+  ).toEqual(["replay", "show", "logs", "find", "backfill", "completion"]);
+  expect(USAGE).toContain("  completion     print a shell completion script (bash, zsh)\n");
 });
 
 it("reports an unexpected multi-line error on one line, with status 1", async () => {

@@ -2,11 +2,13 @@
  * The commands start light: in a fresh Node process (its own module registry, TypeScript
  * compiled on require), loading and running `show`, `logs`, `find` and `backfill` through the
  * dispatcher never loads `@pulumi/*` nor dynalite, `show`/`find` do not load the Batch or
- * CloudWatch Logs SDKs either, and their `--help` loads no AWS SDK at all; `replay --help` and
- * replay's usage errors load neither Pulumi nor dynalite. Also the pure helpers: console links,
- * shell quoting, durations.
+ * CloudWatch Logs SDKs either, and their `--help`, their usage errors, `--version` and
+ * `completion` load no AWS SDK at all; `replay --help` and replay's usage errors load neither
+ * Pulumi nor dynalite. Also the pure helpers: console links, shell quoting, durations.
  */
 import { execFileSync } from "child_process";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import {
   consoleEncode,
@@ -15,12 +17,20 @@ import {
   tailCommand,
 } from "../cli/lookup/console-link";
 import { formatDuration, formatTime, shortArn } from "../cli/lookup/format";
-import { parseDuration } from "../cli/lookup/options";
+import { durationMs } from "../cli/options";
 
 const ROOT = join(__dirname, "..");
 
-/** Runs `batch-job-log <args>` in a new Node process; returns the modules it loaded. */
-function modulesLoadedBy(args: string[]): { status: number; out: string; modules: string[] } {
+interface Run {
+  readonly status: number;
+  readonly out: string;
+}
+
+/**
+ * Runs `batch-job-log <args>` for each of `runs`, one after the other in one new Node process;
+ * returns each run's status and output, and the modules the process loaded in all.
+ */
+function modulesLoadedBy(runs: string[][]): { runs: Run[]; modules: string[] } {
   const script = `
     const ts = require("typescript");
     const fs = require("fs");
@@ -31,17 +41,21 @@ function modulesLoadedBy(args: string[]): { status: number; out: string; modules
       });
       m._compile(outputText, filename);
     };
-    const args = JSON.parse(process.argv[1]);
-    let out = "";
-    const sink = { write: (t) => (out += t) };
-    require("./cli/main.ts")
-      .main(args, { stdout: sink, stderr: sink, env: process.env, cwd: process.cwd() })
-      .then((status) => {
-        const modules = Object.keys(require.cache).filter((p) => p.includes("node_modules"));
-        process.stdout.write(JSON.stringify({ status, out, modules }));
-      });
+    (async () => {
+      const runs = [];
+      for (const args of JSON.parse(process.argv[1])) {
+        let out = "";
+        const sink = { write: (t) => (out += t) };
+        const status = await require("./cli/main.ts").main(args, {
+          stdout: sink, stderr: sink, env: process.env, cwd: process.cwd(),
+        });
+        runs.push({ status, out });
+      }
+      const modules = Object.keys(require.cache).filter((p) => p.includes("node_modules"));
+      process.stdout.write(JSON.stringify({ runs, modules }));
+    })();
   `;
-  const stdout = execFileSync(process.execPath, ["-e", script, JSON.stringify(args)], {
+  const stdout = execFileSync(process.execPath, ["-e", script, JSON.stringify(runs)], {
     cwd: ROOT,
     encoding: "utf8",
     env: {
@@ -50,6 +64,7 @@ function modulesLoadedBy(args: string[]): { status: number; out: string; modules
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_REGION: "us-east-1",
       AWS_MAX_ATTEMPTS: "1",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     },
     timeout: 60_000,
   });
@@ -59,57 +74,96 @@ function modulesLoadedBy(args: string[]): { status: number; out: string; modules
 const packagesOf = (modules: string[]) =>
   [...new Set(modules.map((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1] ?? p))].sort();
 
+/** Each run's status and output against what is expected of it. */
+function expectRuns(runs: readonly Run[], expected: readonly (readonly [number, RegExp])[]): void {
+  expect(runs.map((r) => r.status)).toEqual(expected.map(([status]) => status));
+  runs.forEach((r, i) => expect(r.out).toMatch(expected[i][1]));
+}
+
 describe("start-up", () => {
-  test.each([["show"], ["find"]])(
-    "%s loads neither Pulumi, dynalite, Batch nor CloudWatch Logs",
-    (name) => {
-      // Runs a real lookup against an endpoint that refuses connections: the DynamoDB path loads.
-      const r = modulesLoadedBy([
-        name,
-        "job-1",
-        "--table",
-        "t",
-        "--endpoint",
-        "http://127.0.0.1:9",
+  test("show and find load neither Pulumi, dynalite, Batch nor CloudWatch Logs", () => {
+    // Real lookups against an endpoint that refuses connections: the DynamoDB path loads.
+    const lookup = ["job-1", "--table", "jobs", "--endpoint", "http://127.0.0.1:9"];
+    const r = modulesLoadedBy([
+      ["show", ...lookup],
+      ["find", ...lookup],
+    ]);
+    expectRuns(r.runs, [
+      [1, /^batch-job-log show: .*ECONNREFUSED/],
+      [1, /^batch-job-log find: .*ECONNREFUSED/],
+    ]);
+    const packages = packagesOf(r.modules);
+    expect(packages).toContain("@aws-sdk/lib-dynamodb");
+    expect(
+      packages.filter((p) => /^@pulumi\/|^dynalite$|client-batch|client-cloudwatch-logs/.test(p)),
+    ).toEqual([]);
+  });
+
+  test("show --db reads the embedded table with dynalite, without Pulumi", () => {
+    const dir = mkdtempSync(join(tmpdir(), "empty-db-"));
+    try {
+      const r = modulesLoadedBy([["show", "job-1", "--db", dir]]);
+      expect(r.runs).toEqual([
+        {
+          status: 1,
+          out: `batch-job-log show: no table found: table batch-job-log-dev does not exist in ${dir}.\n`,
+        },
       ]);
-      expect(r.status).toBe(1);
-      expect(r.out).toMatch(new RegExp(`^batch-job-log ${name}: .*ECONNREFUSED`));
       const packages = packagesOf(r.modules);
-      expect(packages).toContain("@aws-sdk/lib-dynamodb");
-      expect(
-        packages.filter((p) => /^@pulumi\/|^dynalite$|client-batch|client-cloudwatch-logs/.test(p)),
-      ).toEqual([]);
-    },
-  );
+      expect(packages).toContain("dynalite");
+      expect(packages.filter((p) => /^@pulumi\//.test(p))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
 
-  test.each([["show"], ["find"], ["logs"], ["backfill"]])(
-    "%s --help loads neither Pulumi, dynalite nor any AWS SDK",
-    (name) => {
-      const r = modulesLoadedBy([name, "--help"]);
-      expect(r.status).toBe(0);
-      expect(r.out).toMatch(new RegExp(`^Usage: batch-job-log ${name}`));
-      const packages = packagesOf(r.modules);
-      expect(packages.filter((p) => /^@pulumi\/|^dynalite$|^@aws-sdk\//.test(p))).toEqual([]);
-    },
-  );
+  test("help, usage errors, --version and completion load neither Pulumi, dynalite nor any AWS SDK", () => {
+    const expected: [string[], number, RegExp][] = [
+      [["show", "--help"], 0, /^Usage: batch-job-log show JOB_ID \[options\]\n/],
+      [["find", "--help"], 0, /^Usage: batch-job-log find NAME \[options\]\n/],
+      [["logs", "--help"], 0, /^Usage: batch-job-log logs JOB_ID \[options\]\n/],
+      [["backfill", "--help"], 0, /^Usage: batch-job-log backfill \[options\]\n/],
+      [["show", "x", "--bogus"], 2, /^batch-job-log: unknown option --bogus for show /],
+      [["find", "x", "--status", "DONE"], 2, /^batch-job-log: --status for find must be one of /],
+      [["backfill", "--since", "3"], 2, /^batch-job-log: --since for backfill must be a duration /],
+      [
+        ["show", "x", "--db", "no-such-folder"],
+        2,
+        /^batch-job-log: --db for show: there is no folder/,
+      ],
+      [["--version"], 0, /^batch-job-log \d+\.\d+\.\d+ node\/v/],
+      [["completion", "bash"], 0, /^# bash completion for batch-job-log/],
+    ];
+    const r = modulesLoadedBy(expected.map(([args]) => args));
+    expectRuns(
+      r.runs,
+      expected.map(([, status, out]) => [status, out]),
+    );
+    expect(
+      packagesOf(r.modules).filter((p) => /^@pulumi\/|^dynalite$|^@aws-sdk\/|^@smithy\//.test(p)),
+    ).toEqual([]);
+  });
 
-  test.each([
-    [["replay", "--help"], 0, /^Usage: batch-job-log replay /],
-    [["replay", "--frobnicate"], 2, /^batch-job-log replay: Unknown option '--frobnicate'/],
-    [
-      ["replay", "no-such-file.jsonl"],
-      2,
-      /^batch-job-log replay: no-such-file\.jsonl: no such file/,
-    ],
-    [
-      ["replay", "--stack", "no-such-stack"],
-      2,
-      /^batch-job-log replay: --stack no-such-stack: there is no Pulumi\.no-such-stack\.yaml\./,
-    ],
-  ])("%j loads neither Pulumi nor dynalite", (args, status, out) => {
-    const r = modulesLoadedBy(args);
-    expect(r.status).toBe(status);
-    expect(r.out).toMatch(out);
+  test("replay's --help and usage errors load neither Pulumi nor dynalite", () => {
+    const expected: [string[], number, RegExp][] = [
+      [["replay", "--help"], 0, /^Usage: batch-job-log replay /],
+      [["replay", "--frobnicate"], 2, /^batch-job-log: unknown option --frobnicate for replay /],
+      [
+        ["replay", "no-such-file.jsonl"],
+        2,
+        /^batch-job-log replay: no-such-file\.jsonl: no such file/,
+      ],
+      [
+        ["replay", "--stack", "no-such-stack"],
+        2,
+        /^batch-job-log replay: --stack no-such-stack: there is no Pulumi\.no-such-stack\.yaml\./,
+      ],
+    ];
+    const r = modulesLoadedBy(expected.map(([args]) => args));
+    expectRuns(
+      r.runs,
+      expected.map(([, status, out]) => [status, out]),
+    );
     expect(packagesOf(r.modules).filter((p) => /^@pulumi\/|^dynalite$/.test(p))).toEqual([]);
   });
 });
@@ -148,12 +202,13 @@ describe("console links", () => {
 
 describe("formats", () => {
   test("durations in and out", () => {
-    expect(parseDuration("10m")).toBe(600_000);
-    expect(parseDuration("2h")).toBe(7_200_000);
-    expect(parseDuration("3d")).toBe(259_200_000);
-    expect(parseDuration("1h30m")).toBe(5_400_000);
+    expect(durationMs("10m")).toBe(600_000);
+    expect(durationMs("2h")).toBe(7_200_000);
+    expect(durationMs("3d")).toBe(259_200_000);
+    expect(durationMs("1w")).toBe(604_800_000);
+    expect(durationMs("1h30m")).toBe(5_400_000);
     for (const bad of ["", "10", "m", "1.5h", "-2h", "0m", "2 h"])
-      expect(() => parseDuration(bad)).toThrow("--since");
+      expect(durationMs(bad)).toBe(undefined);
     expect(formatDuration(583_394)).toBe("9m 43s");
     expect(formatDuration(90_061_000)).toBe("1d 1h 1m 1s");
     expect(formatDuration(850)).toBe("850ms");

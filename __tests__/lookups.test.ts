@@ -564,6 +564,17 @@ describe("logs", () => {
     expect(logsInputs().map((i) => i.nextToken)).toEqual([undefined, "f/1", "f/1", "f/2"]);
     expect(process.listenerCount("SIGINT")).toBe(listeners);
   });
+
+  test("--follow waits 2 seconds between polls unless --interval says otherwise", async () => {
+    logsMock.on(GetLogEventsCommand).resolves(page([], "f/1"));
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      process.emit("SIGINT");
+    };
+    const r = await runCmd(logs, [EC2, "-f"], { deps: { sleep } });
+    expect([r.code, waits]).toEqual([0, [2000]]);
+  });
 });
 
 describe("find", () => {
@@ -623,17 +634,29 @@ describe("find", () => {
     ]);
   });
 
-  test("bad flags are usage errors (exit 2) through the dispatcher", async () => {
+  test("bad flags are usage errors (exit 2) through the dispatcher, naming the option and command", async () => {
     expect(await runMain(["find", "x", "--status", "DONE"])).toEqual({
       code: 2,
       out: "",
-      err: 'batch-job-log find: --status must be one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED, got "DONE".\n',
+      err: 'batch-job-log: --status for find must be one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED, got "DONE"\n',
     });
     expect((await runMain(["find", "x", "--since", "yesterday"])).err).toBe(
-      'batch-job-log find: --since must be a duration such as 30s, 10m, 2h, 3d or 1w, got "yesterday".\n',
+      'batch-job-log: --since for find must be a duration such as 30s, 10m, 2h, 3d or 1w, got "yesterday"\n',
+    );
+    expect((await runMain(["find", "x", "--limit", "0"])).err).toBe(
+      'batch-job-log: --limit for find must be a whole number of at least 1, got "0"\n',
+    );
+    expect((await runMain(["logs", "x", "--attempt", "first"])).err).toBe(
+      'batch-job-log: --attempt for logs must be a whole number of at least 1, got "first"\n',
     );
     expect((await runMain(["logs", "x", "--bogus"])).err).toBe(
-      "batch-job-log logs: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"\n",
+      "batch-job-log: unknown option --bogus for logs (see batch-job-log logs --help)\n",
+    );
+    expect((await runMain(["show"])).err).toBe(
+      "batch-job-log: missing JOB_ID for show (see batch-job-log show --help)\n",
+    );
+    expect((await runMain(["show", "a", "b"])).err).toBe(
+      'batch-job-log: unexpected argument "b" for show (see batch-job-log show --help)\n',
     );
   });
 });
@@ -715,8 +738,8 @@ describe("one-line errors", () => {
       expect([r.code, r.out, r.err]).toEqual([
         1,
         "",
-        "batch-job-log show: no AWS credentials found: set AWS_PROFILE (run `aws sso login` for an SSO profile) " +
-          "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.\n",
+        "batch-job-log show: no AWS credentials found: pass --profile NAME or set AWS_PROFILE " +
+          "(run `aws sso login` for an SSO profile), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.\n",
       ]);
     } finally {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];

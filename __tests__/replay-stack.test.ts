@@ -124,7 +124,7 @@ describe("replay without --stack", () => {
       "Replayed 4 events through the rule and Lambda of stack ci-replay " +
         "(table batch-job-log-ci-replay on embedded dynalite):",
     );
-    expect(out).toContain("1 jobs in the table:");
+    expect(out).toContain("1 job in the table:");
     expect(loggedCalls()).toEqual([`${fs.realpathSync(ROOT)} stack --show-name`]);
   });
 });

@@ -278,17 +278,34 @@ describe("exit statuses and usage errors", () => {
     const io = fakeIO();
     expect(await main(["replay", "--frobnicate"], io)).toBe(2);
     expect(io.err()).toBe(
-      "batch-job-log replay: Unknown option '--frobnicate'. To specify a positional argument " +
-        "starting with a '-', place it at the end of the command after '--', as in " +
-        '\'-- "--frobnicate"\n',
+      "batch-job-log: unknown option --frobnicate for replay (see batch-job-log replay --help)\n",
     );
     expect(io.out()).toBe("");
   });
 
-  it("2 for a flag without its value, on one line", async () => {
-    const io = fakeIO();
-    expect(await main(["replay", "--endpoint"], io)).toBe(2);
-    expect(io.err()).toBe("batch-job-log replay: Option '--endpoint <value>' argument missing\n");
+  it("2 for a flag without its value, or with an invalid one, on one line", async () => {
+    const cases: [string[], string][] = [
+      [["--endpoint"], "--endpoint for replay needs a value"],
+      [
+        ["--endpoint-url", "localhost:8000"],
+        '--endpoint-url for replay must be an http:// or https:// URL, got "localhost:8000"',
+      ],
+      [
+        ["--table", "t"],
+        '--table for replay must be a DynamoDB table name: 3 to 255 letters, digits, "_", "-" or ".", got "t"',
+      ],
+      [["--region", "US"], '--region for replay must be a region such as us-east-1, got "US"'],
+      [["--profile", "p"], "--profile for replay needs --endpoint-url"],
+      [
+        ["--db", "d", "--endpoint", "http://127.0.0.1:1"],
+        "--db for replay cannot be combined with --endpoint",
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const io = fakeIO();
+      expect(await main(["replay", ...args], io)).toBe(2);
+      expect(io.err()).toBe(`batch-job-log: ${message}\n`);
+    }
   });
 
   it("2 for a path that does not exist, naming it", async () => {
@@ -364,22 +381,27 @@ describe("exit statuses and usage errors", () => {
     expect([failing.out().split("\n")[0], failing.err()]).toEqual([first, ""]);
   });
 
-  it("--help prints the options and exits 0", async () => {
+  it("--help prints the options, then the examples, and exits 0", async () => {
     const io = fakeIO();
     expect(await main(["replay", "--help"], io)).toBe(0);
-    for (const flag of [
+    const names = io
+      .out()
+      .split("\n")
+      .filter((l) => /^ {2}-/.test(l))
+      .map((l) => l.trim().split(/ {2,}/)[0]);
+    expect(names).toEqual([
       "--json",
-      "--endpoint URL",
       "--table NAME",
-      "--region R",
+      "--db DIR",
       "--stack NAME",
       "--config key=value",
-    ]) {
-      expect(io.out()).toContain(flag);
-    }
+      "-h, --help",
+      "--profile NAME",
+      "--region REGION",
+      "--endpoint-url, --endpoint URL",
+    ]);
     expect(io.out()).toContain(
-      "--stack NAME        read Pulumi.<NAME>.yaml (default: the stack `pulumi stack --show-name`\n" +
-        "                      prints in the project folder, else dev)\n",
+      "\nExamples:\n  # Replay the shipped sample and keep its table in .sample-db",
     );
   });
 });
@@ -436,9 +458,7 @@ describe("a file with one broken event among good ones", () => {
     );
     const io = fakeIO(tmp);
     expect(await main(["replay", "mixed.json"], io)).toBe(1);
-    expect(io.err()).toBe(
-      `1 events failed:\n  mixed.json#1  event broken-0001: ${brokenMessage}\n`,
-    );
+    expect(io.err()).toBe(`1 event failed:\n  mixed.json#1  event broken-0001: ${brokenMessage}\n`);
     expect(io.out()).toContain("  failed              1\n");
     expect(io.out()).toContain("2 jobs in the table:");
   });

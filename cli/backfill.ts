@@ -28,32 +28,19 @@ import {
   TERMINAL_STATUSES,
   type RecordWriter,
 } from "../record";
-import { EXIT_FAILED, EXIT_OK, UsageError, type CliIO } from "./io";
+import { BACKFILL } from "./commands";
+import { EXIT_FAILED, EXIT_OK, type CliIO } from "./io";
 import { createBatchClient, describeJobQueues, describeJobs, listJobs } from "./lookup/clients";
 import { guard, openTable, type LookupDeps } from "./lookup/context";
 import { describeError } from "./lookup/errors";
-import { COMMON_USAGE, parseCommandArgs, parseDuration, parseWholeNumber } from "./lookup/options";
+import { plural } from "./lookup/format";
+import { helpText, parseCommand } from "./options";
 import { progressBar } from "./progress";
 
 /** DescribeJobs takes at most 100 job ids per call. */
 export const DESCRIBE_BATCH = 100;
 /** Conditional writes in flight at once. */
 export const WRITE_CONCURRENCY = 8;
-
-export const BACKFILL_USAGE = [
-  "Usage: batch-job-log backfill [options]",
-  "",
-  "Records the finished jobs (SUCCEEDED, FAILED) that Batch still remembers, without ever",
-  "replacing an item written from an event or a newer one. Safe to run again.",
-  "",
-  "Options:",
-  "  --since DURATION      only jobs created within this time, e.g. 2h, 3d (default: all)",
-  "  --queue ARN           a job queue (name or ARN); repeat for several (default: every queue in the region)",
-  "  --retention-days N    set the items' expiresAt like a stack with this retention does",
-  "  --json                print the summary as JSON",
-  "",
-  COMMON_USAGE.replace(/^.*--json.*\n/m, ""),
-].join("\n");
 
 export interface BackfillSummary {
   readonly region: string;
@@ -65,44 +52,28 @@ export interface BackfillSummary {
   failed: number;
 }
 
-interface BackfillValues {
-  since?: string;
-  queue?: string[];
-  "retention-days"?: string;
-}
-
 export async function backfill(
   argv: readonly string[],
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const { common, values, positionals } = parseCommandArgs<BackfillValues>(argv, {
-    since: { type: "string" },
-    queue: { type: "string", multiple: true },
-    "retention-days": { type: "string" },
-  });
-  if (common.help) {
-    io.stdout.write(BACKFILL_USAGE + "\n");
+  const parsed = parseCommand(BACKFILL, argv);
+  if (parsed.help) {
+    io.stdout.write(helpText(BACKFILL));
     return EXIT_OK;
   }
-  if (positionals.length > 0) {
-    throw new UsageError(`backfill takes no arguments, got: ${positionals.join(" ")}`);
-  }
-  const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
-  const retentionDays =
-    values["retention-days"] === undefined
-      ? undefined
-      : parseWholeNumber(values["retention-days"], "--retention-days");
+  const { common, values } = parsed;
+  const { since: sinceMs, "retention-days": retentionDays } = values;
   const now = deps.now ?? Date.now;
 
   return guard("backfill", io, async (context) => {
-    const { table, client, region } = await openTable(common, io, deps, context);
-    const batch = createBatchClient(region);
+    const { table, client, aws } = await openTable(common, io, deps, context);
+    const batch = createBatchClient(aws);
     const batchRegion = await batch.config.region();
     const writer = createRecordWriter(table.tableName, client);
     const progress = progressBar(io.stderr, "backfill");
 
-    const queues = values.queue?.length ? values.queue : await listQueues(batch);
+    const queues = values.queue.length > 0 ? values.queue : await listQueues(batch);
     const summary: BackfillSummary = {
       region: batchRegion,
       queues,
@@ -144,7 +115,7 @@ export async function backfill(
       io.stdout.write(JSON.stringify(summary, null, 2) + "\n");
     } else {
       io.stdout.write(
-        `backfill ${batchRegion}, ${queues.length} queue${queues.length === 1 ? "" : "s"}: ` +
+        `backfill ${batchRegion}, ${plural(queues.length, "queue")}: ` +
           `listed ${summary.listed}, described ${summary.described}, recorded ${summary.recorded}, ` +
           `unchanged ${summary.unchanged}, failed ${summary.failed}\n`,
       );

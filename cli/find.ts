@@ -3,62 +3,25 @@
  * `byJobName` index (hash jobName, range createdAt). --since is a key condition on createdAt,
  * --status a filter (pages are read until --limit runs matched).
  */
-import { BATCH_STATUSES } from "../record";
-import { EXIT_OK, UsageError, type CliIO } from "./io";
+import { FIND } from "./commands";
+import { EXIT_OK, type CliIO } from "./io";
 import { guard, openTable, type LookupDeps } from "./lookup/context";
 import { columns, elapsed, formatTime, shortArn } from "./lookup/format";
-import {
-  COMMON_USAGE,
-  onePositional,
-  parseCommandArgs,
-  parseDuration,
-  parseWholeNumber,
-} from "./lookup/options";
-
-export const DEFAULT_LIMIT = 20;
-export const FIND_USAGE = [
-  "Usage: batch-job-log find NAME [options]",
-  "",
-  "The most recent runs of a job name, newest first.",
-  "",
-  "Options:",
-  `  --status S        only runs in this status (${BATCH_STATUSES.join(", ")})`,
-  "  --since DURATION  only runs created within this time, e.g. 10m, 2h, 3d",
-  `  --limit N         at most N runs (default ${DEFAULT_LIMIT})`,
-  "",
-  COMMON_USAGE,
-].join("\n");
-
-interface FindValues {
-  status?: string;
-  since?: string;
-  limit?: string;
-}
+import { helpText, parseCommand } from "./options";
 
 export async function find(
   argv: readonly string[],
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const { common, values, positionals } = parseCommandArgs<FindValues>(argv, {
-    status: { type: "string" },
-    since: { type: "string" },
-    limit: { type: "string" },
-  });
-  if (common.help) {
-    io.stdout.write(FIND_USAGE + "\n");
+  const parsed = parseCommand(FIND, argv);
+  if (parsed.help) {
+    io.stdout.write(helpText(FIND));
     return EXIT_OK;
   }
-  const jobName = onePositional(positionals, "NAME");
-  const status = values.status?.toUpperCase();
-  if (status !== undefined && !BATCH_STATUSES.includes(status)) {
-    throw new UsageError(
-      `--status must be one of ${BATCH_STATUSES.join(", ")}, got "${values.status}".`,
-    );
-  }
-  const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
-  const limit =
-    values.limit === undefined ? DEFAULT_LIMIT : parseWholeNumber(values.limit, "--limit");
+  const { common, values, args } = parsed;
+  const jobName = args.NAME;
+  const { status, since: sinceMs, limit } = values;
   const now = deps.now ?? Date.now;
 
   return guard("find", io, async (context) => {

@@ -8,75 +8,33 @@
  * an array parent) says which.
  */
 import type { OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import { LOGS } from "./commands";
 import { EXIT_FAILED, EXIT_OK, type CliIO } from "./io";
 import { getLogEvents, logsClients } from "./lookup/clients";
 import { guard, openTable, sleep as realSleep, type LookupDeps } from "./lookup/context";
 import { isMissingStream, missingStreamMessage } from "./lookup/errors";
-import {
-  COMMON_USAGE,
-  onePositional,
-  parseCommandArgs,
-  parseDuration,
-  parseWholeNumber,
-} from "./lookup/options";
 import { chooseStream } from "./lookup/streams";
-
-/** Seconds between two polls of `--follow` unless --interval says otherwise. */
-export const DEFAULT_POLL_SECONDS = 2;
-
-export const LOGS_USAGE = [
-  "Usage: batch-job-log logs JOB_ID [options]",
-  "",
-  "Prints a job's log events from CloudWatch Logs (the last attempt's, unless --attempt).",
-  "",
-  "Options:",
-  "  --attempt N       the attempt to read, counting from 1 (default: the last with a stream)",
-  "  --container NAME  the container to read in a multi-container job (default: the main one)",
-  "  --since DURATION  only events newer than this, e.g. 10m, 2h, 3d",
-  "  -f, --follow      keep polling for new events until interrupted (Ctrl-C)",
-  `  --interval SECS   seconds between polls with --follow (default ${DEFAULT_POLL_SECONDS})`,
-  "  --json            one JSON object per event: {timestamp, ingestionTime, message}",
-  "",
-  COMMON_USAGE.replace(/^.*--json.*\n/m, ""),
-].join("\n");
-
-interface LogsValues {
-  attempt?: string;
-  container?: string;
-  since?: string;
-  follow?: boolean;
-  interval?: string;
-}
+import { helpText, parseCommand } from "./options";
 
 export async function logs(
   argv: readonly string[],
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const { common, values, positionals } = parseCommandArgs<LogsValues>(argv, {
-    attempt: { type: "string" },
-    container: { type: "string" },
-    since: { type: "string" },
-    follow: { type: "boolean", short: "f" },
-    interval: { type: "string" },
-  });
-  if (common.help) {
-    io.stdout.write(LOGS_USAGE + "\n");
+  const parsed = parseCommand(LOGS, argv);
+  if (parsed.help) {
+    io.stdout.write(helpText(LOGS));
     return EXIT_OK;
   }
-  const jobId = onePositional(positionals, "JOB_ID");
-  const attempt =
-    values.attempt === undefined ? undefined : parseWholeNumber(values.attempt, "--attempt");
-  const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
-  const pollMs =
-    values.interval !== undefined
-      ? parseWholeNumber(values.interval, "--interval") * 1000
-      : (deps.pollIntervalMs ?? DEFAULT_POLL_SECONDS * 1000);
+  const { common, values, args } = parsed;
+  const jobId = args.JOB_ID;
+  const { attempt, since: sinceMs } = values;
+  const pollMs = values.interval * 1000;
   const now = deps.now ?? Date.now;
   const wait = deps.sleep ?? realSleep;
 
   return guard("logs", io, async (context) => {
-    const { table } = await openTable(common, io, deps, context);
+    const { table, aws } = await openTable(common, io, deps, context);
     const record = await table.get(jobId);
     const { stream, notes } = chooseStream(record, attempt, values.container);
     for (const note of notes) io.stderr.write(`note: ${note}\n`);
@@ -84,7 +42,7 @@ export async function logs(
       `==> ${stream.logGroup} ${stream.logStreamName} (${stream.logRegion}), attempt ${stream.attempt}, container ${stream.container}\n`,
     );
 
-    const client = logsClients()(stream.logRegion);
+    const client = logsClients(aws)(stream.logRegion);
     const stop = new AbortController();
     const onSigint = () => stop.abort();
     if (values.follow) process.on("SIGINT", onSigint);

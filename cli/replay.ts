@@ -6,8 +6,8 @@
  * The arguments are parsed, and --help and usage errors answered, before anything loads Pulumi or
  * dynalite: the twin's engine, which does, is required only once a replay is certain to run.
  */
+import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { readEvents } from "../twin/events-input";
 import { findProjectRoot } from "../twin/lambda";
 import {
@@ -16,10 +16,14 @@ import {
   readStackConfig,
   STACK_NAME,
 } from "../twin/stack-config";
+import { REPLAY } from "./commands";
+import { EXIT_FAILED, EXIT_OK, oneLine, UsageError, type Command } from "./io";
+import { checkProfile } from "./lookup/clients";
+import { plural } from "./lookup/format";
+import { runPulumi } from "./lookup/pulumi-cli";
+import { helpText, parseCommand } from "./options";
 import { progressBar } from "./progress";
 import { formatErrors, formatJobsTable, formatSummary, replayDocument } from "./replay-report";
-import { EXIT_FAILED, EXIT_OK, oneLine, UsageError, type Command } from "./io";
-import { runPulumi } from "./lookup/pulumi-cli";
 
 /** Failures listed in the human output; `--json` has them all. */
 export const MAX_ERRORS_SHOWN = 20;
@@ -34,27 +38,6 @@ export const SAMPLE_EVENTS = path.join("samples", "events.jsonl");
 function replayEngine(): typeof import("../twin/replay-engine") {
   return require("../twin/replay-engine");
 }
-
-export const REPLAY_USAGE = `Usage: batch-job-log replay [PATH ...] [options]
-
-Replays AWS Batch events through the EventBridge rule and the exact Lambda this program deploys
-(evaluated offline under Pulumi mocks), writing to an embedded DynamoDB, then shows the table.
-
-PATH: .json files (one event or an array), .jsonl files (one event per line), or folders of them.
-Without PATH: the shipped sample, ${SAMPLE_EVENTS}.
-
-Options:
-  --json              print one JSON document {summary, records, errors} on stdout
-  --endpoint URL      write to this DynamoDB-compatible endpoint instead of embedded dynalite
-  --table NAME        table name (default batch-job-log-<stack>); created if missing
-  --region R          the stack's region and the DynamoDB client's (default: aws:region)
-  --stack NAME        read Pulumi.<NAME>.yaml (default: the stack \`pulumi stack --show-name\`
-                      prints in the project folder, else ${DEFAULT_STACK})
-  --config key=value  override a stack config value (repeatable), e.g. --config 'statuses=["RUNNING","FAILED"]'
-  -h, --help          show this help
-
-Exit status: 0 every matched event was recorded (or already was), 1 some failed, 2 usage error.
-`;
 
 /**
  * The stack whose config the program is evaluated with: --stack; else the stack the Pulumi CLI
@@ -75,32 +58,36 @@ export async function replayStack(
 }
 
 export const replay: Command = async (argv, io) => {
-  const options = parseOptions(argv);
-  if (options.help) {
-    io.stdout.write(REPLAY_USAGE);
+  const parsed = parseCommand(REPLAY, argv);
+  if (parsed.help) {
+    io.stdout.write(helpText(REPLAY));
     return EXIT_OK;
   }
+  const { values, args, common } = parsed;
   const projectRoot = findProjectRoot();
-  const paths = options.paths.length > 0 ? options.paths : [path.join(projectRoot, SAMPLE_EVENTS)];
+  const paths = args.PATH.length > 0 ? args.PATH : [path.join(projectRoot, SAMPLE_EVENTS)];
   const events = readEvents(paths, io.cwd);
+  if (common.profile !== undefined) await checkProfile(REPLAY.name, common.profile, io.env);
 
-  const stack = await replayStack(options.stack, projectRoot, io.env);
+  const stack = await replayStack(values.stack, projectRoot, io.env);
   const config = {
     ...readStackConfig(projectRoot, stack.name, stack.explicit),
-    ...parseConfigOverrides(options.config),
-    ...(options.region ? { "aws:region": options.region } : {}),
+    ...parseConfigOverrides(values.config),
+    ...(common.region ? { "aws:region": common.region } : {}),
   };
+  const db = common.db === undefined ? undefined : await openDb(path.resolve(io.cwd, common.db));
   const { startTwin } = replayEngine();
   const twin = await startTwin({
     projectRoot,
     stack: stack.name,
     config,
-    endpoint: options.endpoint,
-    tableName: options.table,
-    region:
-      options.region ?? config["aws:region"] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
+    endpoint: db?.endpoint ?? common.endpoint,
+    profile: common.profile,
+    tableName: common.table,
+    region: common.region ?? config["aws:region"] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
     env: io.env,
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
+    await db?.close();
     // An invalid stack config value is the caller's mistake, like an unknown flag.
     if ((error as { name?: string }).name === "ConfigError")
       throw new UsageError(oneLine((error as Error).message));
@@ -121,21 +108,26 @@ export const replay: Command = async (argv, io) => {
     records = await twin.items();
   } finally {
     await twin.close();
+    await db?.close();
   }
 
-  if (options.json) {
+  if (common.json) {
     io.stdout.write(
       JSON.stringify(replayDocument(result.summary, records, result.errors), null, 2) + "\n",
     );
   } else {
-    const where = twin.embedded ? "embedded dynalite" : twin.endpoint;
+    const where = db
+      ? `embedded dynalite in ${common.db}`
+      : twin.embedded
+        ? "embedded dynalite"
+        : twin.endpoint;
     io.stdout.write(
       [
-        `Replayed ${events.length} events through the rule and Lambda of stack ` +
+        `Replayed ${plural(events.length, "event")} through the rule and Lambda of stack ` +
           `${stack.name} (table ${twin.tableName} on ${where}):`,
         formatSummary(result.summary),
         "",
-        `${records.length} jobs in the table:`,
+        `${plural(records.length, "job")} in the table:`,
         formatJobsTable(records),
         "",
       ].join("\n"),
@@ -144,7 +136,7 @@ export const replay: Command = async (argv, io) => {
       const shown = result.errors.slice(0, MAX_ERRORS_SHOWN);
       const more = result.errors.length - shown.length;
       io.stderr.write(
-        `${result.errors.length} events failed:\n${formatErrors(shown)}\n` +
+        `${plural(result.errors.length, "event")} failed:\n${formatErrors(shown)}\n` +
           (more > 0 ? `  ... and ${more} more (--json lists them all)\n` : ""),
       );
     }
@@ -152,67 +144,13 @@ export const replay: Command = async (argv, io) => {
   return result.summary.failed > 0 ? EXIT_FAILED : EXIT_OK;
 };
 
-interface ReplayOptions {
-  readonly paths: string[];
-  readonly json: boolean;
-  readonly help: boolean;
-  readonly endpoint?: string;
-  readonly table?: string;
-  readonly region?: string;
-  readonly stack?: string;
-  readonly config: string[];
-}
-
-/** Strict parsing: an unknown flag or a missing value is a UsageError (exit status 2). */
-export function parseOptions(argv: readonly string[]): ReplayOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean", default: false },
-        endpoint: { type: "string" },
-        table: { type: "string" },
-        region: { type: "string" },
-        stack: { type: "string" },
-        config: { type: "string", multiple: true, default: [] },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    // One line, like the lookups' errors: parseArgs' message names the flag ("Unknown option '--x'").
-    throw new UsageError(oneLine((error as Error).message));
-  }
-  const { values, positionals } = parsed;
-  if (values.endpoint !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(values.endpoint);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-      throw new UsageError(`--endpoint "${values.endpoint}": expected an http:// or https:// URL.`);
-    }
-  }
-  if (values.table !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(values.table)) {
-    throw new UsageError(
-      `--table "${values.table}": a DynamoDB table name has 3 to 255 letters, digits, "_", "-" or ".".`,
-    );
-  }
-  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
-    throw new UsageError(`--region "${values.region}": expected a region such as us-east-1.`);
-  }
-  return {
-    paths: positionals,
-    json: values.json ?? false,
-    help: values.help ?? false,
-    endpoint: values.endpoint,
-    table: values.table,
-    region: values.region,
-    stack: values.stack,
-    config: values.config ?? [],
-  };
+/**
+ * dynalite keeping its data in `folder` (created if missing), for --db: a stand-in until the twin
+ * takes the folder itself.
+ */
+async function openDb(folder: string): Promise<{ endpoint: string; close(): Promise<void> }> {
+  fs.mkdirSync(folder, { recursive: true });
+  const { startLocalDynamo } =
+    require("../twin/dynamo-local") as typeof import("../twin/dynamo-local");
+  return startLocalDynamo({ path: folder });
 }

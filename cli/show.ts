@@ -5,23 +5,15 @@
  * the children of an array or multi-node parent, from the `byParentJobId` index.
  */
 import { isTerminalStatus, type JobRecord, type LogStreamRef } from "../record";
+import { SHOW } from "./commands";
 import { EXIT_OK, type CliIO } from "./io";
 import { logStreamConsoleUrl, tailCommand } from "./lookup/console-link";
 import { guard, openTable, type LookupDeps } from "./lookup/context";
 import { failureReason, joinReasons } from "./lookup/errors";
 import { columns, elapsed, formatTime, labelled } from "./lookup/format";
-import { COMMON_USAGE, onePositional, parseCommandArgs } from "./lookup/options";
 import { attemptCount, isEks, noStreamForAttempt, noStreamReason } from "./lookup/streams";
 import type { ChildSummary } from "./lookup/table";
-
-export const SHOW_USAGE = [
-  "Usage: batch-job-log show JOB_ID [options]",
-  "",
-  "Where a job's logs are: per attempt and container, the log group, region and stream, a",
-  "CloudWatch console link and the `aws logs tail` command; the children of a parent job.",
-  "",
-  COMMON_USAGE,
-].join("\n");
+import { helpText, parseCommand } from "./options";
 
 /** Where one stream is, with the ways to open it. */
 export interface LogLink extends LogStreamRef {
@@ -34,12 +26,13 @@ export async function show(
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const { common, positionals } = parseCommandArgs(argv);
-  if (common.help) {
-    io.stdout.write(SHOW_USAGE + "\n");
+  const parsed = parseCommand(SHOW, argv);
+  if (parsed.help) {
+    io.stdout.write(helpText(SHOW));
     return EXIT_OK;
   }
-  const jobId = onePositional(positionals, "JOB_ID");
+  const { common, args } = parsed;
+  const jobId = args.JOB_ID;
   return guard("show", io, async (context) => {
     const { table } = await openTable(common, io, deps, context);
     const record = await table.get(jobId);

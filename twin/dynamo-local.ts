@@ -68,6 +68,8 @@ export interface LocalTableOptions {
    * the SDK's default credential chain, for an endpoint that checks them.
    */
   readonly dummyCredentials?: boolean;
+  /** Without dummy credentials: the profile of the shared config files to use. */
+  readonly profile?: string;
 }
 
 export interface LocalTable {
@@ -95,7 +97,9 @@ export async function startLocalTable(options: LocalTableOptions): Promise<Local
   const dynamo = options.endpoint === undefined ? await startLocalDynamo() : undefined;
   const endpoint = options.endpoint ?? (dynamo as LocalDynamo).endpoint;
   const documents = createDocumentClient(
-    options.dummyCredentials === false ? { endpoint, region } : localClientConfig(endpoint, region),
+    options.dummyCredentials === false
+      ? { endpoint, region, ...(options.profile ? { profile: options.profile } : {}) }
+      : localClientConfig(endpoint, region),
   ) as DynamoDBDocumentClient;
   const close = async () => {
     documents.destroy();

@@ -10,28 +10,32 @@ export type EnvironmentValues = Readonly<Record<string, string | undefined>>;
 /** Dummy credentials: a local endpoint accepts any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 
-/** The same credentials as the SDK's default chain reads them from the environment. */
+/**
+ * The same credentials as the SDK's default chain reads them from the environment; without
+ * AWS_PROFILE, which the chain would prefer to them.
+ */
 export const LOCAL_CREDENTIALS_ENV: EnvironmentValues = {
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
 };
 
 /**
  * What a DynamoDB client created from the environment (the Lambda's) needs to reach `endpoint`:
  * AWS_ENDPOINT_URL_DYNAMODB, the region and, unless `dummyCredentials` is false (an endpoint that
- * checks them), LOCAL_CREDENTIALS_ENV.
+ * checks them), LOCAL_CREDENTIALS_ENV; else `profile`, when given, as AWS_PROFILE.
  */
 export function localSdkEnv(
   endpoint: string,
   region: string,
-  { dummyCredentials = true }: { dummyCredentials?: boolean } = {},
+  { dummyCredentials = true, profile }: { dummyCredentials?: boolean; profile?: string } = {},
 ): EnvironmentValues {
   return {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
-    ...(dummyCredentials ? LOCAL_CREDENTIALS_ENV : {}),
+    ...(dummyCredentials ? LOCAL_CREDENTIALS_ENV : profile ? { AWS_PROFILE: profile } : {}),
   };
 }
 

@@ -48,6 +48,11 @@ export interface TwinOptions {
   readonly tableName?: string;
   /** Region of the DynamoDB client; by default the stack's `aws:region`, else us-east-1. */
   readonly region?: string;
+  /**
+   * With `endpoint`: the profile of the shared config files whose credentials both the twin's
+   * client and the Lambda's use (never dummy credentials then).
+   */
+  readonly profile?: string;
   /** Environment used to decide on credentials (the caller's, not necessarily process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Loads index.ts; tests pass one that loads it afresh. */
@@ -133,13 +138,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   let lambda: LoadedLambda | undefined;
   try {
     const dummyCredentials =
-      !options.endpoint || (isLoopback(options.endpoint) && !env.AWS_ACCESS_KEY_ID);
+      !options.endpoint ||
+      (options.profile === undefined && isLoopback(options.endpoint) && !env.AWS_ACCESS_KEY_ID);
     table = await startLocalTable({
       tableInputs: onlyResource(model, RESOURCE_TYPES.table).inputs,
       tableName,
       endpoint: options.endpoint,
       region,
       dummyCredentials,
+      profile: options.profile,
     });
     const { endpoint } = table;
 
@@ -149,7 +156,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     };
     restoreLambdaEnv = setEnvironment({
       ...lambdaEnvironment,
-      ...localSdkEnv(endpoint, region, { dummyCredentials }),
+      ...localSdkEnv(endpoint, region, { dummyCredentials, profile: options.profile }),
     });
     lambda = loadSerializedLambda(model.lambda.code, projectRoot);
     const loaded = lambda;

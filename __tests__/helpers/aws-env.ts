@@ -10,7 +10,6 @@ export function useDummyCredentials(): void {
   beforeAll(() => {
     restore = setEnvironment({
       ...LOCAL_CREDENTIALS_ENV,
-      AWS_PROFILE: undefined,
       AWS_EC2_METADATA_DISABLED: "true",
     });
   });

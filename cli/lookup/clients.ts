@@ -2,13 +2,17 @@
  * The SDK clients the lookup commands use, and the few calls they make, created on demand so that
  * a command loads only the SDKs it calls, only once it calls them (never for --help or a usage
  * error), and never Pulumi. No SDK module is imported at load: they are required inside functions.
+ * Every client of a command gets the same AWS settings (AwsSettings): --region, --profile and
+ * --endpoint-url, which a local endpoint serving every service needs; without --endpoint-url the
+ * SDK reads AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL, per client.
  * - the table: a DynamoDB document client (removeUndefinedValues) through the handler's own
- *   `createDocumentClient`, in the table's region, on --endpoint when given;
+ *   `createDocumentClient`;
  * - CloudWatch Logs: one client per log region, since a job definition can send its logs to
  *   another region than the job's (`awslogs-region`);
  * - Batch: adaptive retry, so that backfill's ListJobs/DescribeJobs bursts slow down on
  *   throttling instead of failing.
- * Credentials come from the SDK's default chain (environment, profile, SSO, instance role).
+ * Credentials come from the SDK's default chain (environment, profile, SSO, instance role), or
+ * from --profile, which the shared config files must hold (checked before any call).
  */
 import type {
   BatchClient,
@@ -30,9 +34,10 @@ import type {
   QueryCommandInput,
   QueryCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
+import * as path from "path";
 import { createDocumentClient, type CommandSender } from "../../record";
 import type { CliIO } from "../io";
-import type { CommonOptions } from "./options";
+import { OptionError, type CommonOptions } from "../options";
 
 const batchSdk = (): typeof import("@aws-sdk/client-batch") => require("@aws-sdk/client-batch");
 const logsSdk = (): typeof import("@aws-sdk/client-cloudwatch-logs") =>
@@ -42,17 +47,70 @@ const documentSdk = (): typeof import("@aws-sdk/lib-dynamodb") => require("@aws-
 /** Attempts per call for Batch (the SDK's default is 3): adaptive retry spaces them out. */
 export const BATCH_MAX_ATTEMPTS = 10;
 
-/** --region, else AWS_REGION, else AWS_DEFAULT_REGION; undefined leaves it to the profile. */
-export function resolveRegion(common: CommonOptions, io: CliIO): string | undefined {
-  return common.region || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || undefined;
+/** What every AWS client of a command is created with; undefined leaves it to the SDK. */
+export interface AwsSettings {
+  /** --region, else AWS_REGION, else AWS_DEFAULT_REGION; undefined: the profile's. */
+  readonly region?: string;
+  readonly profile?: string;
+  /** --endpoint-url: wins over the SDK's AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL. */
+  readonly endpoint?: string;
+}
+
+/**
+ * The AWS settings of `command` from its options; a --profile that neither shared file holds is
+ * an OptionError, before any client is made.
+ */
+export async function awsSettings(
+  command: string,
+  common: CommonOptions,
+  io: CliIO,
+): Promise<AwsSettings> {
+  if (common.profile !== undefined) await checkProfile(command, common.profile, io.env);
+  return {
+    region: common.region || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || undefined,
+    profile: common.profile,
+    endpoint: common.endpoint,
+  };
+}
+
+/**
+ * Fails unless `profile` is a section of the shared config file (`[profile NAME]`, or
+ * `[default]`) or of the credentials file (`[NAME]`), read with the SDK's own loader from
+ * AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, or their default places under ~/.aws.
+ */
+export async function checkProfile(
+  command: string,
+  profile: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  const { getHomeDir, loadSharedConfigFiles } =
+    require("@smithy/core/config") as typeof import("@smithy/core/config");
+  const configFilepath = env.AWS_CONFIG_FILE || path.join(getHomeDir(), ".aws", "config");
+  const filepath =
+    env.AWS_SHARED_CREDENTIALS_FILE || path.join(getHomeDir(), ".aws", "credentials");
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({
+    configFilepath,
+    filepath,
+    ignoreCache: true,
+  });
+  if (Object.hasOwn(configFile, profile) || Object.hasOwn(credentialsFile, profile)) return;
+  throw new OptionError(
+    `--profile for ${command} must name a profile of ${configFilepath} or ${filepath}, got "${profile}"`,
+  );
+}
+
+/** A client's configuration from the settings; `region` overrides theirs. */
+function clientConfig(aws: AwsSettings, region = aws.region): Record<string, string> {
+  return {
+    ...(region ? { region } : {}),
+    ...(aws.profile ? { profile: aws.profile } : {}),
+    ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+  };
 }
 
 /** The document client for the table. */
-export function createTableClient(region: string | undefined, endpoint?: string): CommandSender {
-  return createDocumentClient({
-    ...(region ? { region } : {}),
-    ...(endpoint ? { endpoint } : {}),
-  });
+export function createTableClient(aws: AwsSettings): CommandSender {
+  return createDocumentClient(clientConfig(aws));
 }
 
 /** GetItem on the table's document client. */
@@ -71,13 +129,13 @@ export async function queryPage(
   return (await client.send(new (documentSdk().QueryCommand)(input))) as QueryCommandOutput;
 }
 
-/** CloudWatch Logs clients, one per region, created when first asked for. */
-export function logsClients(): (region: string) => CloudWatchLogsClient {
+/** CloudWatch Logs clients, one per log region, created when first asked for. */
+export function logsClients(aws: AwsSettings): (region: string) => CloudWatchLogsClient {
   const clients = new Map<string, CloudWatchLogsClient>();
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = new (logsSdk().CloudWatchLogsClient)({ region });
+      client = new (logsSdk().CloudWatchLogsClient)(clientConfig(aws, region));
       clients.set(region, client);
     }
     return client;
@@ -93,10 +151,10 @@ export function getLogEvents(
   return client.send(new (logsSdk().GetLogEventsCommand)(input), { abortSignal });
 }
 
-/** The Batch client of `region` (undefined: the profile's), with adaptive retry. */
-export function createBatchClient(region: string | undefined): BatchClient {
+/** The Batch client, with adaptive retry. */
+export function createBatchClient(aws: AwsSettings): BatchClient {
   return new (batchSdk().BatchClient)({
-    ...(region ? { region } : {}),
+    ...clientConfig(aws),
     retryMode: "adaptive",
     maxAttempts: BATCH_MAX_ATTEMPTS,
   });

@@ -1,12 +1,16 @@
 /**
  * What the lookup commands share at run time: the injectable dependencies (for tests), opening
- * the table from the common flags, and the guard that turns any failure into one line.
+ * the table from the common options, and the guard that turns any failure into one line and
+ * releases what the command opened.
  */
-import type { CommandSender } from "../../record";
+import * as fs from "fs";
+import * as path from "path";
+import { createDocumentClient, type CommandSender } from "../../record";
 import { EXIT_FAILED, UsageError, type CliIO } from "../io";
-import { createTableClient, resolveRegion } from "./clients";
+import { OptionError, type CommonOptions } from "../options";
+import { awsSettings, createTableClient, type AwsSettings } from "./clients";
 import { describeError, type ErrorContext } from "./errors";
-import { resolveTableName, type CommonOptions, type PulumiStackOutput } from "./options";
+import { resolveTableName, type PulumiStackOutput } from "./options";
 import { JobTable } from "./table";
 
 /** Seams for tests; every field has a real default. */
@@ -15,8 +19,7 @@ export interface LookupDeps {
   readonly stackOutput?: PulumiStackOutput;
   /** Clock (epoch ms) for --since. */
   readonly now?: () => number;
-  /** `logs --follow`: the wait between polls, and how to wait (resolves early on abort). */
-  readonly pollIntervalMs?: number;
+  /** `logs --follow`: how to wait between polls (resolves early on abort). */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
@@ -24,41 +27,80 @@ export interface OpenedTable {
   readonly table: JobTable;
   /** The table's document client (the handler's writer takes it). */
   readonly client: CommandSender;
-  readonly region?: string;
+  /** What the command's other AWS clients (CloudWatch Logs, Batch) are made with. */
+  readonly aws: AwsSettings;
 }
 
-/** The job table named by the flags (or the environment, or the Pulumi stack). */
+/** What a command body learns as it goes (for its messages), and what it must release. */
+export interface RunContext extends ErrorContext {
+  readonly command: string;
+  tableName?: string;
+  region?: string;
+  db?: string;
+  /** Run by `guard` once the body is done, whatever happened. */
+  readonly cleanup: (() => Promise<void>)[];
+}
+
+/**
+ * The job table the options name: on the embedded database of --db (dynalite on that folder,
+ * dummy credentials), else on DynamoDB with the command's AWS settings, after checking --profile.
+ */
 export async function openTable(
   common: CommonOptions,
   io: CliIO,
   deps: LookupDeps,
-  context: { tableName?: string; region?: string },
+  context: RunContext,
 ): Promise<OpenedTable> {
-  const region = resolveRegion(common, io);
-  context.region = region;
+  const aws = await awsSettings(context.command, common, io);
   const tableName = await resolveTableName(common, io, deps.stackOutput);
   context.tableName = tableName;
-  const client = createTableClient(region, common.endpoint);
-  return { table: new JobTable(tableName, client), client, region };
+  let client: CommandSender;
+  if (common.db === undefined) {
+    context.region = aws.region;
+    client = createTableClient(aws);
+  } else {
+    context.db = common.db;
+    client = await openDb(common.db, io, context);
+  }
+  return { table: new JobTable(tableName, client), client, aws };
+}
+
+/** A document client on dynalite serving the folder `replay --db DIR` keeps its table in. */
+async function openDb(dir: string, io: CliIO, context: RunContext): Promise<CommandSender> {
+  const folder = path.resolve(io.cwd, dir);
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new OptionError(
+      `--db for ${context.command}: there is no folder ${dir}; ` +
+        `make it with \`batch-job-log replay --db ${dir}\``,
+    );
+  }
+  // dynalite and the twin's helpers load only for --db.
+  const { localClientConfig, startLocalDynamo } =
+    require("../../twin/dynamo-local") as typeof import("../../twin/dynamo-local");
+  const dynamo = await startLocalDynamo({ path: folder });
+  context.cleanup.push(() => dynamo.close());
+  return createDocumentClient(localClientConfig(dynamo.endpoint));
 }
 
 /**
  * Runs a command body; a UsageError goes to the dispatcher (exit 2), anything else is printed
- * as `batch-job-log <name>: <one line>` and exits 1. The body fills `context` as it learns the
- * table and region, so that messages can name them.
+ * as `batch-job-log <command>: <one line>` and exits 1. The body fills `context` as it learns the
+ * table and region, so that messages can name them. What the body opened is released after.
  */
 export async function guard(
-  name: string,
+  command: string,
   io: CliIO,
-  body: (context: ErrorContext & { tableName?: string; region?: string }) => Promise<number>,
+  body: (context: RunContext) => Promise<number>,
 ): Promise<number> {
-  const context: { tableName?: string; region?: string } = {};
+  const context: RunContext = { command, cleanup: [] };
   try {
     return await body(context);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    io.stderr.write(`batch-job-log ${name}: ${describeError(error, context)}\n`);
+    io.stderr.write(`batch-job-log ${command}: ${describeError(error, context)}\n`);
     return EXIT_FAILED;
+  } finally {
+    for (const release of context.cleanup.reverse()) await release();
   }
 }
 

@@ -47,6 +47,8 @@ interface AwsErrorLike {
 export interface ErrorContext {
   readonly tableName?: string;
   readonly region?: string;
+  /** The folder of the embedded table (--db), when the table is there. */
+  readonly db?: string;
 }
 
 /**
@@ -61,8 +63,8 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
   if (error instanceof LookupError) return message;
   if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
     return (
-      "no AWS credentials found: set AWS_PROFILE (run `aws sso login` for an SSO profile) " +
-      "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+      "no AWS credentials found: pass --profile NAME or set AWS_PROFILE (run `aws sso login` " +
+      "for an SSO profile), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
     );
   }
   if (/Region is missing/i.test(message)) {
@@ -82,7 +84,7 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
     return `the AWS credentials were rejected (${name}): ${message}`;
   }
   if (name === "ResourceNotFoundException" && context.tableName !== undefined) {
-    const where = context.region ? ` in ${context.region}` : "";
+    const where = context.db ? ` in ${context.db}` : context.region ? ` in ${context.region}` : "";
     return `no table found: table ${context.tableName} does not exist${where}.`;
   }
   return name && name !== "Error" && !message.includes(name) ? `${name}: ${message}` : message;

@@ -63,3 +63,8 @@ export function shortArn(arn: string | undefined): string | undefined {
   const resource = arn.split(":").slice(5).join(":");
   return resource.slice(resource.indexOf("/") + 1);
 }
+
+/** "1 job", "2 jobs": `count` and the noun, plural unless the count is 1. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -5,6 +5,7 @@
  */
 import type { AttemptRecord, JobRecord, LogStreamRef } from "../../record";
 import { LookupError, failureReason } from "./errors";
+import { plural } from "./format";
 
 export interface StreamChoice {
   readonly stream: LogStreamRef;
@@ -44,9 +45,7 @@ export function chooseStream(
   let chosenAttempt: number;
   if (attempt !== undefined) {
     if (attempt > count) {
-      throw new LookupError(
-        `job ${record.jobId} has ${count} attempt${count === 1 ? "" : "s"}, not ${attempt}.`,
-      );
+      throw new LookupError(`job ${record.jobId} has ${plural(count, "attempt")}, not ${attempt}.`);
     }
     if (!streams.some((s) => s.attempt === attempt)) {
       throw new LookupError(noStreamForAttempt(record, attempt));

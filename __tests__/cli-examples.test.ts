@@ -1,0 +1,143 @@
+/**
+ * The examples of `--help` work on the shipped sample: `replay --db .sample-db` (what `npm start`
+ * runs) keeps the sample's table in a folder, then every example of `show`, `find` and `logs`
+ * that reads `--db .sample-db` and nothing else of AWS runs as printed, and finds what its
+ * description promises. One Pulumi evaluation (the replay); each lookup opens the folder with its
+ * own dynalite, as the command does.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { FIND, LOGS, REPLAY, SHOW } from "../cli/commands";
+import type { CliIO } from "../cli/io";
+import { main } from "../cli/main";
+import type { CommandSpec } from "../cli/options";
+import { useDummyCredentials } from "./helpers/aws-env";
+
+const SAMPLE_EVENTS = readFileSync(join(__dirname, "..", "samples", "events.jsonl"), "utf8")
+  .trimEnd()
+  .split("\n").length;
+
+let cwd: string;
+
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** `batch-job-log <args>` in the temporary folder, without pulumi on the PATH. */
+async function run(args: readonly string[]): Promise<Ran> {
+  let out = "";
+  let err = "";
+  const io: CliIO = {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t), isTTY: false },
+    env: { PATH: join(cwd, "no-pulumi-here"), AWS_REGION: "us-east-1" },
+    cwd,
+  };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+/** The arguments of the example of `spec` whose description starts with `start`. */
+function example(spec: CommandSpec, start: string): string[] {
+  const found = spec.examples.find((e) => e.description.startsWith(start));
+  if (!found) throw new Error(`no example of ${spec.name} starts with "${start}"`);
+  const [program, ...args] = found.command.split(" ");
+  expect(program).toBe("batch-job-log");
+  return args;
+}
+
+useDummyCredentials();
+
+let replayed: Ran;
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), "examples-"));
+  replayed = await run(example(REPLAY, "Replay the shipped sample"));
+}, 120_000);
+
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+test("replay --db .sample-db keeps the sample's table in the folder", () => {
+  expect([replayed.code, replayed.err]).toEqual([0, ""]);
+  expect(replayed.out.split("\n")[0]).toBe(
+    `Replayed ${SAMPLE_EVENTS} events through the rule and Lambda of stack dev ` +
+      "(table batch-job-log-dev on embedded dynalite in .sample-db):",
+  );
+});
+
+test("show: the three attempts of a failed job, each with its stream", async () => {
+  const r = await run(example(SHOW, "Where the logs of each of the three attempts"));
+  expect([r.code, r.err]).toEqual([0, ""]);
+  const lines = r.out.split("\n");
+  expect(lines.filter((l) => l.startsWith("status"))).toEqual(["status      FAILED"]);
+  expect(lines.filter((l) => /^attempt \d/.test(l)).map((l) => l.split(":")[0])).toEqual([
+    "attempt 1",
+    "attempt 2",
+    "attempt 3",
+  ]);
+  expect(lines.filter((l) => l.startsWith("    stream "))).toHaveLength(3);
+});
+
+test("show: an array job and its children with their statuses; one child as JSON", async () => {
+  const parent = await run(example(SHOW, "An array job and its children"));
+  expect([parent.code, parent.err]).toEqual([0, ""]);
+  expect(parent.out).toContain("\narray       size 6: SUCCEEDED 4, FAILED 2\n");
+  expect(parent.out).toContain("\nchildren: 6 recorded of 6\n");
+
+  const child = await run(example(SHOW, "One child of that array job"));
+  expect(child.code).toBe(0);
+  const record = JSON.parse(child.out);
+  expect([record.arrayIndex, record.status, record.children]).toEqual([3, "FAILED", []]);
+});
+
+test("find: the array job's runs, the failed ones, the newest three as JSON", async () => {
+  const all = await run(example(FIND, "Every run named like an array job"));
+  expect([all.code, all.err]).toEqual([0, ""]);
+  const rows = all.out.trimEnd().split("\n");
+  expect(rows).toHaveLength(1 + 7);
+  expect(rows[0].split(/ +/)).toEqual(["CREATED", "STATUS", "EXIT", "RAN", "JOB", "ID", "QUEUE"]);
+
+  const failed = await run(example(FIND, "Only the failed ones"));
+  expect(
+    failed.out
+      .trimEnd()
+      .split("\n")
+      .slice(1)
+      .map((r) => r.split(/ +/)[1]),
+  ).toEqual(["FAILED", "FAILED", "FAILED"]);
+
+  const newest = await run(example(FIND, "The newest three"));
+  const runs = JSON.parse(newest.out) as { createdAt: number }[];
+  expect(runs).toHaveLength(3);
+  expect(runs.map((r) => r.createdAt)).toEqual(runs.map((r) => r.createdAt).sort((a, b) => b - a));
+});
+
+test("logs: a job that never started says why it has no log events, without CloudWatch", async () => {
+  const r = await run(example(LOGS, "Why a job that never started"));
+  expect([r.code, r.out]).toEqual([1, ""]);
+  expect(r.err).toMatch(
+    /^batch-job-log logs: job [0-9a-f-]{36} never started \(FAILED\): Task failed to start \(CannotPullContainerError: .+\)\.\n$/,
+  );
+});
+
+test("a lookup on a folder that holds no table, and on one that does not exist", async () => {
+  const missing = await run(["show", "x", "--db", "nowhere"]);
+  expect([missing.code, missing.err]).toEqual([
+    2,
+    "batch-job-log: --db for show: there is no folder nowhere; make it with `batch-job-log replay --db nowhere`\n",
+  ]);
+  const otherTable = await run([
+    "find",
+    "x",
+    "--db",
+    ".sample-db",
+    "--table",
+    "batch-job-log-prod",
+  ]);
+  expect([otherTable.code, otherTable.err]).toEqual([
+    1,
+    "batch-job-log find: no table found: table batch-job-log-prod does not exist in .sample-db.\n",
+  ]);
+});
