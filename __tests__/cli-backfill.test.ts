@@ -27,6 +27,7 @@ import {
   createRecordWriter,
   fromItem,
   recordFromEvent,
+  tableKeysAndIndexes,
   type CommandSender,
   type JobRecord,
   type StoredItem,
@@ -38,7 +39,6 @@ import {
   type LocalTable,
 } from "../twin/dynamo-local";
 import { fixture, terminalEvent } from "./helpers/fixtures";
-import { evaluateFresh, inputsOf, TYPES } from "./helpers/program";
 
 const TABLE_PREFIX = "batch-job-log-backfill";
 const QUEUE_A = "arn:aws:batch:us-east-1:123456789012:job-queue/ec2-ondemand";
@@ -147,7 +147,6 @@ function mockBatch(): void {
 
 let dynamo: LocalDynamo;
 let documentClient: CommandSender;
-let tableInputs: Record<string, unknown>;
 /** This test's table: a new one per test (beforeEach). */
 let table: string;
 let localTable: LocalTable | undefined;
@@ -173,7 +172,6 @@ async function count(): Promise<number> {
 useDummyCredentials();
 
 beforeAll(async () => {
-  tableInputs = inputsOf(await evaluateFresh(), TYPES.table);
   dynamo = await startLocalDynamo();
 }, 60_000);
 
@@ -185,7 +183,11 @@ afterAll(async () => {
 beforeEach(async () => {
   mockBatch();
   table = `${TABLE_PREFIX}-${++tablesCreated}`;
-  localTable = await startLocalTable({ tableInputs, tableName: table, endpoint: dynamo.endpoint });
+  localTable = await startLocalTable({
+    tableInputs: tableKeysAndIndexes(),
+    tableName: table,
+    endpoint: dynamo.endpoint,
+  });
   documentClient = localTable.documents;
 });
 

@@ -8,7 +8,6 @@ import { DeleteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { buildJobRecord, createRecordWriter, recordFromEvent, toItem } from "../record";
 import { fixture, FIXTURE_NAMES, terminalEvent, expectRecordFor } from "./helpers/fixtures";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
-import { evaluateFresh } from "./helpers/program";
 
 let table: TestTable;
 const logs: Record<string, unknown>[] = [];
@@ -32,7 +31,7 @@ async function clearTable(): Promise<void> {
 }
 
 beforeAll(async () => {
-  table = await startTestTable(await evaluateFresh());
+  table = await startTestTable();
 });
 afterAll(async () => {
   await table.close();

@@ -10,7 +10,6 @@ import { createDocumentClient, createRecordWriter, recordFromEvent } from "../re
 import { localClientConfig } from "../twin/dynamo-local";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
 import { FIXTURE_NAMES, terminalEvent, type BatchEvent } from "./helpers/fixtures";
-import { evaluateFresh } from "./helpers/program";
 
 type Fault = "throttle" | "server-error" | "drop-request" | "drop-response";
 
@@ -86,7 +85,7 @@ async function startFaultyProxy(target: string, share: number, seed: number) {
 
 let table: TestTable;
 beforeAll(async () => {
-  table = await startTestTable(await evaluateFresh(), "jobs-faults");
+  table = await startTestTable("jobs-faults");
 });
 afterAll(async () => {
   await table.close();

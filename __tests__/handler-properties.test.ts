@@ -10,14 +10,13 @@ import { eventHandler, type HandlerDeps } from "../handler";
 import { createRecordWriter, fromItem, recordFromEvent, type JobRecord } from "../record";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
 import { fixture, FIXTURE_NAMES, type BatchEvent } from "./helpers/fixtures";
-import { evaluateFresh } from "./helpers/program";
 
 let table: TestTable;
 let deps: HandlerDeps;
 const NOW = new Date("2026-11-26T08:00:00Z");
 
 beforeAll(async () => {
-  table = await startTestTable(await evaluateFresh(), "jobs-properties");
+  table = await startTestTable("jobs-properties");
   deps = { writer: createRecordWriter(table.tableName), now: () => NOW, log: () => undefined };
 });
 afterAll(async () => {

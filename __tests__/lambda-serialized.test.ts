@@ -23,7 +23,7 @@ let restoreEnvironment: (() => void) | undefined;
 
 beforeAll(async () => {
   model = await evaluateFresh({ retentionDays: "30" });
-  table = await startTestTable(model, "jobs-serialized");
+  table = await startTestTable("jobs-serialized");
   // The function's own environment, as the program declared it, pointed at the test table.
   const variables = (
     onlyResource(model, RESOURCE_TYPES.fn).inputs.environment as {

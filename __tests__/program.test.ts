@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { DEFAULTS } from "../infra/config";
+import { tableKeysAndIndexes } from "../record/schema";
 import type { ProgramModel } from "../twin/program";
 import { evaluateFresh, inputsOf, TYPES } from "./helpers/program";
 
@@ -33,6 +34,10 @@ describe("the program with the default configuration", () => {
   it("registers exactly these resources, once each", () => {
     const types = model.resources.map((r) => r.type).sort();
     expect(types).toEqual(Object.values(TYPES).sort());
+  });
+
+  it("declares the table's keys and indexes from the record's schema, as the test tables have them", () => {
+    expect(inputsOf(model, TYPES.table)).toMatchObject(tableKeysAndIndexes());
   });
 
   it("declares the table with its key, indexes, encryption, recovery and protection", () => {

@@ -1,12 +1,12 @@
 /**
- * A real DynamoDB API for tests: dynalite in-process, with the table created from the program's
- * own Table inputs (so the test table cannot drift from the deployed one).
+ * A real DynamoDB API for tests: dynalite in-process, with the table created from the record's
+ * schema, the keys and indexes the program declares (program.test.ts checks that it does), so the
+ * test table cannot drift from the deployed one and no test needs the program evaluated for it.
  */
 import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { fromItem, type JobRecord } from "../../record";
+import { fromItem, tableKeysAndIndexes, type JobRecord } from "../../record";
 import { LOCAL_REGION, startLocalTable } from "../../twin/dynamo-local";
 import { localSdkEnv, setEnvironment } from "../../twin/environment";
-import { onlyResource, RESOURCE_TYPES, type ProgramModel } from "../../twin/program";
 
 export interface TestTable {
   /** Where dynalite listens. */
@@ -25,14 +25,8 @@ export interface TestTable {
  * Starts dynalite and creates the program's table in it; sets the SDK's standard variables (the
  * endpoint, region and dummy credentials) until close().
  */
-export async function startTestTable(
-  model: ProgramModel,
-  tableName = "jobs-test",
-): Promise<TestTable> {
-  const table = await startLocalTable({
-    tableInputs: onlyResource(model, RESOURCE_TYPES.table).inputs,
-    tableName,
-  });
+export async function startTestTable(tableName = "jobs-test"): Promise<TestTable> {
+  const table = await startLocalTable({ tableInputs: tableKeysAndIndexes(), tableName });
   const restoreEnvironment = setEnvironment(localSdkEnv(table.endpoint, LOCAL_REGION));
   const doc = table.documents;
   const items = async () =>
