@@ -229,6 +229,7 @@ describe("show", () => {
       "stopped     2026-11-02T09:26:15.656Z (ran 9m 43s)",
       "platform    EC2",
       "region      us-east-1",
+      "account     123456789012",
       "",
       "attempt 1: exit 0, 2026-11-02T09:16:32.262Z to 2026-11-02T09:26:15.656Z, Essential container in task exited",
       "  container default",
@@ -357,6 +358,29 @@ describe("show", () => {
       "  node       ip-10-0-35-156.ec2.internal",
       "  logs: no CloudWatch log stream (EKS job): read the pod's logs from the cluster's logging.",
     ]);
+  });
+
+  test("a field the record gained is printed under its own name, with no change to show", async () => {
+    // Prepare: the record of a job as a newer record module would build it, with one more field.
+    const writer = createRecordWriter(TABLE, documentClient);
+    const base = recordFromEvent(fixture("ec2-single").at(-1), {
+      now: new Date(1_800_000_000_000),
+    });
+    await writer.put({
+      ...base,
+      jobId: "job-with-cost-center",
+      costCenter: "genomics",
+    } as JobRecord);
+    // Act
+    const r = await runCmd(show, ["job-with-cost-center"]);
+    // Assess: after the fields show knows, before the attempts.
+    const lines = r.out.split("\n");
+    expect(
+      lines.slice(
+        lines.indexOf("account     123456789012"),
+        lines.indexOf("account     123456789012") + 3,
+      ),
+    ).toEqual(["account     123456789012", "costCenter  genomics", ""]);
   });
 
   test("--json prints the stored record plus children (empty for a job that is no parent)", async () => {

@@ -84,10 +84,12 @@ function renderShow(record: JobRecord, children: readonly ChildSummary[]): strin
     ],
     ["platform", record.platform],
     ["region", record.region],
+    ["account", record.account],
     ["parent", record.parentJobId],
     ["array", arrayLine(record)],
     ["nodes", nodesLine(record)],
     ["eks cluster", record.eksClusterArn],
+    ...otherFields(record),
   ]);
 
   const count = attemptCount(record);
@@ -168,6 +170,63 @@ function noStreamInAttempt(record: JobRecord, n: number): string {
     return `no CloudWatch log stream (${record.logDriver} log driver).`;
   }
   return noStreamForAttempt(record, n);
+}
+
+/**
+ * What `show` prints elsewhere (above, in the attempt blocks, or from the children index) or
+ * leaves to `--json` (the job ARN and the provenance of the item). Any other field a record
+ * carries is printed under its own name, so that a field added to the record shows up here
+ * without a change to this command.
+ */
+const RENDERED_FIELDS: ReadonlySet<string> = new Set([
+  "jobId",
+  "jobArn",
+  "jobName",
+  "status",
+  "isCancelled",
+  "isTerminated",
+  "statusReason",
+  "reason",
+  "exitCode",
+  "jobQueue",
+  "jobDefinition",
+  "createdAt",
+  "startedAt",
+  "stoppedAt",
+  "platform",
+  "region",
+  "account",
+  "parentJobId",
+  "arrayIndex",
+  "arraySize",
+  "arrayStatusSummary",
+  "nodeIndex",
+  "isMainNode",
+  "numNodes",
+  "mainNode",
+  "eksClusterArn",
+  "logGroup",
+  "logRegion",
+  "logStreamName",
+  "logDriver",
+  "logStreams",
+  "attempts",
+  "eventId",
+  "eventTime",
+  "recordedAt",
+  "expiresAt",
+  "revision",
+]);
+
+/** The record's other fields with a plain value, as label and text. */
+function otherFields(record: JobRecord): [string, string][] {
+  return Object.entries(record)
+    .filter(([name, value]) => !RENDERED_FIELDS.has(name) && isPlain(value))
+    .map(([name, value]) => [name, String(value)]);
+}
+
+function isPlain(value: unknown): value is string | number | boolean {
+  return ["string", "number", "boolean"].includes(typeof value);
 }
 
 function flags(record: JobRecord): string {
