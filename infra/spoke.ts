@@ -1,16 +1,18 @@
 /**
  * The spoke role: the rule on the default bus forwards what it matches to a hub's event bus, in
- * another account, another region or both, and the spoke records nothing itself. EventBridge keeps
- * each event as it was (its id, account, region and detail), so the hub records where it came from.
+ * another account, another region or both, and the spoke records nothing itself. The event arrives
+ * with its envelope as the spoke's bus had it (its account and region: README, "Where a job ran"),
+ * so the hub records where the job ran.
  *
  * Why a role: a rule whose target is an event bus in another account or region puts the events
- * there with the IAM role named by the target's `roleArn`. The EventBridge User Guide ("Sending and
- * receiving events between AWS accounts", eb-cross-account) says the sending bus "must have IAM
- * roles attached" when sending to another account, and the PutPermission API reference that
- * accounts granted access through an organization "must specify a RoleArn with proper permissions"
- * in PutTargets; the bus-to-bus and cross-Region guides (eb-bus-to-bus, eb-cross-region) configure
- * the target with an execution role allowed `events:PutEvents` on the receiving bus. So every
- * spoke's target carries one, whether the hub accepts it by account id or by organization.
+ * there with the IAM role named by the target's `roleArn`. The EventBridge User Guide, "Sending and
+ * receiving events between AWS accounts" (userguide/eb-cross-account.html), says the sending bus
+ * "must have IAM roles attached to them when sending events to another account"; the PutPermission
+ * API reference, that accounts granted access through an organization "must specify a RoleArn with
+ * proper permissions when they use PutTarget"; the cross-Region guide (eb-cross-region.html) and
+ * the bus-to-bus guide (eb-bus-to-bus.html) give the target an execution role allowed
+ * `events:PutEvents` on the receiving bus. So every spoke's target has one, whether the hub
+ * accepts it by account id or by organization, in its own region or another.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -22,9 +24,9 @@ export function forwardToHub(
   deadLetterQueue: aws.sqs.Queue,
 ): void {
   // The role EventBridge assumes to put the rule's events on the hub's bus. Its trust names the
-  // rule: for event bus rule targets, aws:SourceArn is the rule's ARN (EventBridge User Guide,
-  // "Cross-service confused deputy prevention"); that ARN holds the account, so aws:SourceAccount
-  // would add nothing.
+  // rule: "for EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN"
+  // (EventBridge User Guide, cross-service-confused-deputy-prevention.html). That ARN holds the
+  // account, so aws:SourceAccount would add nothing.
   const role = new aws.iam.Role("forward-role", {
     assumeRolePolicy: pulumi.jsonStringify({
       Version: "2012-10-17",
