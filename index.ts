@@ -1,163 +1,57 @@
 // batch-job-log: records, per AWS Batch job, where its CloudWatch logs are and why it ended.
 // Batch names a job's log stream after its ECS task, not the job; only DescribeJobs links the
 // two, and Batch forgets finished jobs within days. This stack listens to "Batch Job State
-// Change" events and keeps that link in DynamoDB. One stack per region.
+// Change" events and keeps that link in DynamoDB. One stack per account and region, in one of
+// three roles that the configuration chooses: standalone (records its own account and region),
+// spoke (forwardTo: forwards them to a hub's event bus) or hub (acceptFrom: records its own and
+// its spokes'), so that one table indexes a whole organization.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as handler from "./handler";
 import { readStackConfig } from "./infra/config";
-import { TABLE_SCHEMA, tableKeysAndIndexes } from "./record/schema";
+import { acceptFromSpokes } from "./infra/hub";
+import { createRecorder } from "./infra/recorder";
+import { forwardToHub } from "./infra/spoke";
 
 // Configuration, with defaults; invalid values fail here with the key's name.
-const config = readStackConfig(new pulumi.Config());
-const stack = pulumi.getStack();
-const region = aws.getRegionOutput().region;
+const config = readStackConfig(new pulumi.Config(), aws.config.region);
 
-// The table: one item per job, keyed by job id, encrypted with KMS and recoverable to any second.
-// Its key, attribute types and indexes are the record's schema (record/schema.ts).
-const table = new aws.dynamodb.Table("jobs", {
-  billingMode: "PAY_PER_REQUEST",
-  ...tableKeysAndIndexes(),
-  serverSideEncryption: config.kmsKeyArn
-    ? { enabled: true, kmsKeyArn: config.kmsKeyArn }
-    : { enabled: true },
-  pointInTimeRecovery: { enabled: true },
-  deletionProtectionEnabled: config.deletionProtection,
-  ttl:
-    config.retentionDays === undefined
-      ? undefined
-      : { attributeName: TABLE_SCHEMA.ttlAttribute, enabled: true },
+// What every rule matches: terminal (and optionally other) state changes of Batch jobs.
+const eventPattern = JSON.stringify({
+  source: ["aws.batch"],
+  "detail-type": ["Batch Job State Change"],
+  detail: {
+    status: config.statuses,
+    ...(config.jobQueues.length > 0 ? { jobQueue: config.jobQueues } : {}),
+  },
 });
 
-// The dead-letter queue: events that could not be recorded after every retry wait here 14 days.
+// The dead-letter queue: events that could not be delivered after every retry wait here 14 days.
 const deadLetterQueue = new aws.sqs.Queue("dead-letters", {
   sqsManagedSseEnabled: true,
   messageRetentionSeconds: 14 * 24 * 60 * 60,
 });
 
-// The handler's own log group, with a retention.
-const logGroup = new aws.cloudwatch.LogGroup("handler-logs", {
-  name: `/aws/lambda/batch-job-log-${stack}`,
-  retentionInDays: config.logRetentionDays,
-});
-
-// The handler's role: it may only write items to this table, log to its group and dead-letter.
-const role = new aws.iam.Role("handler-role", {
-  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" }),
-});
-const rolePolicy = new aws.iam.RolePolicy("handler-policy", {
-  role: role.id,
-  policy: pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [
-      { Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: [table.arn] },
-      {
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [pulumi.interpolate`${logGroup.arn}:*`],
-      },
-      { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [deadLetterQueue.arn] },
-      // A customer-managed table key: DynamoDB uses it on the caller's behalf.
-      ...(config.kmsKeyArn
-        ? [
-            {
-              Effect: "Allow",
-              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-              Resource: [config.kmsKeyArn],
-              Condition: {
-                StringEquals: {
-                  "kms:ViaService": pulumi.interpolate`dynamodb.${region}.amazonaws.com`,
-                },
-              },
-            },
-          ]
-        : []),
-    ],
-  }),
-});
-
-// The handler: a magic function whose code Pulumi serializes from ./handler.
-const fn = new aws.lambda.CallbackFunction(
-  "handler",
-  {
-    runtime: aws.lambda.Runtime.NodeJS22dX,
-    role: role,
-    // Graviton: the same work for less; the handler is plain JavaScript.
-    architectures: ["arm64"],
-    timeout: 10,
-    memorySize: 256,
-    environment: {
-      variables: {
-        TABLE_NAME: table.name,
-        ...(config.retentionDays === undefined
-          ? {}
-          : { RETENTION_DAYS: String(config.retentionDays) }),
-      },
-    },
-    // One JSON line per event from the handler; the platform's START/END/REPORT lines are
-    // dropped (duration and errors remain as Lambda metrics), runtime errors are kept.
-    loggingConfig: {
-      logFormat: "JSON",
-      logGroup: logGroup.name,
-      applicationLogLevel: "INFO",
-      systemLogLevel: "WARN",
-    },
-    // The Node.js 22 runtime provides the AWS SDK v3: the archive carries only the handler.
-    codePathOptions: {
-      extraExcludePackages: ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb"],
-    },
-    callbackFactory: () => handler.createEventHandler(),
-  },
-  { dependsOn: [rolePolicy] },
-);
-
-// After its own retries, a failed invocation goes to the dead-letter queue. Lambda checks the
-// role's sqs:SendMessage when the destination is set, so the policy must exist first.
-new aws.lambda.FunctionEventInvokeConfig(
-  "handler-invoke-config",
-  {
-    functionName: fn.name,
-    maximumRetryAttempts: 2,
-    maximumEventAgeInSeconds: 6 * 60 * 60,
-    destinationConfig: { onFailure: { destination: deadLetterQueue.arn } },
-  },
-  { dependsOn: [rolePolicy] },
-);
-
-// The rule: terminal (and optionally other) state changes of Batch jobs on the default bus.
+// The rule on the default bus: this account and region's Batch jobs.
 const rule = new aws.cloudwatch.EventRule("job-state-change", {
-  description: "Batch Job State Change events recorded by batch-job-log",
-  eventPattern: JSON.stringify({
-    source: ["aws.batch"],
-    "detail-type": ["Batch Job State Change"],
-    detail: {
-      status: config.statuses,
-      ...(config.jobQueues.length > 0 ? { jobQueue: config.jobQueues } : {}),
-    },
-  }),
+  description: config.forwardTo
+    ? "Batch Job State Change events forwarded to the batch-job-log hub"
+    : "Batch Job State Change events recorded by batch-job-log",
+  eventPattern,
 });
 
-// EventBridge may invoke the handler, from this rule only.
-const permission = new aws.lambda.Permission("rule-invoke", {
-  action: "lambda:InvokeFunction",
-  function: fn.name,
-  principal: "events.amazonaws.com",
-  sourceArn: rule.arn,
-});
+// A spoke: the rule forwards to the hub's bus, through a role (infra/spoke.ts).
+if (config.forwardTo) forwardToHub(config.forwardTo, rule, deadLetterQueue);
 
-// The rule's target: retried for a day, then dead-lettered.
-new aws.cloudwatch.EventTarget(
-  "handler-target",
-  {
-    rule: rule.name,
-    arn: fn.arn,
-    retryPolicy: { maximumEventAgeInSeconds: 24 * 60 * 60, maximumRetryAttempts: 185 },
-    deadLetterConfig: { arn: deadLetterQueue.arn },
-  },
-  { dependsOn: [permission] },
-);
+// Standalone and hub: the table and the handler the rule feeds (infra/recorder.ts).
+const recorder = config.forwardTo ? undefined : createRecorder(config, rule, deadLetterQueue);
 
-// Only this rule may send to the dead-letter queue (Lambda sends with the role above).
+// A hub: its own bus open to acceptFrom, and a rule on it feeding the same handler (infra/hub.ts).
+const hub =
+  recorder && config.acceptFrom
+    ? acceptFromSpokes(config.acceptFrom, eventPattern, recorder.fn, deadLetterQueue)
+    : undefined;
+
+// Only the rules may send to the dead-letter queue (Lambda sends with the handler's role).
 new aws.sqs.QueuePolicy("dead-letters-policy", {
   queueUrl: deadLetterQueue.url,
   policy: pulumi.jsonStringify({
@@ -171,6 +65,18 @@ new aws.sqs.QueuePolicy("dead-letters-policy", {
         Resource: deadLetterQueue.arn,
         Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
       },
+      ...(hub
+        ? [
+            {
+              Sid: "HubRuleDeadLetters",
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sqs:SendMessage",
+              Resource: deadLetterQueue.arn,
+              Condition: { ArnEquals: { "aws:SourceArn": hub.rule.arn } },
+            },
+          ]
+        : []),
     ],
   }),
 });
@@ -190,8 +96,15 @@ new aws.cloudwatch.MetricAlarm("dead-letters-alarm", {
   alarmActions: config.alarmTopicArn ? [config.alarmTopicArn] : [],
 });
 
-export const tableName = table.name;
-export const tableArn = table.arn;
-export const functionName = fn.name;
-export const ruleName = rule.name;
-export const deadLetterQueueUrl = deadLetterQueue.url;
+// The outputs of the resources this role has, and no others (Pulumi warns of an undefined one).
+export = {
+  ...(recorder && {
+    tableName: recorder.table.name,
+    tableArn: recorder.table.arn,
+    functionName: recorder.fn.name,
+  }),
+  ruleName: rule.name,
+  deadLetterQueueUrl: deadLetterQueue.url,
+  ...(config.forwardTo && { forwardTo: config.forwardTo }),
+  ...(hub && { eventBusArn: hub.bus.arn }),
+};

@@ -10,7 +10,7 @@ import { recordFromEvent, toItem } from "../record";
 import { setEnvironment } from "../twin/environment";
 import { loadSerializedLambda, type LoadedLambda } from "../twin/lambda";
 import type { ProgramModel } from "../twin/program";
-import { onlyResource, RESOURCE_TYPES } from "../twin/program";
+import { onlyLambda, onlyResource, RESOURCE_TYPES } from "../twin/program";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
 import { expectRecordFor, fixture, FIXTURE_NAMES, terminalEvent } from "./helpers/fixtures";
 import { evaluateFresh } from "./helpers/program";
@@ -32,7 +32,7 @@ beforeAll(async () => {
   ).variables;
   restoreEnvironment = setEnvironment({ ...variables, TABLE_NAME: table.tableName });
   stdout = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-  lambda = loadSerializedLambda(model.lambda.code);
+  lambda = loadSerializedLambda(onlyLambda(model).code);
 });
 
 afterAll(async () => {
@@ -45,12 +45,12 @@ afterAll(async () => {
 it("is loaded from a folder whose node_modules holds only the AWS SDK", () => {
   expect(fs.readdirSync(lambda.dir).sort()).toEqual(["__index.js", "node_modules"]);
   expect(fs.readdirSync(path.join(lambda.dir, "node_modules"))).toEqual(["@aws-sdk"]);
-  expect(fs.readFileSync(path.join(lambda.dir, "__index.js"), "utf8")).toBe(model.lambda.code);
+  expect(fs.readFileSync(path.join(lambda.dir, "__index.js"), "utf8")).toBe(onlyLambda(model).code);
 });
 
 it("wraps only the functions it calls once per cold start, none on the per-event path", () => {
   // Pulumi's closure serializer re-creates each function it wraps on every call (handler/index.ts).
-  const wrapped = [...model.lambda.code.matchAll(/return function \/\*(\w+)\*\//g)].map(
+  const wrapped = [...onlyLambda(model).code.matchAll(/return function \/\*(\w+)\*\//g)].map(
     (m) => m[1],
   );
   expect(wrapped.sort()).toEqual([

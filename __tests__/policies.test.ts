@@ -31,6 +31,8 @@ const TYPE = {
   userPolicy: "aws:iam/userPolicy:UserPolicy",
   groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
   role: "aws:iam/role:Role",
+  eventBusPolicy: "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
+  eventPermission: "aws:cloudwatch/eventPermission:EventPermission",
 } as const;
 
 const MSG = {
@@ -44,6 +46,8 @@ const MSG = {
     "DynamoDB tables must set pointInTimeRecovery.enabled to true, so that the table can be restored to any second of its recovery period.",
   replicaPointInTimeRecovery:
     "DynamoDB table replicas must set pointInTimeRecovery to true; a replica does not inherit the table's setting.",
+  eventBusPublic:
+    'EventBridge event buses must not allow every principal ("*"): name the accounts, or limit the statement with an aws:PrincipalOrgID, aws:SourceAccount or aws:PrincipalAccount condition.',
   tableDeletionProtection:
     "DynamoDB tables should set deletionProtectionEnabled to true, so that the table cannot be deleted by accident.",
   lambdaFailureDestination:
@@ -157,6 +161,52 @@ function queue(mutate: (p: Props) => void = () => {}): TestResource {
   return resource(TYPE.queue, "dead-letters", props);
 }
 
+const BUS_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/batch-job-log-hub`;
+const ORGANIZATION = "o-a1b2c3d4e5";
+
+/** A hub's bus statements: one account by name, one organization through aws:PrincipalOrgID. */
+function busStatements(): Props[] {
+  return [
+    {
+      Sid: "AcceptFromAccounts",
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::210987654321:root"] },
+      Action: "events:PutEvents",
+      Resource: BUS_ARN,
+    },
+    {
+      Sid: "AcceptFromOrganizations",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "events:PutEvents",
+      Resource: BUS_ARN,
+      Condition: { StringEquals: { "aws:PrincipalOrgID": [ORGANIZATION] } },
+    },
+  ];
+}
+
+function busPolicy(mutate: (s: Props[]) => void = () => {}): TestResource {
+  const list = busStatements();
+  mutate(list);
+  return resource(TYPE.eventBusPolicy, "hub-bus-policy", {
+    eventBusName: "batch-job-log-hub",
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: list }),
+  });
+}
+
+/** PutPermission for every account of an organization. */
+function eventPermission(mutate: (p: Props) => void = () => {}): TestResource {
+  const props: Props = {
+    eventBusName: "batch-job-log-hub",
+    statementId: "Organization",
+    action: "events:PutEvents",
+    principal: "*",
+    condition: { key: "aws:PrincipalOrgID", type: "StringEquals", value: ORGANIZATION },
+  };
+  mutate(props);
+  return resource(TYPE.eventPermission, "organization", props);
+}
+
 /** The handler's statements: least privilege. */
 function statements(): Props[] {
   return [
@@ -194,6 +244,7 @@ describe("the pack", () => {
     expect(pack.policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
       ["dynamodb-table-encryption-enabled", "mandatory"],
       ["dynamodb-table-point-in-time-recovery-enabled", "mandatory"],
+      ["eventbridge-bus-policy-no-public-access", "mandatory"],
       ["dynamodb-table-deletion-protection-enabled", "advisory"],
       ["lambda-function-failure-destination-configured", "advisory"],
       ["cloudwatch-log-group-retention-set", "advisory"],
@@ -420,6 +471,147 @@ describe("dynamodb-table-point-in-time-recovery-enabled", () => {
       await run(globalTable((p) => (p.replicas[0].pointInTimeRecovery = UNKNOWN.boolean))),
     ).toEqual([]);
     expect(await run(tableReplica((p) => (p.pointInTimeRecovery = UNKNOWN.boolean)))).toEqual([]);
+  });
+});
+
+describe("eventbridge-bus-policy-no-public-access", () => {
+  const policy = pack.eventbridgeBusPolicyNoPublicAccess;
+  const run = (r: TestResource) => runResourcePolicy(policy, r);
+  const PUBLIC: [string, string][] = [[MSG.eventBusPublic, "mandatory"]];
+  /** The organization statement's condition, replaced. */
+  const orgCondition = (condition: Props | undefined) => (s: Props[]) => {
+    if (condition === undefined) delete s[1].Condition;
+    else s[1].Condition = condition;
+  };
+
+  it("passes a hub's policy: an account by name, an organization through aws:PrincipalOrgID", async () => {
+    expect(await run(busPolicy())).toEqual([]);
+  });
+
+  it('fails the principal "*" without a condition', async () => {
+    expect(reported(await run(busPolicy(orgCondition(undefined))))).toEqual(PUBLIC);
+  });
+
+  it('fails {"AWS": "*"} and "*" among named accounts', async () => {
+    const aws = busPolicy((s) => (s[0].Principal = { AWS: "*" }));
+    expect(reported(await run(aws))).toEqual(PUBLIC);
+    const among = busPolicy((s) => s[0].Principal.AWS.push("*"));
+    expect(reported(await run(among))).toEqual(PUBLIC);
+  });
+
+  it("fails Allow with NotPrincipal, which allows everyone but those listed", async () => {
+    const r = busPolicy((s) => {
+      s[0].NotPrincipal = s[0].Principal;
+      delete s[0].Principal;
+    });
+    expect(reported(await run(r))).toEqual(PUBLIC);
+  });
+
+  it("passes a condition naming accounts through aws:SourceAccount or aws:PrincipalAccount", async () => {
+    for (const key of ["aws:SourceAccount", "aws:PrincipalAccount", "AWS:PRINCIPALORGID"]) {
+      const r = busPolicy(orgCondition({ StringEquals: { [key]: ["210987654321"] } }));
+      expect([key, await run(r)]).toEqual([key, []]);
+    }
+  });
+
+  it("passes the other matching operators: StringLike without a wildcard, ForAnyValue:StringEquals", async () => {
+    for (const operator of ["StringLike", "ForAnyValue:StringEquals", "StringEqualsIgnoreCase"]) {
+      const r = busPolicy(orgCondition({ [operator]: { "aws:PrincipalOrgID": ORGANIZATION } }));
+      expect([operator, await run(r)]).toEqual([operator, []]);
+    }
+  });
+
+  it("fails a condition on another key, such as the event's source", async () => {
+    const r = busPolicy(orgCondition({ StringEquals: { "events:source": ["aws.batch"] } }));
+    expect(reported(await run(r))).toEqual(PUBLIC);
+  });
+
+  it("fails operators that let other principals through: negated, IfExists", async () => {
+    for (const operator of ["StringNotEquals", "StringEqualsIfExists"]) {
+      const r = busPolicy(orgCondition({ [operator]: { "aws:PrincipalOrgID": [ORGANIZATION] } }));
+      expect([operator, reported(await run(r))]).toEqual([operator, PUBLIC]);
+    }
+  });
+
+  it("fails values that name no organization or account: wildcards, none", async () => {
+    for (const value of ["o-*", "*", "o-a1b2c3d4e?", []]) {
+      const r = busPolicy(orgCondition({ StringLike: { "aws:PrincipalOrgID": value } }));
+      expect([value, reported(await run(r))]).toEqual([value, PUBLIC]);
+    }
+  });
+
+  it("ignores Deny statements", async () => {
+    const r = busPolicy((s) => {
+      s.push({ Effect: "Deny", Principal: "*", Action: "events:PutEvents", Resource: BUS_ARN });
+    });
+    expect(await run(r)).toEqual([]);
+  });
+
+  it("reads a single statement object and a document given as an object", async () => {
+    const open = { Effect: "Allow", Principal: "*", Action: "events:PutEvents", Resource: BUS_ARN };
+    const single = resource(TYPE.eventBusPolicy, "single", {
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: open }),
+    });
+    expect(reported(await run(single))).toEqual(PUBLIC);
+    const object = resource(TYPE.eventBusPolicy, "object", {
+      policy: { Version: "2012-10-17", Statement: [open] },
+    });
+    expect(reported(await run(object))).toEqual(PUBLIC);
+  });
+
+  it("reports nothing it cannot see during preview", async () => {
+    expect(await run(resource(TYPE.eventBusPolicy, "unknown", { policy: UNKNOWN.string }))).toEqual(
+      [],
+    );
+    const partly = resource(TYPE.eventBusPolicy, "partly", {
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: UNKNOWN.string, Principal: "*", Resource: BUS_ARN },
+          { Effect: "Allow", Principal: UNKNOWN.object, Resource: BUS_ARN },
+          { Effect: "Allow", Principal: { AWS: UNKNOWN.array }, Resource: BUS_ARN },
+          { Effect: "Allow", Principal: "*", Resource: BUS_ARN, Condition: UNKNOWN.object },
+          {
+            Effect: "Allow",
+            Principal: "*",
+            Resource: BUS_ARN,
+            Condition: { StringEquals: { "aws:PrincipalOrgID": [UNKNOWN.string] } },
+          },
+          UNKNOWN.object,
+        ],
+      },
+    });
+    expect(await run(partly)).toEqual([]);
+  });
+
+  describe("on aws.cloudwatch.EventPermission", () => {
+    it("passes an account id, and every principal of an organization", async () => {
+      expect(await run(eventPermission())).toEqual([]);
+      const account = eventPermission((p) => {
+        p.principal = "210987654321";
+        delete p.condition;
+      });
+      expect(await run(account)).toEqual([]);
+    });
+
+    it('fails the principal "*" without a condition', async () => {
+      expect(reported(await run(eventPermission((p) => delete p.condition)))).toEqual(PUBLIC);
+    });
+
+    it("fails a condition that names no organization", async () => {
+      const r = eventPermission((p) => (p.condition.value = "o-*"));
+      expect(reported(await run(r))).toEqual(PUBLIC);
+    });
+
+    it("reports nothing it cannot see during preview", async () => {
+      for (const mutate of [
+        (p: Props) => (p.principal = UNKNOWN.string),
+        (p: Props) => (p.condition = UNKNOWN.object),
+        (p: Props) => (p.condition.value = UNKNOWN.string),
+      ]) {
+        expect(await run(eventPermission(mutate))).toEqual([]);
+      }
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * The program satisfies its own policy pack. Every policy runs over every resource the program
- * registers under Pulumi mocks, in the default configuration and in each variation: resource
+ * registers under Pulumi mocks, in the default configuration and in each variation, a spoke's and
+ * a hub's (their example stack files, with Pulumi.yaml's defaults) included: resource
  * policies see the registered inputs (what `pulumi preview` sends the pack), the stack policy the
  * resources' state (inputs plus the attributes AWS would add, as after a preview). Then the
  * table's inputs are mutated, to show that a table without encryption or without point-in-time
@@ -14,7 +15,7 @@ import {
   type TestResource,
   type Violation,
 } from "./helpers/policy-harness";
-import { evaluateFresh, TYPES } from "./helpers/program";
+import { evaluateFresh, evaluateStack, TYPES } from "./helpers/program";
 
 const MSG = {
   tableEncryption:
@@ -105,6 +106,18 @@ describe("the program under its policy pack", () => {
     const model = Object.keys(config).length === 0 ? defaults : await evaluateFresh(config);
     expect(reported(await check(model))).toEqual([]);
   });
+
+  it.each([
+    ["a spoke", "spoke-example", 0],
+    ["a hub", "hub", 1],
+  ])(
+    "passes every policy as %s (Pulumi.%s.yaml), whose bus policies are %d",
+    async (_l, stack, buses) => {
+      const model = await evaluateStack(stack);
+      expect(model.resources.filter((r) => r.type === TYPES.eventBusPolicy)).toHaveLength(buses);
+      expect(reported(await check(model))).toEqual([]);
+    },
+  );
 
   it("has exactly the deletion-protection advisory when deletion protection is off", async () => {
     const model = await evaluateFresh({ deletionProtection: "false" });

@@ -1,15 +1,25 @@
 /**
  * The Pulumi program under mocks: every resource it registers, with its exact inputs, for the
- * default configuration and each variation. Resource names are the mocks' physical names
- * (`<name>-0a1b2c3`), account 123456789012, region us-east-1.
+ * default configuration (a standalone stack) and each variation, and for the other two roles: a
+ * spoke (Pulumi.spoke-example.yaml) and a hub (Pulumi.hub.yaml). Resource names are the mocks'
+ * physical names (`<name>-0a1b2c3`), account 123456789012, region us-east-1 unless a stack file
+ * says otherwise.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { DEFAULTS } from "../infra/config";
 import { tableKeysAndIndexes } from "../record/schema";
-import type { ProgramModel } from "../twin/program";
-import { evaluateFresh, inputsOf, TYPES } from "./helpers/program";
+import { onlyLambda, type ProgramModel } from "../twin/program";
+import {
+  byTypeAndName,
+  evaluateFresh,
+  evaluateStack,
+  inputsOf,
+  named,
+  TYPES,
+  typesAndNames,
+} from "./helpers/program";
 
 const ACCOUNT = "123456789012";
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/jobs-0a1b2c3`;
@@ -25,6 +35,29 @@ function policyDocument(model: ProgramModel, type: string): unknown {
   return JSON.parse(inputsOf(model, type).policy as string);
 }
 
+/** The resources of a standalone stack, which a hub has too. */
+const STANDALONE: [string, string][] = [
+  [TYPES.table, "jobs"],
+  [TYPES.queue, "dead-letters"],
+  [TYPES.queuePolicy, "dead-letters-policy"],
+  [TYPES.alarm, "dead-letters-alarm"],
+  [TYPES.logGroup, "handler-logs"],
+  [TYPES.role, "handler-role"],
+  [TYPES.rolePolicy, "handler-policy"],
+  [TYPES.fn, "handler"],
+  [TYPES.invokeConfig, "handler-invoke-config"],
+  [TYPES.rule, "job-state-change"],
+  [TYPES.permission, "rule-invoke"],
+  [TYPES.target, "handler-target"],
+];
+
+const TERMINAL_PATTERN = {
+  source: ["aws.batch"],
+  "detail-type": ["Batch Job State Change"],
+  detail: { status: ["SUCCEEDED", "FAILED"] },
+};
+const RETRY_POLICY = { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 };
+
 describe("the program with the default configuration", () => {
   let model: ProgramModel;
   beforeAll(async () => {
@@ -32,8 +65,7 @@ describe("the program with the default configuration", () => {
   });
 
   it("registers exactly these resources, once each", () => {
-    const types = model.resources.map((r) => r.type).sort();
-    expect(types).toEqual(Object.values(TYPES).sort());
+    expect(typesAndNames(model)).toEqual([...STANDALONE].sort(byTypeAndName));
   });
 
   it("declares the table's keys and indexes from the record's schema, as the test tables have them", () => {
@@ -95,7 +127,10 @@ describe("the program with the default configuration", () => {
       "detail-type": ["Batch Job State Change"],
       detail: { status: ["SUCCEEDED", "FAILED"] },
     });
-    expect(rule.eventBusName).toBeUndefined();
+    expect(rule).toEqual({
+      description: "Batch Job State Change events recorded by batch-job-log",
+      eventPattern: JSON.stringify(TERMINAL_PATTERN),
+    });
   });
 
   it("gives the function an explicit runtime, architecture, role, timeout, memory, environment and logging", () => {
@@ -119,9 +154,9 @@ describe("the program with the default configuration", () => {
   });
 
   it("ships only the serialized handler in the archive", () => {
-    expect(model.lambda.files).toEqual(["__index.js"]);
-    expect(model.lambda.code).toContain("exports.handler");
-    expect(model.lambda.code).not.toMatch(/@pulumi\//);
+    expect(model.lambda?.files).toEqual(["__index.js"]);
+    expect(model.lambda?.code).toContain("exports.handler");
+    expect(model.lambda?.code).not.toMatch(/@pulumi\//);
   });
 
   it("lets only Lambda assume the role, which has no managed policy attached", () => {
@@ -260,6 +295,307 @@ describe("the program with the default configuration", () => {
   });
 });
 
+describe("a spoke (Pulumi.spoke-example.yaml)", () => {
+  const REGION = "eu-west-1";
+  const HUB_BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/batch-job-log-hub`;
+  const SPOKE_RULE_ARN = `arn:aws:events:${REGION}:${ACCOUNT}:rule/job-state-change-0a1b2c3`;
+  const SPOKE_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:dead-letters-0a1b2c3`;
+  const SPOKE_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/dead-letters-0a1b2c3`;
+  let model: ProgramModel;
+  beforeAll(async () => {
+    // With Pulumi.yaml's defaults, as the engine hands them: they are no spoke's mistake.
+    model = await evaluateStack("spoke-example");
+  });
+
+  it("registers only the rule, its forwarding role and target, and the dead-letter queue", () => {
+    expect(typesAndNames(model)).toEqual(
+      (
+        [
+          [TYPES.rule, "job-state-change"],
+          [TYPES.role, "forward-role"],
+          [TYPES.rolePolicy, "forward-policy"],
+          [TYPES.target, "forward-target"],
+          [TYPES.queue, "dead-letters"],
+          [TYPES.queuePolicy, "dead-letters-policy"],
+          [TYPES.alarm, "dead-letters-alarm"],
+        ] as [string, string][]
+      ).sort(byTypeAndName),
+    );
+    expect(model.lambda).toBeUndefined();
+    expect(() => onlyLambda(model)).toThrow(
+      "The program registered no Lambda function: a spoke (forwardTo) records nothing; use its hub's stack.",
+    );
+  });
+
+  it("matches the same events on the default bus as a standalone stack", () => {
+    expect(inputsOf(model, TYPES.rule)).toEqual({
+      description: "Batch Job State Change events forwarded to the batch-job-log hub",
+      eventPattern: JSON.stringify(TERMINAL_PATTERN),
+    });
+  });
+
+  it("lets only EventBridge, for this rule, assume the forwarding role", () => {
+    const role = inputsOf(model, TYPES.role);
+    expect(Object.keys(role)).toEqual(["assumeRolePolicy"]);
+    expect(JSON.parse(role.assumeRolePolicy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { ArnEquals: { "aws:SourceArn": SPOKE_RULE_ARN } },
+        },
+      ],
+    });
+  });
+
+  it("lets the role only put events on the hub's bus", () => {
+    expect(inputsOf(model, TYPES.rolePolicy).role).toBe("forward-role-id");
+    expect(policyDocument(model, TYPES.rolePolicy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["events:PutEvents"], Resource: [HUB_BUS] }],
+    });
+  });
+
+  it("targets the hub's bus through the role, retried for a day and then dead-lettered", () => {
+    expect(inputsOf(model, TYPES.target)).toEqual({
+      rule: "job-state-change-0a1b2c3",
+      arn: HUB_BUS,
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/forward-role-0a1b2c3`,
+      retryPolicy: RETRY_POLICY,
+      deadLetterConfig: { arn: SPOKE_QUEUE_ARN },
+    });
+    // The role may put events before the target can use it.
+    expect(named(model, "forward-target").dependencies).toEqual([
+      "dead-letters",
+      "forward-policy",
+      "forward-role",
+      "job-state-change",
+    ]);
+  });
+
+  it("encrypts its dead-letter queue, lets only its rule send, and alarms on the first message", () => {
+    expect(inputsOf(model, TYPES.queue)).toEqual({
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1209600,
+    });
+    expect(inputsOf(model, TYPES.queuePolicy).queueUrl).toBe(SPOKE_QUEUE_URL);
+    expect(policyDocument(model, TYPES.queuePolicy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "RuleDeadLetters",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: SPOKE_QUEUE_ARN,
+          Condition: { ArnEquals: { "aws:SourceArn": SPOKE_RULE_ARN } },
+        },
+      ],
+    });
+    expect(inputsOf(model, TYPES.alarm)).toMatchObject({
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: "dead-letters-0a1b2c3" },
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+    });
+  });
+
+  it("exports the hub's bus, its rule and its queue, and nothing of a table or a function", () => {
+    expect(model.outputs).toEqual({
+      ruleName: "job-state-change-0a1b2c3",
+      deadLetterQueueUrl: SPOKE_QUEUE_URL,
+      forwardTo: HUB_BUS,
+    });
+  });
+});
+
+describe("a hub (Pulumi.hub.yaml)", () => {
+  const BUS = "batch-job-log-hub";
+  const BUS_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/${BUS}`;
+  const HUB_RULE_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:rule/${BUS}/hub-job-state-change-0a1b2c3`;
+  const DEAD_LETTERS = {
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: "sqs:SendMessage",
+    Resource: QUEUE_ARN,
+  };
+  let model: ProgramModel;
+  beforeAll(async () => {
+    model = await evaluateStack("hub");
+  });
+
+  it("registers what a standalone stack does, and its bus, the bus's policy and rule, and the rule's target", () => {
+    expect(typesAndNames(model)).toEqual(
+      (
+        [
+          ...STANDALONE,
+          [TYPES.eventBus, "hub-bus"],
+          [TYPES.eventBusPolicy, "hub-bus-policy"],
+          [TYPES.rule, "hub-job-state-change"],
+          [TYPES.permission, "hub-rule-invoke"],
+          [TYPES.target, "hub-handler-target"],
+        ] as [string, string][]
+      ).sort(byTypeAndName),
+    );
+  });
+
+  it("names its bus after the stack: the spoke example's forwardTo", () => {
+    expect(inputsOf(model, TYPES.eventBus)).toEqual({ name: BUS });
+    const spoke = yaml.load(
+      fs.readFileSync(path.join(__dirname, "..", "Pulumi.spoke-example.yaml"), "utf8"),
+    ) as { config: Record<string, string> };
+    expect(spoke.config["batch-job-log:forwardTo"]).toBe(BUS_ARN);
+  });
+
+  it("lets the listed account, by name, and the organization, through aws:PrincipalOrgID, put events on its bus", () => {
+    expect(inputsOf(model, TYPES.eventBusPolicy).eventBusName).toBe(BUS);
+    expect(policyDocument(model, TYPES.eventBusPolicy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AcceptFromAccounts",
+          Effect: "Allow",
+          Principal: { AWS: ["arn:aws:iam::210987654321:root"] },
+          Action: "events:PutEvents",
+          Resource: BUS_ARN,
+        },
+        {
+          Sid: "AcceptFromOrganizations",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "events:PutEvents",
+          Resource: BUS_ARN,
+          Condition: { StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } },
+        },
+      ],
+    });
+  });
+
+  it("matches the same events on its bus and feeds them to the same handler, retried and dead-lettered", () => {
+    expect(named(model, "hub-job-state-change").inputs).toEqual({
+      eventBusName: BUS,
+      description: "Batch Job State Change events forwarded by batch-job-log spokes",
+      eventPattern: JSON.stringify(TERMINAL_PATTERN),
+    });
+    expect(named(model, "hub-rule-invoke").inputs).toEqual({
+      action: "lambda:InvokeFunction",
+      function: "handler-0a1b2c3",
+      principal: "events.amazonaws.com",
+      sourceArn: HUB_RULE_ARN,
+    });
+    expect(named(model, "hub-handler-target").inputs).toEqual({
+      rule: "hub-job-state-change-0a1b2c3",
+      eventBusName: BUS,
+      arn: FUNCTION_ARN,
+      retryPolicy: RETRY_POLICY,
+      deadLetterConfig: { arn: QUEUE_ARN },
+    });
+    expect(named(model, "hub-handler-target").dependencies).toEqual([
+      "dead-letters",
+      "handler",
+      "hub-bus",
+      "hub-job-state-change",
+      "hub-rule-invoke",
+    ]);
+  });
+
+  it("keeps recording its own account and region through the rule on the default bus", () => {
+    expect(named(model, "job-state-change").inputs).toEqual({
+      description: "Batch Job State Change events recorded by batch-job-log",
+      eventPattern: JSON.stringify(TERMINAL_PATTERN),
+    });
+    expect(named(model, "handler-target").inputs).toEqual({
+      rule: "job-state-change-0a1b2c3",
+      arn: FUNCTION_ARN,
+      retryPolicy: RETRY_POLICY,
+      deadLetterConfig: { arn: QUEUE_ARN },
+    });
+    expect(named(model, "rule-invoke").inputs.sourceArn).toBe(RULE_ARN);
+  });
+
+  it("lets both rules, and only them, send to the dead-letter queue", () => {
+    expect(policyDocument(model, TYPES.queuePolicy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "RuleDeadLetters",
+          ...DEAD_LETTERS,
+          Condition: { ArnEquals: { "aws:SourceArn": RULE_ARN } },
+        },
+        {
+          Sid: "HubRuleDeadLetters",
+          ...DEAD_LETTERS,
+          Condition: { ArnEquals: { "aws:SourceArn": HUB_RULE_ARN } },
+        },
+      ],
+    });
+  });
+
+  it("exports a standalone stack's outputs and its bus's ARN", () => {
+    expect(model.outputs).toEqual({
+      tableName: "jobs-0a1b2c3",
+      tableArn: TABLE_ARN,
+      functionName: "handler-0a1b2c3",
+      ruleName: "job-state-change-0a1b2c3",
+      deadLetterQueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/dead-letters-0a1b2c3`,
+      eventBusArn: BUS_ARN,
+    });
+  });
+});
+
+describe("a hub's bus policy", () => {
+  const BUS_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/batch-job-log-dev`;
+
+  it("names the accounts alone when acceptFrom lists only accounts", async () => {
+    const model = await evaluateFresh({ acceptFrom: '["210987654321","111122223333"]' });
+    expect(policyDocument(model, TYPES.eventBusPolicy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AcceptFromAccounts",
+          Effect: "Allow",
+          Principal: {
+            AWS: ["arn:aws:iam::210987654321:root", "arn:aws:iam::111122223333:root"],
+          },
+          Action: "events:PutEvents",
+          Resource: BUS_ARN,
+        },
+      ],
+    });
+  });
+
+  it("has only the organization statement when acceptFrom lists only organizations, and both rules share the pattern", async () => {
+    const model = await evaluateFresh({
+      acceptFrom: '["o-a1b2c3d4e5","o-zyxwvutsrq98"]',
+      statuses: '["SUCCEEDED","FAILED","RUNNING"]',
+      jobQueues: JSON.stringify([QUEUE_1]),
+    });
+    expect(policyDocument(model, TYPES.eventBusPolicy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AcceptFromOrganizations",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "events:PutEvents",
+          Resource: BUS_ARN,
+          Condition: { StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5", "o-zyxwvutsrq98"] } },
+        },
+      ],
+    });
+    const pattern = JSON.stringify({
+      source: ["aws.batch"],
+      "detail-type": ["Batch Job State Change"],
+      detail: { status: ["SUCCEEDED", "FAILED", "RUNNING"], jobQueue: [QUEUE_1] },
+    });
+    expect(
+      ["job-state-change", "hub-job-state-change"].map((n) => named(model, n).inputs.eventPattern),
+    ).toEqual([pattern, pattern]);
+  });
+});
+
 describe("configuration variations", () => {
   it("adds RUNNING to the rule when statuses lists it", async () => {
     const model = await evaluateFresh({ statuses: '["SUCCEEDED","FAILED","RUNNING"]' });
@@ -323,6 +659,12 @@ describe("configuration variations", () => {
     });
   });
 
+  it("forwards to a default bus of another region", async () => {
+    const otherRegion = `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/default`;
+    const model = await evaluateFresh({ "aws:region": "us-east-1", forwardTo: otherRegion });
+    expect(inputsOf(model, TYPES.target).arn).toBe(otherRegion);
+  });
+
   it.each([
     [
       { statuses: '["SUCCEEDED","DONE"]' },
@@ -364,6 +706,44 @@ describe("configuration variations", () => {
       { alarmTopicArn: "oncall" },
       'Invalid configuration "batch-job-log:alarmTopicArn": "oncall" is not an SNS topic ARN.',
     ],
+    [
+      { forwardTo: `arn:aws:events:us-east-1:${ACCOUNT}:rule/job-state-change` },
+      `Invalid configuration "batch-job-log:forwardTo": "arn:aws:events:us-east-1:${ACCOUNT}:rule/job-state-change" is not an EventBridge event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>).`,
+    ],
+    [
+      {
+        "aws:region": "us-east-1",
+        forwardTo: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`,
+      },
+      `Invalid configuration "batch-job-log:forwardTo": "arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default" is a default event bus in this stack's own region, which this stack's rule listens on; forward to the hub's bus (the hub stack's output eventBusArn).`,
+    ],
+    [
+      { forwardTo: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/hub`, retentionDays: "30" },
+      'Invalid configuration "batch-job-log:retentionDays": a spoke (forwardTo) has no table and no Lambda for it to configure; remove it from this stack.',
+    ],
+    [
+      {
+        forwardTo: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/hub`,
+        acceptFrom: '["210987654321"]',
+      },
+      'Invalid configuration "batch-job-log:forwardTo": it cannot be set together with "batch-job-log:acceptFrom": a stack either forwards its events to a hub (forwardTo) or is a hub (acceptFrom).',
+    ],
+    [
+      { acceptFrom: '["21098765432"]' },
+      'Invalid configuration "batch-job-log:acceptFrom": "21098765432" is neither a 12-digit account id nor an organization id (o- followed by 10 to 32 lowercase letters or digits).',
+    ],
+    [
+      { acceptFrom: '["o-abc"]' },
+      'Invalid configuration "batch-job-log:acceptFrom": "o-abc" is neither a 12-digit account id nor an organization id (o- followed by 10 to 32 lowercase letters or digits).',
+    ],
+    [
+      { acceptFrom: "[]" },
+      'Invalid configuration "batch-job-log:acceptFrom": it must list at least one account id or organization id.',
+    ],
+    [
+      { acceptFrom: "[210987654321]" },
+      "Invalid configuration \"batch-job-log:acceptFrom\": 210987654321 is a number, not a string: set account ids with --type string (pulumi config set --path 'acceptFrom[0]' 012345678901 --type string), or a leading zero is lost.",
+    ],
   ])("rejects %j with a message naming the key", async (config, message) => {
     await expect(evaluateFresh(config)).rejects.toThrow(message);
   });
@@ -379,8 +759,10 @@ describe("Pulumi.yaml", () => {
     expect(project.name).toBe("batch-job-log");
     expect(Object.keys(project.config).sort()).toEqual(
       [
+        "acceptFrom",
         "alarmTopicArn",
         "deletionProtection",
+        "forwardTo",
         "jobQueues",
         "kmsKeyArn",
         "logRetentionDays",
@@ -388,6 +770,8 @@ describe("Pulumi.yaml", () => {
         "statuses",
       ].sort(),
     );
+    expect(project.config.acceptFrom).toMatchObject({ type: "array", items: { type: "string" } });
+    expect(project.config.forwardTo.type).toBe("string");
     for (const declared of Object.values(project.config)) {
       expect(declared.type).toMatch(/^(string|integer|boolean|array)$/);
       expect(declared.description.length).toBeGreaterThan(20);

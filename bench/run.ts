@@ -26,6 +26,7 @@ import { localClientConfig } from "../twin/dynamo-local";
 import { localSdkEnv } from "../twin/environment";
 import { readEventFile, type SourcedEvent } from "../twin/events-input";
 import { findProjectRoot, withStdoutSwallowed, writeLambdaFolder } from "../twin/lambda";
+import { onlyLambda } from "../twin/program";
 import { startTwin, type Twin } from "../twin/replay-engine";
 
 const ROOT = findProjectRoot();
@@ -74,18 +75,19 @@ function distinctJobEvents(templates: readonly Event[], count: number, series: n
 // ---------------------------------------------------------------------------------------------
 
 function archiveFigures(twin: Twin) {
+  const lambda = onlyLambda(twin.model);
   const entries: Zippable = {};
-  for (const file of twin.model.lambda.files) {
+  for (const file of lambda.files) {
     entries[file] =
       file === "__index.js"
-        ? new TextEncoder().encode(twin.model.lambda.code)
+        ? new TextEncoder().encode(lambda.code)
         : new Uint8Array(fs.readFileSync(path.join(ROOT, file)));
   }
   const zipped = zipSync(entries, { level: 6 });
   return {
-    files: twin.model.lambda.files.length,
-    fileNames: twin.model.lambda.files,
-    indexBytes: Buffer.byteLength(twin.model.lambda.code),
+    files: lambda.files.length,
+    fileNames: lambda.files,
+    indexBytes: Buffer.byteLength(lambda.code),
     zippedBytes: zipped.length,
   };
 }
@@ -155,7 +157,7 @@ function runCold(
 
 async function coldStart(twin: Twin, templates: readonly Event[]) {
   // Each side in a folder outside the project whose node_modules holds only the runtime's packages.
-  const serialized = writeLambdaFolder(twin.model.lambda.code, ROOT);
+  const serialized = writeLambdaFolder(onlyLambda(twin.model).code, ROOT);
   const baseline = writeLambdaFolder(HAND_WRITTEN_HANDLER, ROOT, "index.js");
   const runner = path.join(serialized.dir, "runner.js");
   fs.writeFileSync(runner, COLD_RUNNER);

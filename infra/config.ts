@@ -2,6 +2,11 @@
  * The stack configuration, read once with its defaults and checked: a bad value fails the
  * preview with a message naming the key. Pulumi.yaml declares the same keys, types, descriptions
  * and defaults for `pulumi config`; a test keeps the two in step.
+ *
+ * The configuration also chooses the stack's role: `standalone` (the default: it records its own
+ * account and region), `spoke` (`forwardTo`: it forwards them to a hub's event bus and records
+ * nothing) or `hub` (`acceptFrom`: it records its own and what the spokes of those accounts or
+ * organizations send to its bus).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { BATCH_STATUSES, TERMINAL_STATUSES } from "../record/constants";
@@ -27,7 +32,17 @@ export interface StackConfig {
   readonly deletionProtection: boolean;
   readonly logRetentionDays: number;
   readonly alarmTopicArn?: string;
+  /** Set for a spoke: the ARN of the hub's event bus its events are forwarded to. */
+  readonly forwardTo?: string;
+  /** Set for a hub: the accounts and AWS Organizations whose spokes may send to its bus. */
+  readonly acceptFrom?: { readonly accounts: string[]; readonly organizations: string[] };
 }
+
+/** An event bus ARN, in any partition; captures its region, account and bus name. */
+const EVENT_BUS_ARN =
+  /^arn:aws[a-z-]*:events:([a-z0-9-]+):(\d{12}):event-bus\/([/.\-_A-Za-z0-9]+)$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 /** The key as `pulumi config` names it: `batch-job-log:statuses`. */
 function configKey(config: pulumi.Config, name: string): string {
@@ -42,7 +57,12 @@ export class ConfigError extends Error {
   }
 }
 
-export function readStackConfig(config: pulumi.Config): StackConfig {
+/**
+ * Reads and checks the project's configuration. `region` is the region the stack deploys to as the
+ * AWS provider is configured (`aws:region`, else AWS_REGION), or undefined when only the provider
+ * can tell (a profile's region).
+ */
+export function readStackConfig(config: pulumi.Config, region?: string): StackConfig {
   const key = (name: string) => configKey(config, name);
   const statuses = stringList(config, "statuses") ?? DEFAULTS.statuses;
   if (statuses.length === 0)
@@ -86,14 +106,59 @@ export function readStackConfig(config: pulumi.Config): StackConfig {
   ) {
     throw new ConfigError(key("alarmTopicArn"), `"${alarmTopicArn}" is not an SNS topic ARN.`);
   }
+  const forwardTo = config.get("forwardTo");
+  if (forwardTo !== undefined && !EVENT_BUS_ARN.test(forwardTo)) {
+    throw new ConfigError(
+      key("forwardTo"),
+      `"${forwardTo}" is not an EventBridge event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>).`,
+    );
+  }
+  // A spoke must not forward to the default bus its own rule listens on: it would put every event
+  // back on the bus that matched it, and nothing would reach a hub. The stack's account is not
+  // known here (it comes from the credentials, when the provider answers), so any default bus of
+  // the stack's region is refused: the others there belong to other accounts, and a hub never
+  // receives on a default bus (it has its own, its output eventBusArn). A default bus of another
+  // region is allowed: the events arrive there with their own region, for a stack there to record.
+  const [, busRegion, , busName] = (forwardTo && EVENT_BUS_ARN.exec(forwardTo)) || [];
+  if (busName === "default" && region !== undefined && busRegion === region) {
+    throw new ConfigError(
+      key("forwardTo"),
+      `"${forwardTo}" is a default event bus in this stack's own region, which this stack's rule listens on; forward to the hub's bus (the hub stack's output eventBusArn).`,
+    );
+  }
+  const acceptFrom = senders(config, "acceptFrom");
+  if (forwardTo !== undefined && acceptFrom !== undefined) {
+    throw new ConfigError(
+      key("forwardTo"),
+      `it cannot be set together with "${key("acceptFrom")}": a stack either forwards its events to a hub (forwardTo) or is a hub (acceptFrom).`,
+    );
+  }
+  const deletionProtection = boolean(config, "deletionProtection") ?? DEFAULTS.deletionProtection;
+  // A spoke has no table and no Lambda: a setting for them is a mistake, not something to ignore.
+  // The engine hands the program Pulumi.yaml's defaults as if they were set: those are no mistake.
+  const recorderSettings: [string, boolean][] = [
+    ["kmsKeyArn", kmsKeyArn !== undefined],
+    ["retentionDays", retentionDays !== undefined],
+    ["deletionProtection", deletionProtection !== DEFAULTS.deletionProtection],
+    ["logRetentionDays", logRetentionDays !== DEFAULTS.logRetentionDays],
+  ];
+  const recorderSetting = recorderSettings.find(([, set]) => set)?.[0];
+  if (forwardTo !== undefined && recorderSetting !== undefined) {
+    throw new ConfigError(
+      key(recorderSetting),
+      "a spoke (forwardTo) has no table and no Lambda for it to configure; remove it from this stack.",
+    );
+  }
   return {
     statuses: [...new Set(statuses)],
     jobQueues: [...new Set(jobQueues)],
     kmsKeyArn,
     retentionDays,
-    deletionProtection: boolean(config, "deletionProtection") ?? DEFAULTS.deletionProtection,
+    deletionProtection,
     logRetentionDays,
     alarmTopicArn,
+    forwardTo,
+    acceptFrom,
   };
 }
 
@@ -110,6 +175,51 @@ function stringList(config: pulumi.Config, name: string): string[] | undefined {
     throw new ConfigError(configKey(config, name), "it must be a JSON list of strings.");
   }
   return value;
+}
+
+/**
+ * The accounts (12-digit ids) and organizations (`o-` ids) of `acceptFrom`, or undefined when unset.
+ * An account id set with `pulumi config set --path` arrives as a number (losing a leading zero):
+ * that is an error that says how to set it as a string.
+ */
+function senders(
+  config: pulumi.Config,
+  name: string,
+): { accounts: string[]; organizations: string[] } | undefined {
+  const raw = config.get(name);
+  if (raw === undefined) return undefined;
+  const key = configKey(config, name);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(key, "it must be a JSON list of account ids and organization ids.");
+  }
+  if (!Array.isArray(value)) {
+    throw new ConfigError(key, "it must be a JSON list of account ids and organization ids.");
+  }
+  if (value.length === 0) {
+    throw new ConfigError(key, "it must list at least one account id or organization id.");
+  }
+  const accounts: string[] = [];
+  const organizations: string[] = [];
+  for (const sender of value) {
+    if (typeof sender === "number") {
+      throw new ConfigError(
+        key,
+        `${sender} is a number, not a string: set account ids with --type string (pulumi config set --path '${name}[0]' 012345678901 --type string), or a leading zero is lost.`,
+      );
+    }
+    if (typeof sender === "string" && ACCOUNT_ID.test(sender)) accounts.push(sender);
+    else if (typeof sender === "string" && ORGANIZATION_ID.test(sender)) organizations.push(sender);
+    else {
+      throw new ConfigError(
+        key,
+        `${JSON.stringify(sender)} is neither a 12-digit account id nor an organization id (o- followed by 10 to 32 lowercase letters or digits).`,
+      );
+    }
+  }
+  return { accounts: [...new Set(accounts)], organizations: [...new Set(organizations)] };
 }
 
 function wholeNumber(config: pulumi.Config, name: string): number | undefined {

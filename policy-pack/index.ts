@@ -6,6 +6,6 @@ import { policies } from "./policies";
 new PolicyPack("batch-job-log", {
   policies,
   description:
-    "batch-job-log: the audit table is encrypted and recoverable (mandatory); deletion protection, failure destinations, log retention, queue encryption and DynamoDB least privilege (advisory).",
+    "batch-job-log: the audit table is encrypted and recoverable, and no event bus is open to every account (mandatory); deletion protection, failure destinations, log retention, queue encryption and DynamoDB least privilege (advisory).",
   provider: "aws",
 });

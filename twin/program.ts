@@ -24,6 +24,9 @@ export const RESOURCE_TYPES = {
   queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  /** A hub's own bus and its policy. */
+  eventBus: "aws:cloudwatch/eventBus:EventBus",
+  eventBusPolicy: "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
 } as const;
 
 export interface RegisteredResource {
@@ -39,8 +42,16 @@ export interface RegisteredResource {
 export interface ProgramModel {
   readonly resources: readonly RegisteredResource[];
   readonly outputs: Record<string, unknown>;
-  /** The serialized `__index.js` of the one CallbackFunction, and its archive's file names. */
-  readonly lambda: { readonly code: string; readonly files: readonly string[] };
+  /**
+   * The serialized `__index.js` of the one CallbackFunction, and its archive's file names; none
+   * for a spoke (`forwardTo`), which records nothing.
+   */
+  readonly lambda?: SerializedLambda;
+}
+
+export interface SerializedLambda {
+  readonly code: string;
+  readonly files: readonly string[];
 }
 
 export interface EvaluateOptions {
@@ -114,10 +125,20 @@ export async function evaluateProgram(options: EvaluateOptions = {}): Promise<Pr
   }
   await waitForRegistrations();
   const functions = await Promise.all(archives);
-  if (functions.length !== 1) {
+  if (functions.length > 1) {
     throw new Error(`The program registered ${functions.length} Lambda functions; expected one.`);
   }
   return { resources, outputs, lambda: functions[0] };
+}
+
+/** The program's serialized Lambda; throws for a stack that has none (a spoke). */
+export function onlyLambda(model: ProgramModel): SerializedLambda {
+  if (!model.lambda) {
+    throw new Error(
+      "The program registered no Lambda function: a spoke (forwardTo) records nothing; use its hub's stack.",
+    );
+  }
+  return model.lambda;
 }
 
 /** The resources of one type, in registration order. */
@@ -190,8 +211,17 @@ function mockAttributes(
         arn: `arn:aws:lambda:${region}:${account}:function:${physical}`,
         invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${account}:function:${physical}/invocations`,
       };
-    case RESOURCE_TYPES.rule:
-      return { name: physical, arn: `arn:aws:events:${region}:${account}:rule/${physical}` };
+    case RESOURCE_TYPES.rule: {
+      // A rule on a custom bus has the bus's name in its ARN.
+      const bus = inputs.eventBusName;
+      const onBus = typeof bus === "string" && bus !== "default" ? `${bus}/` : "";
+      return {
+        name: physical,
+        arn: `arn:aws:events:${region}:${account}:rule/${onBus}${physical}`,
+      };
+    }
+    case RESOURCE_TYPES.eventBus:
+      return { name: physical, arn: `arn:aws:events:${region}:${account}:event-bus/${physical}` };
     case RESOURCE_TYPES.alarm:
       return { name: physical, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
     default:

@@ -30,6 +30,7 @@ import {
 import {
   DEFAULT_MOCK_REGION,
   evaluateProgram,
+  onlyLambda,
   onlyResource,
   RESOURCE_TYPES,
   type ProgramModel,
@@ -158,7 +159,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       ...lambdaEnvironment,
       ...localSdkEnv(endpoint, region, { dummyCredentials, profile: options.profile }),
     });
-    lambda = loadSerializedLambda(model.lambda.code, projectRoot);
+    lambda = loadSerializedLambda(onlyLambda(model).code, projectRoot);
     const loaded = lambda;
 
     let closed = false;
