@@ -19,6 +19,14 @@ export function attemptCount(record: JobRecord): number {
   return Math.max(record.attempts?.length ?? 0, ...streams.map((s) => s.attempt), 0);
 }
 
+/** True for an array or multi-node parent: its children or nodes have the logs. */
+export function isParent(record: JobRecord): boolean {
+  return (
+    record.parentJobId === undefined &&
+    (record.arraySize !== undefined || record.numNodes !== undefined)
+  );
+}
+
 /** True when the job ran on EKS (no CloudWatch stream in Batch's events). */
 export function isEks(record: JobRecord): boolean {
   return (
