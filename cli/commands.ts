@@ -22,8 +22,8 @@ const SAMPLE = {
   neverStarted: "5a2e010c-6f95-4a6d-accd-b0fd760b0bcc",
   /** cfd-wing-0155: a multi-node (MPI) job of 4 nodes. */
   multiNodeParent: "9e228a9e-e365-4a6e-977e-f1d95f7bc0ea",
-  /** sla-report-0007: logged to /ecs/fargate-report, which keeps events 14 days. */
-  expired: "5f108aa5-09dd-4121-8188-c3c5866e567d",
+  /** etl-load-eu-0034: logged to /ecs/fargate-report, which keeps events 14 days. */
+  expired: "b123cdfb-aeb8-4fad-868b-d3cb32b4562c",
 } as const;
 
 /** Where the examples read the sample from. */
@@ -218,7 +218,8 @@ export const ROLE_ARN = defineOption({
 
 export const LOGS = defineCommand({
   name: "logs",
-  summary: "print a job's log events, or those of an array job's children or a multi-node job's nodes",
+  summary:
+    "print a job's log events, or those of an array job's children or a multi-node job's nodes",
   description: [
     "Prints a job's log events from CloudWatch Logs (the last attempt's, unless --attempt or " +
       "--all-attempts), oldest first, from the log group, region and account its record names. " +

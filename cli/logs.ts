@@ -200,7 +200,11 @@ async function parentSources(
     children = children.filter((c) => wanted.has(indexOf(c)));
   }
   if (children.length === 0) {
-    const what = options.failed ? `FAILED ${array ? "children" : "nodes"}` : array ? "children" : "nodes";
+    const what = options.failed
+      ? `FAILED ${array ? "children" : "nodes"}`
+      : array
+        ? "children"
+        : "nodes";
     throw new LookupError(
       `job ${parent.jobId} has no ${what} to print${options.indexes ? " at those indexes" : ""} ` +
         `(${all.length} recorded).`,
@@ -263,7 +267,8 @@ async function printOne(run: LogsRun, record: JobRecord, source: Source): Promis
 
 /** Why a stream that exists printed nothing. */
 function emptyStream(run: LogsRun, stream: LogStreamRef): string {
-  const since = run.startTime === undefined ? "" : ` since ${new Date(run.startTime).toISOString()}`;
+  const since =
+    run.startTime === undefined ? "" : ` since ${new Date(run.startTime).toISOString()}`;
   return `nothing to print: log stream ${stream.logStreamName} in log group ${stream.logGroup} (${stream.logRegion}) has no events${since}.`;
 }
 

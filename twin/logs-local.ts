@@ -104,7 +104,8 @@ export async function startLocalLogs(file: string): Promise<LocalLogs> {
         reply(res, 200, handle(operation, input, context));
       } catch (error) {
         const e = error as ServiceError;
-        if (!(e instanceof ServiceError)) reply(res, 500, { __type: "ServiceUnavailableException", message: String(error) });
+        if (!(e instanceof ServiceError))
+          reply(res, 500, { __type: "ServiceUnavailableException", message: String(error) });
         else reply(res, 400, { __type: e.type, message: e.message });
       }
     });
@@ -181,10 +182,9 @@ function handle(operation: string, input: Input, context: Context): unknown {
 function groupOf(input: Input, context: Context, identifier?: string): StoredGroup {
   const id: string = identifier ?? input.logGroupIdentifier ?? input.logGroupName ?? "";
   const arn = /^arn:[^:]+:logs:([^:]+):[^:]*:log-group:(.+?)(:\*)?$/.exec(id);
-  const group = arn
-    ? context.store.group(arn[1], arn[2])
-    : context.store.group(context.region, id);
-  if (!group) throw new ServiceError("ResourceNotFoundException", "The specified log group does not exist.");
+  const group = arn ? context.store.group(arn[1], arn[2]) : context.store.group(context.region, id);
+  if (!group)
+    throw new ServiceError("ResourceNotFoundException", "The specified log group does not exist.");
   return group;
 }
 
@@ -208,7 +208,8 @@ function pageLimit(input: Input): number {
 function getLogEvents(input: Input, context: Context) {
   const group = groupOf(input, context);
   const stream = group.streams.get(input.logStreamName);
-  if (!stream) throw new ServiceError("ResourceNotFoundException", "The specified log stream does not exist.");
+  if (!stream)
+    throw new ServiceError("ResourceNotFoundException", "The specified log stream does not exist.");
   const limit = pageLimit(input);
   const events = stream.events;
   const inRange = (e: StoredEvent) =>
@@ -285,12 +286,15 @@ function filterLogEvents(input: Input, context: Context) {
     for (const e of s.events) {
       if (input.startTime !== undefined && e.timestamp < input.startTime) continue;
       if (input.endTime !== undefined && e.timestamp > input.endTime) continue;
-      if (terms.every((t) => e.message.includes(t))) matches.push({ ...e, logStreamName: s.name, order });
+      if (terms.every((t) => e.message.includes(t)))
+        matches.push({ ...e, logStreamName: s.name, order });
     }
   });
   matches.sort((a, b) => a.timestamp - b.timestamp || a.order - b.order);
-  const from = input.nextToken === undefined ? 0 : Number(/^p\/(\d+)$/.exec(input.nextToken)?.[1] ?? NaN);
-  if (!Number.isInteger(from)) throw new ServiceError("InvalidParameterException", "The specified nextToken is invalid.");
+  const from =
+    input.nextToken === undefined ? 0 : Number(/^p\/(\d+)$/.exec(input.nextToken)?.[1] ?? NaN);
+  if (!Number.isInteger(from))
+    throw new ServiceError("InvalidParameterException", "The specified nextToken is invalid.");
   const page = matches.slice(from, from + limit);
   return {
     events: page.map((m, i) => ({
@@ -318,7 +322,10 @@ function describeLogGroups(input: Input, context: Context) {
       logGroupName: g.name,
       arn: `${groupArn(g)}:*`,
       logGroupArn: groupArn(g),
-      creationTime: Math.min(...[...g.streams.values()].map((s) => s.events[0]?.timestamp ?? Infinity), Date.UTC(2026, 9, 1)),
+      creationTime: Math.min(
+        ...[...g.streams.values()].map((s) => s.events[0]?.timestamp ?? Infinity),
+        Date.UTC(2026, 9, 1),
+      ),
       ...(g.retentionInDays === undefined ? {} : { retentionInDays: g.retentionInDays }),
       storedBytes: [...g.streams.values()].reduce((n, s) => n + storedBytes(s), 0),
       metricFilterCount: 0,

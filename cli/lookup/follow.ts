@@ -46,7 +46,8 @@ class Printed {
       this.last = t;
       this.atLast.clear();
     }
-    if (t === this.last) this.atLast.set(e.message ?? "", (this.atLast.get(e.message ?? "") ?? 0) + 1);
+    if (t === this.last)
+      this.atLast.set(e.message ?? "", (this.atLast.get(e.message ?? "") ?? 0) + 1);
   }
 
   /** True when the tail printed this event already (consumes it). */
@@ -166,7 +167,9 @@ async function follow(
   }
   let stream = current(record);
   if (stream === undefined) {
-    run.io.stderr.write(`note: waiting for job ${record.jobId} to start (status ${record.status}).\n`);
+    run.io.stderr.write(
+      `note: waiting for job ${record.jobId} to start (status ${record.status}).\n`,
+    );
   }
   while (stream === undefined) {
     await options.wait(options.pollMs, signal);
@@ -247,8 +250,7 @@ async function startTail(
     try {
       for await (const event of stream) {
         const update = event.sessionUpdate as
-          | { sessionResults?: LiveTailSessionLogEvent[] }
-          | undefined;
+          { sessionResults?: LiveTailSessionLogEvent[] } | undefined;
         for (const e of update?.sessionResults ?? []) {
           if (e.logStreamName !== undefined && e.logStreamName !== f.stream.logStreamName) continue;
           print(e);

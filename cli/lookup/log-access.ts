@@ -142,11 +142,10 @@ export function logAccess(options: LogAccessOptions): LogAccess {
     }
     const role = roleFor(roleArn as string, account);
     const pending = stsClient()
-      .send(
-        new (stsSdk().AssumeRoleCommand)({ RoleArn: role, RoleSessionName: "batch-job-log" }),
-      )
+      .send(new (stsSdk().AssumeRoleCommand)({ RoleArn: role, RoleSessionName: "batch-job-log" }))
       .then(({ Credentials: c }) => {
-        if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${role} gave no credentials`);
+        if (!c?.AccessKeyId || !c.SecretAccessKey)
+          throw new Error(`AssumeRole ${role} gave no credentials`);
         return {
           accessKeyId: c.AccessKeyId,
           secretAccessKey: c.SecretAccessKey,
@@ -174,12 +173,26 @@ export function logAccess(options: LogAccessOptions): LogAccess {
       if (ref.account === undefined) {
         const me = await callerAccount();
         const arn = logGroupArn(ref.logRegion, me ?? "ACCOUNT", ref.logGroup);
-        return { client: client(ref.logRegion), group: name, ref, arn, way: "own", callerAccount: me };
+        return {
+          client: client(ref.logRegion),
+          group: name,
+          ref,
+          arn,
+          way: "own",
+          callerAccount: me,
+        };
       }
       const arn = logGroupArn(ref.logRegion, ref.account, ref.logGroup);
       const me = await callerAccount();
       if (me === ref.account) {
-        return { client: client(ref.logRegion), group: name, ref, arn, way: "own", callerAccount: me };
+        return {
+          client: client(ref.logRegion),
+          group: name,
+          ref,
+          arn,
+          way: "own",
+          callerAccount: me,
+        };
       }
       if (roleArn !== undefined) {
         return {
