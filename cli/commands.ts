@@ -414,7 +414,8 @@ export const FIND = defineCommand({
   summary: "the most recent runs of a job name",
   description: [
     "The most recent runs of a job name, newest first, from the byJobName index; with --status, " +
-      "pages are read until --limit runs matched.",
+      "--account or --job-region, pages are read until --limit runs matched. When the runs span " +
+      "several accounts or regions (a hub table), ACCOUNT and REGION columns say where each ran.",
   ],
   positionals: [{ name: "NAME", description: "a job name" }],
   options: [
@@ -427,13 +428,25 @@ export const FIND = defineCommand({
       description: "only runs in this status",
     },
     { ...SINCE, description: "only runs created within this time, e.g. 10m, 2h, 3d" },
+    {
+      name: "account",
+      type: "text",
+      valueName: "ACCOUNT",
+      description: "only runs in this AWS account (a hub table holds several)",
+    },
+    {
+      name: "job-region",
+      type: "region",
+      description: "only runs in this region (--region is the table's)",
+    },
     { name: "limit", type: "count", default: 20, description: "at most N runs" },
     TABLE,
     DB,
     {
       ...JSON_OUTPUT,
       description:
-        "an array of {jobId, jobName, createdAt, status, exitCode, startedAt, stoppedAt, jobQueue}",
+        "an array of {jobId, jobName, createdAt, status, exitCode, startedAt, stoppedAt, jobQueue, " +
+        "region, account}",
     },
   ],
   aws: AWS_OPTIONS,
