@@ -99,14 +99,13 @@ export async function startLocalLogs(file: string): Promise<LocalLogs> {
       const operation = String(req.headers["x-amz-target"] ?? "").replace(/^Logs_20140328\./, "");
       operations.push(operation);
       try {
-        const input = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
         const context = { store, region: regionOf(req), queries };
-        reply(res, 200, handle(operation, input, context));
+        reply(res, 200, handle(operation, parseBody(Buffer.concat(chunks)), context));
       } catch (error) {
-        const e = error as ServiceError;
-        if (!(e instanceof ServiceError))
-          reply(res, 500, { __type: "ServiceUnavailableException", message: String(error) });
-        else reply(res, 400, { __type: e.type, message: e.message });
+        // A ServiceError is the caller's (400); anything else a fault of this endpoint (500).
+        if (error instanceof ServiceError)
+          reply(res, 400, { __type: error.type, message: error.message });
+        else reply(res, 500, { __type: "ServiceUnavailableException", message: String(error) });
       }
     });
   });
@@ -134,6 +133,14 @@ class ServiceError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+function parseBody(body: Buffer): Input {
+  try {
+    return JSON.parse(body.toString("utf8") || "{}") as Input;
+  } catch {
+    throw new ServiceError("SerializationException", "the request body is not JSON");
   }
 }
 
@@ -224,7 +231,6 @@ function getLogEvents(input: Input, context: Context) {
   if (token?.[1] === "b" || (!token && input.startFromHead !== true)) {
     // Backward: the `limit` events before the position (the latest, without a token).
     to = token ? Number(token[2]) : events.length;
-    while (to > 0 && !inRange(events[to - 1]) && input.endTime !== undefined) to--;
     from = Math.max(0, to - limit);
   } else {
     from = token ? Number(token[2]) : events.findIndex(inRange);

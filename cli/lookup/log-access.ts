@@ -6,7 +6,8 @@
  * monitoring account may read) or, with `--role-arn`, by name through a role assumed in that
  * account (`{account}` in the ARN is replaced by the job's account; credentials are cached per
  * account and refreshed before they expire). The caller's account is asked of STS
- * (GetCallerIdentity) once, and only when a job names an account. With `--db`, every group is
+ * (GetCallerIdentity) once, when the first group is read; when STS cannot say (an endpoint that
+ * does not serve it), every group is read by name. With `--db`, every group is
  * read from the local CloudWatch Logs endpoint that serves DIR/logs.jsonl (twin/logs-local.ts).
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
@@ -104,10 +105,14 @@ export function logAccess(options: LogAccessOptions): LogAccess {
   let caller: Promise<string | undefined> | undefined;
 
   const stsClient = () => (sts ??= new (stsSdk().STSClient)(clientConfig(aws)));
+  // An endpoint without STS (a local emulator) cannot say: its groups are then read by name.
   const callerAccount = () =>
     (caller ??= stsClient()
       .send(new (stsSdk().GetCallerIdentityCommand)({}))
-      .then((out) => out.Account));
+      .then(
+        (out) => out.Account,
+        () => undefined,
+      ));
 
   const client = (region: string, account?: string): CloudWatchLogsClient => {
     const key = `${region}|${account ?? ""}`;
@@ -184,7 +189,7 @@ export function logAccess(options: LogAccessOptions): LogAccess {
       }
       const arn = logGroupArn(ref.logRegion, ref.account, ref.logGroup);
       const me = await callerAccount();
-      if (me === ref.account) {
+      if (me === undefined || me === ref.account) {
         return {
           client: client(ref.logRegion),
           group: name,

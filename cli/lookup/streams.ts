@@ -151,12 +151,12 @@ export function noStreamReason(record: JobRecord): string {
     case "array-parent":
       return (
         `${job} is an array parent: it never runs itself; its ${cause.arraySize} children have the logs ` +
-        `(\`batch-job-log show ${record.jobId}\` lists them).`
+        `(\`batch-job-log logs ${record.jobId}\` prints them).`
       );
     case "multi-node-parent":
       return (
         `${job} is a multi-node parent with no recorded stream; its nodes have the logs ` +
-        `(\`batch-job-log show ${record.jobId}\` lists them).`
+        `(\`batch-job-log logs ${record.jobId}\` prints them).`
       );
     case "not-finished":
       return cause.started
