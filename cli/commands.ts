@@ -396,11 +396,11 @@ export const SEARCH = defineCommand({
     },
     {
       description: "Which failed runs of an array job's name printed a PostGIS failure",
-      command: `batch-job-log search 'PostGIS query failed' --name ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
+      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
     },
     {
       description: "The same with a Logs Insights query, as JSON",
-      command: `batch-job-log search 'PostGIS query failed' --name ${SAMPLE.arrayName} --mode insights --json --db ${SAMPLE_DB}`,
+      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --mode insights --json --db ${SAMPLE_DB}`,
     },
     {
       description: "Last week's runs of a job that printed a traceback, with a profile",
