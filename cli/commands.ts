@@ -218,8 +218,7 @@ export const ROLE_ARN = defineOption({
 
 export const LOGS = defineCommand({
   name: "logs",
-  summary:
-    "print a job's log events, or those of an array job's children or a multi-node job's nodes",
+  summary: "print the log events of a job, of its children or of its nodes",
   description: [
     "Prints a job's log events from CloudWatch Logs (the last attempt's, unless --attempt or " +
       "--all-attempts), oldest first, from the log group, region and account its record names. " +
