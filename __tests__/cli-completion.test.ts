@@ -46,7 +46,7 @@ describe("bash", () => {
   test("completes commands, options, allowed values, folders and files", () => {
     // Each case: the words of the command line, the last one being completed.
     const cases: [string[], string][] = [
-      [[""], "replay show logs find backfill completion help -h --help -v --version"],
+      [[""], "replay show logs search find backfill completion help -h --help -v --version"],
       [["sh"], "show"],
       [["--v"], "--version"],
       [["find", "x", "--st"], "--status"],
