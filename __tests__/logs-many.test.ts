@@ -22,6 +22,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import type { CliIO } from "../cli/io";
+import { find } from "../cli/find";
 import { logs } from "../cli/logs";
 import type { LookupDeps } from "../cli/lookup/context";
 import { LOGS_CONCURRENCY, THROTTLE_RETRIES } from "../cli/lookup/log-read";
@@ -153,6 +154,7 @@ beforeAll(async () => {
       logStreams: [{ ...stream("etl/default/abc"), logRegion: "eu-west-1" }],
       attempts: [ran(T0)],
     }),
+    job("local-run", { jobName: "foreign", createdAt: T0 + 5, attempts: [ran(T0)] }),
     job(FOLLOWED, {
       jobName: "followed",
       status: "RUNNING",
@@ -188,12 +190,17 @@ const noWait = async (ms: number) => {
   waits.push(ms);
 };
 
-async function run(cmd: Cmd, args: readonly string[], deps: LookupDeps = {}): Promise<Ran> {
+async function run(
+  cmd: Cmd,
+  args: readonly string[],
+  deps: LookupDeps = {},
+  tty = false,
+): Promise<Ran> {
   let out = "";
   let err = "";
   const io: CliIO = {
     stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t), isTTY: false },
+    stderr: { write: (t: string) => (err += t), isTTY: tty },
     env: { BATCH_JOB_LOG_TABLE: TABLE, AWS_REGION: "us-east-1", PATH: process.env.PATH },
     cwd: process.cwd(),
   };
@@ -337,6 +344,18 @@ describe("logs of an array parent of 1,000 children", () => {
       `note: job ${ARRAY} has no FAILED child recorded with index 3.\n` +
         `batch-job-log logs: job ${ARRAY} has no FAILED children to print at those indexes (1000 recorded).\n`,
     ]);
+  });
+
+  test("on a terminal, a progress bar while records and first pages are read, erased before the lines", async () => {
+    logsMock
+      .on(GetLogEventsCommand)
+      .callsFake(serveStreams((name) => childEvents(Number(name.slice(17))), 10));
+    const r = await run(logs, [ARRAY, "--index", "0,1"], {}, true);
+    expect(r.out.split("\n")[0]).toBe("[0] child 0 line 0");
+    expect(r.err).toContain("\rreading records [##############################] 2/2 jobs\x1b[K");
+    expect(r.err).toContain(
+      "\rreading streams [##############################] 2/2 streams\x1b[K\r\x1b[K",
+    );
   });
 
   test("a CloudWatch Logs that keeps throttling stops the command, naming the call", async () => {
@@ -577,6 +596,40 @@ describe("search", () => {
     );
   });
 
+  test("a stream that does not exist fails its batch: halved until it is found and left out", async () => {
+    logsMock
+      .on(DescribeLogGroupsCommand)
+      .resolves({ logGroups: [{ logGroupName: "/aws/batch/job" }] });
+    logsMock.on(FilterLogEventsCommand).callsFake((input: FilterLogEventsCommandInput) => {
+      const names = input.logStreamNames as string[];
+      if (names.includes(childStream(150))) {
+        throw new ResourceNotFoundException({
+          message: "The specified log stream does not exist.",
+          $metadata: {},
+        });
+      }
+      return {
+        events: names.includes(childStream(151))
+          ? [{ logStreamName: childStream(151), timestamp: T0, message: "OutOfMemoryError" }]
+          : [],
+      };
+    });
+    const r = await run(search, ["OutOfMemoryError", "--name", "tiles", "--mode", "filter"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`${ARRAY}:151 a1  2026-11-01T00:00:00.000Z  OutOfMemoryError\n`);
+    expect(r.err.split("\n")[0]).toBe(
+      `note: log stream ${childStream(150)} of job ${ARRAY}:150 does not exist in /aws/batch/job; not searched.`,
+    );
+    // 10 batches; the second (100-199) halved to 50, 25, 13, 7, 4, 2, 1: every other stream searched.
+    const names = fleInputs().flatMap((i) => i.logStreamNames as string[]);
+    expect(new Set(names).size).toBe(CHILDREN);
+    expect(
+      fleInputs()
+        .filter((i) => !(i.logStreamNames as string[]).includes(childStream(150)))
+        .flatMap((i) => i.logStreamNames),
+    ).toHaveLength(CHILDREN - 1);
+  });
+
   test("auto mode over 500 streams: Logs Insights, the estimate said first, --yes for a large one", async () => {
     logsMock.on(DescribeLogGroupsCommand).resolves({
       logGroups: [
@@ -635,6 +688,28 @@ describe("search", () => {
 });
 
 describe("across accounts", () => {
+  test("find: ACCOUNT and REGION columns when the runs span several; --account narrows", async () => {
+    const both = await run(find, ["foreign"]);
+    expect(both.out.split("\n")[0].split(/ +/)).toEqual([
+      "CREATED",
+      "STATUS",
+      "EXIT",
+      "RAN",
+      "JOB",
+      "ID",
+      "ACCOUNT",
+      "REGION",
+      "QUEUE",
+    ]);
+    expect(both.out.split("\n")[2]).toContain(`${FOREIGN}  ${OTHER}  eu-west-1`);
+    const one = await run(find, ["foreign", "--account", OTHER, "--json"]);
+    expect(JSON.parse(one.out).map((r: JobRecord) => [r.jobId, r.account, r.region])).toEqual([
+      [FOREIGN, OTHER, "eu-west-1"],
+    ]);
+    const none = await run(find, ["foreign", "--job-region", "ap-south-1"]);
+    expect(none.err).toBe(`no runs of job name foreign in table ${TABLE} in region ap-south-1.\n`);
+  });
+
   test("a job of another account is read by its log group's ARN; denied, it says the two ways", async () => {
     logsMock
       .on(GetLogEventsCommand)
