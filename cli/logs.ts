@@ -4,7 +4,7 @@
  * `nextForwardToken` until the token repeats, which is how GetLogEvents says "the end".
  *
  * - A job: its last attempt's stream (--attempt N, --container NAME), or with --all-attempts
- *   every attempt's, one after the other, each line prefixed `[a1] `.
+ *   every attempt's, one after the other (attempt order), each line prefixed `[a1] `.
  * - An array or multi-node parent: its children (the `byParentJobId` index, then their records
  *   by BatchGetItem), narrowed by --failed and --index, each child's stream read concurrently
  *   (cli/lookup/log-read.ts: bounded, throttling retried) and merged by timestamp, each line
@@ -112,8 +112,9 @@ export async function logs(
           sleep: (ms) => wait(ms, stop.signal),
         })
       : jobSources(run, record, values["all-attempts"], values.attempt, values.container);
-    return parent || sources.length > 1
-      ? printMerged(run, record, sources, parent)
+    if (parent) return printMerged(run, record, sources);
+    return values["all-attempts"]
+      ? printAttempts(run, record, sources)
       : printOne(run, record, sources[0]);
   });
 }
@@ -265,6 +266,47 @@ async function printOne(run: LogsRun, record: JobRecord, source: Source): Promis
   return EXIT_OK;
 }
 
+/** A job's attempts one after the other, each line prefixed with its attempt. */
+async function printAttempts(
+  run: LogsRun,
+  record: JobRecord,
+  sources: readonly Source[],
+): Promise<number> {
+  const width = Math.max(...sources.map((s) => s.label.length));
+  let missing = 0;
+  let printed = 0;
+  for (const { stream, label } of sources) {
+    run.io.stderr.write(header(stream));
+    const target = await run.access.target(groupRef(record, stream));
+    try {
+      for await (const page of streamPages(run.calls, target, stream.logStreamName, {
+        startTime: run.startTime,
+      })) {
+        for (const event of page) {
+          printEvent(run, event, `${label.padEnd(width)} `, { attempt: stream.attempt });
+        }
+        printed += page.length;
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      missing++;
+      const why = await whyMissing(run.calls, target, record, stream, run.now());
+      run.io.stderr.write(`note: ${label} ${why}\n`);
+    }
+  }
+  if (missing === sources.length) {
+    throw new LookupError(
+      `none of the ${sources.length} streams of job ${record.jobId} exists (each is said above).`,
+    );
+  }
+  if (printed === 0) {
+    run.io.stderr.write(
+      `note: nothing to print: the streams of job ${record.jobId} have no events.\n`,
+    );
+  }
+  return EXIT_OK;
+}
+
 /** Why a stream that exists printed nothing. */
 function emptyStream(run: LogsRun, stream: LogStreamRef): string {
   const since =
@@ -280,18 +322,18 @@ async function printMerged(
   run: LogsRun,
   job: JobRecord,
   sources: readonly Source[],
-  parent: boolean,
 ): Promise<number> {
   if (sources.length === 0) {
     throw new LookupError(`no child or node of job ${job.jobId} has a log stream to print.`);
   }
-  const nodes = parent && job.arraySize === undefined;
+  const nodes = job.arraySize === undefined;
   const width = Math.max(...sources.map((s) => s.label.length));
   const prefixes = sources.map((s) =>
     run.json ? "" : nodes ? `${s.label.padEnd(width)} | ` : `${s.label.padEnd(width)} `,
   );
   run.io.stderr.write(
-    `==> job ${job.jobId}: ${sources.length} streams${parent ? ` of ${new Set(sources.map((s) => s.record.jobId)).size} ${nodes ? "nodes" : "children"}` : ""}, merged in time order\n`,
+    `==> job ${job.jobId}: ${sources.length} streams of ${new Set(sources.map((s) => s.record.jobId)).size} ` +
+      `${nodes ? "nodes" : "children"}, merged in time order\n`,
   );
   const missing: Source[] = [];
   const targets = await Promise.all(
