@@ -5,7 +5,7 @@
  * AWS runs as printed, and finds what its description promises. One Pulumi evaluation (the replay); each lookup opens the folder with its
  * own dynalite, as the command does.
  */
-import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { FIND, LOGS, REPLAY, SEARCH, SHOW } from "../cli/commands";
@@ -199,6 +199,23 @@ test("search: every job that printed OutOfMemoryError; a name's failed runs, by 
       .split("\n")
       .map((l) => JSON.parse(l).jobId),
   ).toEqual(["3e31c0a1-903b-4819-a975-74f72aa508bf:3", "3e31c0a1-903b-4819-a975-74f72aa508bf:5"]);
+});
+
+test("logs without the local log store: says the store has no stream, and how to make it", async () => {
+  const store = join(cwd, ".sample-db", "logs.jsonl");
+  renameSync(store, `${store}.aside`);
+  try {
+    const r = await run(["logs", "2260c43a-ea1b-4721-ac9f-8ae0c3a8f82f", "--db", ".sample-db"]);
+    expect([r.code, r.out, r.err.split("\n")[1]]).toEqual([
+      1,
+      "",
+      "batch-job-log logs: the local log store .sample-db/logs.jsonl does not exist, so it has no " +
+        "log stream genomics-align/default/50da15db2a5df83f107f3f32cb987069 in log group /aws/batch/job " +
+        "(us-east-1); `batch-job-log replay --db .sample-db` of the shipped sample writes it.",
+    ]);
+  } finally {
+    renameSync(`${store}.aside`, store);
+  }
 });
 
 test("a lookup on a folder that holds no table, and on one that does not exist", async () => {

@@ -25,6 +25,7 @@ import {
   type LookupDeps,
 } from "./lookup/context";
 import { LookupError } from "./lookup/errors";
+import { plural } from "./lookup/format";
 import { followJob } from "./lookup/follow";
 import type { LogAccess } from "./lookup/log-access";
 import { groupRef, header, printEvent, type LogsRun } from "./lookup/log-output";
@@ -332,8 +333,9 @@ async function printMerged(
     run.json ? "" : nodes ? `${s.label.padEnd(width)} | ` : `${s.label.padEnd(width)} `,
   );
   run.io.stderr.write(
-    `==> job ${job.jobId}: ${sources.length} streams of ${new Set(sources.map((s) => s.record.jobId)).size} ` +
-      `${nodes ? "nodes" : "children"}, merged in time order\n`,
+    `==> job ${job.jobId}: ${plural(sources.length, "stream")} of ` +
+      `${plural(new Set(sources.map((s) => s.record.jobId)).size, nodes ? "node" : "child", nodes ? "nodes" : "children")}, ` +
+      "merged in time order\n",
   );
   const missing: Source[] = [];
   const targets = await Promise.all(

@@ -12,6 +12,7 @@
  * - whyMissing: why a stream the record names does not exist (never created, expired under the
  *   group's retention, no such group, not in the local store).
  */
+import * as path from "path";
 import type { GetLogEventsCommandOutput, OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import type { JobRecord, LogStreamRef } from "../../record";
 import { LookupError, failureReason, missingStreamMessage } from "./errors";
@@ -386,7 +387,7 @@ export async function whyMissing(
   if (local && !local.exists) {
     return (
       `the local log store ${local.file} does not exist, so it has no ${where}; ` +
-      "`batch-job-log replay --db DIR` of the shipped sample writes it."
+      `\`batch-job-log replay --db ${path.dirname(local.file)}\` of the shipped sample writes it.`
     );
   }
   const group = await describeGroup(calls, target);
