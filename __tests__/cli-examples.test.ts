@@ -188,8 +188,8 @@ test("search: every job that printed OutOfMemoryError; a name's failed runs, by 
   const failed = await run(example(SEARCH, "Which failed runs of an array job's name"));
   expect([failed.code, failed.out]).toEqual([
     0,
-    "3e31c0a1-903b-4819-a975-74f72aa508bf:3 a1  2026-11-01T01:04:49.648Z  ERROR shard 3: PostGIS query failed: canceling statement due to statement timeout\n" +
-      "3e31c0a1-903b-4819-a975-74f72aa508bf:5 a1  2026-11-01T01:10:07.275Z  ERROR shard 5: PostGIS query failed: canceling statement due to statement timeout\n",
+    "2026-11-01T01:04:49.648Z  3e31c0a1-903b-4819-a975-74f72aa508bf:3 a1  ERROR shard 3: PostGIS query failed: canceling statement due to statement timeout\n" +
+      "2026-11-01T01:10:07.275Z  3e31c0a1-903b-4819-a975-74f72aa508bf:5 a1  ERROR shard 5: PostGIS query failed: canceling statement due to statement timeout\n",
   ]);
   const insights = await run(example(SEARCH, "The same with a Logs Insights query"));
   expect(insights.code).toBe(0);

@@ -578,8 +578,8 @@ describe("search", () => {
     const r = await run(search, ["OutOfMemoryError", "--name", "tiles", "--mode", "filter"]);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      `${ARRAY}:7 a1    2026-11-01T00:00:00.005Z  boom: OutOfMemoryError in tile/default/task7\n` +
-        `${ARRAY}:507 a1  2026-11-01T00:00:00.005Z  boom: OutOfMemoryError in tile/default/task507\n`,
+      `2026-11-01T00:00:00.005Z  ${ARRAY}:7 a1  boom: OutOfMemoryError in tile/default/task7\n` +
+        `2026-11-01T00:00:00.005Z  ${ARRAY}:507 a1  boom: OutOfMemoryError in tile/default/task507\n`,
     );
     const inputs = fleInputs();
     expect(inputs.map((i) => i.logStreamNames?.length)).toEqual(Array(10).fill(100));
@@ -616,7 +616,7 @@ describe("search", () => {
     });
     const r = await run(search, ["OutOfMemoryError", "--name", "tiles", "--mode", "filter"]);
     expect(r.code).toBe(0);
-    expect(r.out).toBe(`${ARRAY}:151 a1  2026-11-01T00:00:00.000Z  OutOfMemoryError\n`);
+    expect(r.out).toBe(`2026-11-01T00:00:00.000Z  ${ARRAY}:151 a1  OutOfMemoryError\n`);
     expect(r.err.split("\n")[0]).toBe(
       `note: log stream ${childStream(150)} of job ${ARRAY}:150 does not exist in /aws/batch/job; not searched.`,
     );
@@ -683,7 +683,7 @@ describe("search", () => {
       "| limit 10000",
     ]);
     // Three queries, each polled once while Running; the one whose streams hold child 42 has its line.
-    expect(r.out).toBe(`${ARRAY}:42 a1   2026-11-01T00:00:00.042Z  killed: OutOfMemoryError\n`);
+    expect(r.out).toBe(`2026-11-01T00:00:00.042Z  ${ARRAY}:42 a1  killed: OutOfMemoryError\n`);
   });
 });
 

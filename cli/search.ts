@@ -116,9 +116,12 @@ export async function search(
       for await (const page of table.scan(filter)) records.push(...page);
     }
     const streams = streamsOf(records, now);
+    if (records.length === 0) {
+      throw new LookupError(`no job of table ${table.tableName} matches; nothing to search.`);
+    }
     if (streams.length === 0) {
       throw new LookupError(
-        `no log stream to search: ${plural(records.length, "job")} matched, none with a stream.`,
+        `no log stream to search: none of the ${plural(records.length, "job")} that match has one.`,
       );
     }
     const access = await openLogAccess(common, aws, values["role-arn"], io, context);
@@ -156,7 +159,6 @@ export async function search(
       }
     }
 
-    const width = Math.max(...streams.map((s) => s.label.length));
     let matches = 0;
     const jobs = new Set<string>();
     const print = (batch: readonly Match[]) => {
@@ -166,7 +168,7 @@ export async function search(
         io.stdout.write(
           common.json
             ? JSON.stringify(matchJson(m)) + "\n"
-            : `${m.source.label.padEnd(width)}  ${new Date(m.timestamp).toISOString()}  ${m.message}\n`,
+            : `${new Date(m.timestamp).toISOString()}  ${m.source.label}  ${m.message}\n`,
         );
       }
     };
