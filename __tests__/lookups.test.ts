@@ -229,6 +229,7 @@ describe("show", () => {
       "stopped     2026-11-02T09:26:15.656Z (ran 9m 43s)",
       "platform    EC2",
       "region      us-east-1",
+      "account     123456789012",
       "",
       "attempt 1: exit 0, 2026-11-02T09:16:32.262Z to 2026-11-02T09:26:15.656Z, Essential container in task exited",
       "  container default",

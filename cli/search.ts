@@ -32,7 +32,7 @@ import { LookupError } from "./lookup/errors";
 import { plural } from "./lookup/format";
 import type { LogTarget } from "./lookup/log-access";
 import { groupRef } from "./lookup/log-output";
-import { LogCalls, describeGroup, isNotFound } from "./lookup/log-read";
+import { Limiter, LogCalls, describeGroup, isNotFound } from "./lookup/log-read";
 import type { RunFilter } from "./lookup/table";
 import { helpText, parseCommand } from "./options";
 
@@ -49,6 +49,8 @@ export const QUERY_MAX_CHARS = 10_000;
 export const QUERY_MAX_ROWS = 10_000;
 /** Insights queries estimated to scan more need --yes (or a yes at the prompt). */
 export const CONFIRM_BYTES = 1_000_000_000;
+/** Logs Insights queries running at once (an account may run 30). */
+export const QUERY_CONCURRENCY = 10;
 /** Around each job's run, for clocks that differ a little. */
 const WINDOW_MARGIN_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -173,11 +175,14 @@ export async function search(
       }
     };
     let filterCalls = 0;
+    const running = new Limiter(QUERY_CONCURRENCY);
     const tasks: Promise<readonly Match[]>[] = [];
     for (const group of groups.values()) {
       const slices = queries.get(group);
       if (slices) {
-        for (const slice of slices) tasks.push(runQuery(calls, group, slice, text, wait, stop, io));
+        for (const slice of slices) {
+          tasks.push(running.run(() => runQuery(calls, group, slice, text, wait, stop, io)));
+        }
       } else {
         for (const batch of filterBatches(group.streams)) {
           tasks.push(filterBatch(calls, group, batch, text, io, () => filterCalls++));

@@ -83,6 +83,7 @@ function renderShow(record: JobRecord, children: readonly ChildSummary[]): strin
     ],
     ["platform", record.platform],
     ["region", record.region],
+    ["account", record.account],
     ["parent", record.parentJobId],
     ["array", arrayLine(record)],
     ["nodes", nodesLine(record)],

@@ -51,7 +51,6 @@ function isAccessDenied(error: unknown): boolean {
 }
 
 export interface LogCallOptions {
-  readonly concurrency?: number;
   /** Waits `ms` (resolves early on abort). */
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly signal: AbortSignal;
@@ -59,27 +58,39 @@ export interface LogCallOptions {
   readonly random?: () => number;
 }
 
-/** The calls of one command: bounded, retried on throttling, access denied explained. */
-export class LogCalls {
+/** At most `size` tasks at once; the others wait their turn, first come first served. */
+export class Limiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  private readonly concurrency: number;
-  /** Calls sent, throttled retries included. */
-  calls = 0;
-  /** Retries after throttling. */
-  retries = 0;
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active < this.size) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+/** The calls of one command: bounded, retried on throttling, access denied explained. */
+export class LogCalls {
+  private readonly limiter: Limiter;
 
   constructor(private readonly options: LogCallOptions) {
-    this.concurrency = options.concurrency ?? LOGS_CONCURRENCY;
+    this.limiter = new Limiter(LOGS_CONCURRENCY);
   }
 
   /** Runs `send` (an `action` on `target`) when a place is free. */
   async run<T>(target: LogTarget, action: string, send: () => Promise<T>): Promise<T> {
     for (let retry = 0; ; retry++) {
-      await this.acquire();
       try {
-        this.calls++;
-        return await send();
+        return await this.limiter.run(send);
       } catch (error) {
         if (isAccessDenied(error) || error instanceof AssumeRoleError) {
           throw new LookupError(accessDeniedMessage(target, action, error));
@@ -91,30 +102,13 @@ export class LogCalls {
               `retries; stopped rather than skip lines: run again later, or on fewer streams.`,
           );
         }
-      } finally {
-        this.release();
       }
-      this.retries++;
       const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
       await this.options.sleep(
         Math.floor((this.options.random ?? Math.random)() * ceiling),
         this.options.signal,
       );
     }
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.active < this.concurrency) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
   }
 }
 
