@@ -24,14 +24,13 @@ import {
   sleep as realSleep,
   type LookupDeps,
 } from "./lookup/context";
-import { LookupError } from "./lookup/errors";
+import { isMissingStream, LookupError } from "./lookup/errors";
 import { plural } from "./lookup/format";
 import { followJob } from "./lookup/follow";
 import type { LogAccess } from "./lookup/log-access";
 import { groupRef, header, printEvent, type LogsRun } from "./lookup/log-output";
 import {
   LogCalls,
-  isNotFound,
   mergeByTimestamp,
   mergePageLimit,
   streamPages,
@@ -258,7 +257,7 @@ async function printOne(run: LogsRun, record: JobRecord, source: Source): Promis
       printed += page.length;
     }
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isMissingStream(error)) throw error;
     throw new LookupError(await whyMissing(run.calls, target, record, stream, run.now()));
   }
   if (printed === 0) {
@@ -289,7 +288,7 @@ async function printAttempts(
         printed += page.length;
       }
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isMissingStream(error)) throw error;
       missing++;
       const why = await whyMissing(run.calls, target, record, stream, run.now());
       run.io.stderr.write(`note: ${label} ${why}\n`);
@@ -393,7 +392,7 @@ async function* pagesOrMissing(
       limit,
     });
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isMissingStream(error)) throw error;
     onMissing();
   }
 }

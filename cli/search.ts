@@ -28,11 +28,11 @@ import {
   sleep as realSleep,
   type LookupDeps,
 } from "./lookup/context";
-import { LookupError } from "./lookup/errors";
+import { isMissingStream, LookupError } from "./lookup/errors";
 import { plural } from "./lookup/format";
 import type { LogTarget } from "./lookup/log-access";
 import { groupRef } from "./lookup/log-output";
-import { Limiter, LogCalls, describeGroup, isNotFound } from "./lookup/log-read";
+import { Limiter, LogCalls, describeGroup } from "./lookup/log-read";
 import type { RunFilter } from "./lookup/table";
 import { helpText, parseCommand } from "./options";
 
@@ -323,7 +323,7 @@ async function filterBatch(
       nextToken = out.nextToken;
     } while (nextToken);
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isMissingStream(error)) throw error;
     if (batch.length === 1) {
       const s = batch[0];
       if ((await describeGroup(calls, target)) === undefined) {

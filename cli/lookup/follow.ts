@@ -12,10 +12,10 @@
 import type { LiveTailSessionLogEvent, OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import { isTerminalStatus, type JobRecord, type LogStreamRef } from "../../record";
 import { EXIT_OK } from "../io";
-import { LookupError } from "./errors";
+import { isMissingStream, LookupError } from "./errors";
 import type { LogTarget } from "./log-access";
 import { groupRef, header, printEvent, type LogsRun } from "./log-output";
-import { isNotFound, readPage, whyMissing } from "./log-read";
+import { readPage, whyMissing } from "./log-read";
 import { attemptCount, chooseStream } from "./streams";
 import type { JobTable } from "./table";
 
@@ -138,8 +138,8 @@ async function follow(
         );
       } catch (error) {
         // Not created yet: a job starting up; one that has ended never will be.
-        if (isNotFound(error) && !isTerminalStatus(record.status)) return printed;
-        if (isNotFound(error)) {
+        if (isMissingStream(error) && !isTerminalStatus(record.status)) return printed;
+        if (isMissingStream(error)) {
           throw new LookupError(await whyMissing(run.calls, f.target, record, f.stream, run.now()));
         }
         throw error;

@@ -9,14 +9,11 @@
  * - streamPages: one stream's GetLogEvents pages, until the forward token repeats;
  * - mergeByTimestamp: a k-way merge of many streams' pages by timestamp, holding at most two
  *   pages per stream (the one being merged and the next one, fetched ahead);
- * - whyMissing: why a stream the record names does not exist (never created, expired under the
- *   group's retention, no such group, not in the local store).
+ * - whyMissing: why a stream the record names does not exist, with DescribeLogGroups' facts.
  */
-import * as path from "path";
 import type { GetLogEventsCommandOutput, OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import type { JobRecord, LogStreamRef } from "../../record";
-import { LookupError, failureReason, missingStreamMessage } from "./errors";
-import { formatTime } from "./format";
+import { LookupError, missingStreamReason, type GroupFacts } from "./errors";
 import { AssumeRoleError, type LogTarget } from "./log-access";
 
 const logsSdk = (): typeof import("@aws-sdk/client-cloudwatch-logs") =>
@@ -310,18 +307,6 @@ class CursorHeap<T extends { readonly timestamp?: number }> {
   }
 }
 
-/** True for the error CloudWatch Logs raises when a stream or its group does not exist. */
-export function isNotFound(error: unknown): boolean {
-  return (error as { name?: string } | undefined)?.name === "ResourceNotFoundException";
-}
-
-/** What DescribeLogGroups says of a group: undefined when it does not exist. */
-export interface GroupFacts {
-  readonly retentionInDays?: number;
-  readonly storedBytes?: number;
-  readonly creationTime?: number;
-}
-
 /** The group's facts (DescribeLogGroups by name prefix, the exact name picked out). */
 export async function describeGroup(
   calls: LogCalls,
@@ -354,12 +339,9 @@ export async function describeGroup(
   return undefined;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
- * Why `stream` of `record` does not exist, as one line: the attempt never started (so its stream
- * was never created), the stream expired under its group's retention, the group does not exist,
- * the local store has no such stream, or else where it was looked for and why the job ended.
+ * Why `stream` of `record` does not exist, as one line (errors.ts `missingStreamReason`), asking
+ * DescribeLogGroups only when the record alone cannot tell.
  */
 export async function whyMissing(
   calls: LogCalls,
@@ -368,38 +350,15 @@ export async function whyMissing(
   stream: LogStreamRef,
   now: number,
 ): Promise<string> {
-  const where = `log stream ${stream.logStreamName} in log group ${stream.logGroup} (${stream.logRegion})`;
   const attempt = record.attempts?.[stream.attempt - 1];
-  const why = failureReason(record, stream.attempt);
-  if (attempt !== undefined && attempt.startedAt === undefined) {
-    return (
-      `${where} was never created: attempt ${stream.attempt} of job ${record.jobId} failed ` +
-      `before its container started${why ? `: ${why}` : "."}`
-    );
-  }
   const local = target.local;
-  if (local && !local.exists) {
-    return (
-      `the local log store ${local.file} does not exist, so it has no ${where}; ` +
-      `\`batch-job-log replay --db ${path.dirname(local.file)}\` of the shipped sample writes it.`
-    );
-  }
-  const group = await describeGroup(calls, target);
-  const inAccount = target.ref.account ? ` of account ${target.ref.account}` : "";
-  if (!group) {
-    return `log group ${stream.logGroup} does not exist in ${stream.logRegion}${inAccount}: nothing of job ${record.jobId} was ever written to ${stream.logStreamName}.`;
-  }
-  const ended = attempt?.stoppedAt ?? record.stoppedAt;
-  if (group.retentionInDays !== undefined && ended !== undefined) {
-    const age = now - ended;
-    if (age > group.retentionInDays * DAY_MS) {
-      return (
-        `${where} has expired: the group keeps events ${group.retentionInDays} days ` +
-        `(retentionInDays) and attempt ${stream.attempt} ended ${formatTime(ended)}, ` +
-        `${Math.floor(age / DAY_MS)} days ago.`
-      );
-    }
-  }
-  if (local) return `the local log store ${local.file} has no ${where}.`;
-  return missingStreamMessage(record, stream);
+  const known =
+    (attempt !== undefined && attempt.startedAt === undefined) || (local && !local.exists);
+  const group = known ? undefined : await describeGroup(calls, target);
+  return missingStreamReason(record, stream, {
+    group: known ? "unasked" : (group ?? "missing"),
+    account: target.ref.account,
+    local,
+    now,
+  });
 }
