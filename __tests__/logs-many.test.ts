@@ -50,6 +50,7 @@ const EXPIRED = "e0000000-0000-4000-8000-000000000000";
 const SPLUNK = "f0000000-0000-4000-8000-000000000000";
 const FOREIGN = "f1000000-0000-4000-8000-000000000000";
 const FOLLOWED = "f2000000-0000-4000-8000-000000000000";
+const SMALL = "a1000000-0000-4000-8000-000000000000";
 const CHILDREN = 1000;
 
 let revision = 1;
@@ -117,6 +118,19 @@ beforeAll(async () => {
   await put([
     job(ARRAY, { jobName: "tiles", arraySize: CHILDREN }),
     ...children,
+    job(SMALL, { jobName: "small", arraySize: 2 }),
+    job(`${SMALL}:0`, {
+      parentJobId: SMALL,
+      arrayIndex: 0,
+      logStreams: [stream("small/default/c0")],
+      attempts: [ran(T0)],
+    }),
+    job(`${SMALL}:1`, {
+      parentJobId: SMALL,
+      arrayIndex: 1,
+      logStreams: [stream("small/default/c1a1", 1), stream("small/default/c1a2", 2)],
+      attempts: [ran(T0, 1), ran(T0 + 120_000)],
+    }),
     job(MNP, { jobName: "mpi", numNodes: 3, mainNode: 0 }),
     ...[0, 1, 2].map((n) =>
       job(`${MNP}#${n}`, {
@@ -396,6 +410,25 @@ describe("logs of a multi-node parent and of every attempt", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  test("a parent with --all-attempts: every attempt of every child, `[1 a2] `", async () => {
+    const at: Record<string, number> = {
+      "small/default/c0": 5,
+      "small/default/c1a1": 1,
+      "small/default/c1a2": 130_000,
+    };
+    logsMock
+      .on(GetLogEventsCommand)
+      .callsFake(
+        serveStreams((name) => [{ timestamp: T0 + at[name], message: name.split("/")[2] }]),
+      );
+    const r = await run(logs, [SMALL, "--all-attempts"]);
+    expect([r.code, r.out, r.err]).toEqual([
+      0,
+      "[1 a1] c1a1\n[0 a1] c0\n[1 a2] c1a2\n",
+      `==> job ${SMALL}: 3 streams of 2 children, merged in time order\n`,
+    ]);
   });
 
   test("--all-attempts: attempt after attempt, `[a1] `, `[a2] `", async () => {

@@ -172,7 +172,7 @@ export function logAccess(options: LogAccessOptions): LogAccess {
     async target(ref) {
       const name = { logGroupName: ref.logGroup };
       if (local) {
-        const arn = logGroupArn(ref.logRegion, ref.account ?? "123456789012", ref.logGroup);
+        const arn = logGroupArn(ref.logRegion, ref.account ?? "ACCOUNT", ref.logGroup);
         return { client: client(ref.logRegion), group: name, ref, arn, way: "local", local };
       }
       if (ref.account === undefined) {
