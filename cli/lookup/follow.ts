@@ -162,7 +162,13 @@ async function follow(
     const last = current(record)?.attempt ?? 0;
     for (let n = 1; n < last; n++) {
       const earlier = record.logStreams.find((s) => s.attempt === n);
-      if (earlier) await drain(await open(earlier));
+      try {
+        if (earlier) await drain(await open(earlier));
+      } catch (error) {
+        // An earlier attempt without its stream is said; the later ones are still followed.
+        if (!(error instanceof LookupError)) throw error;
+        run.io.stderr.write(`note: [a${n}] ${error.message}\n`);
+      }
     }
   }
   let stream = current(record);
