@@ -697,6 +697,24 @@ describe("search", () => {
     ]);
     expect(logsMock.commandCalls(StartQueryCommand)).toHaveLength(0);
 
+    // On a terminal, the question; anything but y or yes runs nothing.
+    const questions: string[] = [];
+    const declined = await run(search, ["OutOfMemoryError", "--name", "tiles"], {
+      stdinIsTTY: true,
+      ask: async (question) => {
+        questions.push(question);
+        return "n";
+      },
+    });
+    expect([declined.code, declined.err.split("\n")[1]]).toEqual([
+      1,
+      "batch-job-log search: not run.",
+    ]);
+    expect(questions).toEqual([
+      "the Logs Insights queries would scan about 2.5 GB; run them? [y/N] ",
+    ]);
+    expect(logsMock.commandCalls(StartQueryCommand)).toHaveLength(0);
+
     const r = await run(search, ["OutOfMemoryError", "--name", "tiles", "--yes"]);
     expect(r.code).toBe(0);
     const queries = logsMock.commandCalls(StartQueryCommand).map((c) => c.args[0].input);
