@@ -26,6 +26,7 @@ import { find } from "../cli/find";
 import { logs } from "../cli/logs";
 import type { LookupDeps } from "../cli/lookup/context";
 import { LOGS_CONCURRENCY, THROTTLE_RETRIES } from "../cli/lookup/log-read";
+import { JobTable } from "../cli/lookup/table";
 import { search } from "../cli/search";
 import {
   createRecordWriter,
@@ -817,5 +818,47 @@ describe("across accounts", () => {
     expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
       { RoleArn: `arn:aws:iam::${OTHER}:role/BatchLogReader`, RoleSessionName: "batch-job-log" },
     ]);
+  });
+});
+
+describe("JobTable.getMany", () => {
+  test("100 keys a BatchGetItem; UnprocessedKeys asked again after a wait", async () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `job-${i}`);
+    const asked: string[][] = [];
+    const client = {
+      send: async (command: unknown) => {
+        const { RequestItems } = (
+          command as { input: { RequestItems: Record<string, { Keys: { jobId: string }[] }> } }
+        ).input;
+        const keys = RequestItems.t.Keys.map((k) => k.jobId);
+        asked.push(keys);
+        // The first call leaves its last three keys unprocessed.
+        const left = asked.length === 1 ? keys.slice(-3) : [];
+        return {
+          Responses: {
+            t: keys
+              .filter((k) => !left.includes(k))
+              .map((jobId) => ({ jobId, status: "FAILED", region: "us-east-1" })),
+          },
+          ...(left.length > 0
+            ? { UnprocessedKeys: { t: { Keys: left.map((jobId) => ({ jobId })) } } }
+            : {}),
+        };
+      },
+    };
+    const slept: number[] = [];
+    const progress: number[] = [];
+    const records = await new JobTable("t", client).getMany(ids, {
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+      onProgress: (done) => progress.push(done),
+    });
+    expect(asked.map((keys) => keys.length)).toEqual([100, 3, 100, 50]);
+    expect(asked[1]).toEqual(["job-97", "job-98", "job-99"]);
+    expect([...records.keys()]).toHaveLength(250);
+    expect(records.get("job-99")?.status).toBe("FAILED");
+    expect(slept).toEqual([200]);
+    expect(progress).toEqual([100, 200, 250]);
   });
 });
