@@ -189,14 +189,17 @@ describe("--endpoint-url", () => {
     ]);
     expect(operations(local)).toEqual([
       "DynamoDB_20120810.GetItem",
+      // STS GetCallerIdentity: the caller's account, to read the job's account's log group.
+      "POST /",
       "Logs_20140328.GetLogEvents",
       "Logs_20140328.GetLogEvents",
       "POST /v1/listjobs",
       "POST /v1/listjobs",
     ]);
     expect(local.calls[0].signedAs).toBe("local/us-east-1/dynamodb");
-    expect(local.calls[1].signedAs).toBe("local/us-east-1/logs");
-    expect(local.calls[3].signedAs).toBe("local/us-east-1/batch");
+    expect(local.calls[1].signedAs).toBe("local/us-east-1/sts");
+    expect(local.calls[2].signedAs).toBe("local/us-east-1/logs");
+    expect(local.calls[4].signedAs).toBe("local/us-east-1/batch");
   });
 
   test("AWS_ENDPOINT_URL_<SERVICE> points one service each; --endpoint-url wins over them", async () => {
@@ -218,6 +221,7 @@ describe("--endpoint-url", () => {
     expect((await run([...BACKFILL, "--endpoint-url", flag.endpoint])).code).toBe(0);
     expect(operations(flag)).toEqual([
       "DynamoDB_20120810.GetItem",
+      "POST /",
       "Logs_20140328.GetLogEvents",
       "Logs_20140328.GetLogEvents",
       "POST /v1/listjobs",
@@ -234,6 +238,7 @@ describe("--endpoint-url", () => {
     expect([operations(dynamodb), operations(all)]).toEqual([
       ["DynamoDB_20120810.GetItem"],
       [
+        "POST /",
         "Logs_20140328.GetLogEvents",
         "Logs_20140328.GetLogEvents",
         "POST /v1/listjobs",
@@ -283,6 +288,7 @@ describe("--profile", () => {
     ]);
     expect(local.calls.map((c) => `${c.operation} ${c.signedAs}`)).toEqual([
       "DynamoDB_20120810.GetItem AKIDANALYST/eu-west-2/dynamodb",
+      "POST / AKIDANALYST/eu-west-2/sts",
       // The log stream's own region, as recorded (awslogs-region), with the profile's key.
       "Logs_20140328.GetLogEvents AKIDANALYST/us-east-1/logs",
       "Logs_20140328.GetLogEvents AKIDANALYST/us-east-1/logs",

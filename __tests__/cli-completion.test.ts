@@ -46,7 +46,7 @@ describe("bash", () => {
   test("completes commands, options, allowed values, folders and files", () => {
     // Each case: the words of the command line, the last one being completed.
     const cases: [string[], string][] = [
-      [[""], "replay show logs find backfill completion help -h --help -v --version"],
+      [[""], "replay show logs search find backfill completion help -h --help -v --version"],
       [["sh"], "show"],
       [["--v"], "--version"],
       [["find", "x", "--st"], "--status"],
@@ -64,8 +64,8 @@ describe("bash", () => {
       [["completion", ""], "bash zsh"],
       [
         ["logs", "x", "-"],
-        "--attempt --container --since -f --follow --interval --table --db --json " +
-          "--profile --region --endpoint-url --endpoint -h --help",
+        "--attempt --all-attempts --container --failed --index --since -f --follow --interval " +
+          "--role-arn --table --db --json --profile --region --endpoint-url --endpoint -h --help",
       ],
       // Nothing to offer for a duration, a job id or a URL: not file names either.
       [["logs", "x", "--since", ""], ""],
@@ -121,7 +121,8 @@ describe("zsh", () => {
     expect(lines.slice(start + 1, lines.indexOf("  )", start))).toEqual([
       "    'replay:replay Batch events through the exact Lambda on an embedded DynamoDB'",
       "    'show:where a job'\\''s logs are, per attempt and container'",
-      "    'logs:print a job'\\''s log events from CloudWatch Logs'",
+      "    'logs:print the log events of a job, of its children or of its nodes'",
+      "    'search:find log lines across many runs\\: which jobs printed TEXT'",
       "    'find:the most recent runs of a job name'",
       "    'backfill:record the jobs Batch still remembers'",
       "    'completion:print a shell completion script (bash, zsh)'",
@@ -136,10 +137,12 @@ describe("zsh", () => {
       "          _arguments -s -S \\",
       "            '--status=[only runs in this status]:STATUS:(SUBMITTED PENDING RUNNABLE STARTING RUNNING SUCCEEDED FAILED)' \\",
       "            '--since=[only runs created within this time, e.g. 10m, 2h, 3d]:DURATION: ' \\",
+      "            '--account=[only runs in this AWS account]:ACCOUNT: ' \\",
+      "            '--job-region=[only runs in this region]:REGION: ' \\",
       "            '--limit=[at most N runs]:N: ' \\",
       "            '--table=[the job table]:NAME: ' \\",
       "            '--db=[the embedded table kept in DIR by `replay --db DIR`\\: offline, no credentials]:DIR:_files -/' \\",
-      "            '--json[an array of {jobId, jobName, createdAt, status, exitCode, startedAt, stoppedAt, jobQueue}]' \\",
+      "            '--json[an array of {jobId, jobName, createdAt, status, exitCode, startedAt, stoppedAt, jobQueue, region, account}]' \\",
       "            '--profile=[a profile of the shared AWS config and credentials files]:NAME: ' \\",
       "            '--region=[the AWS region]:REGION: ' \\",
       "            '(--endpoint-url --endpoint)'{--endpoint-url=,--endpoint=}'[send every AWS call of the command]:URL: ' \\",
@@ -148,7 +151,7 @@ describe("zsh", () => {
       "          ;;",
     ]);
     expect(script).toContain(
-      "            '(-f --follow)'{-f,--follow}'[keep polling for new events until interrupted]' \\\n",
+      "            '(-f --follow)'{-f,--follow}'[then print new events as they come]' \\\n",
     );
     expect(script).toContain("            '*--queue=[a job queue, by name or ARN]:ARN: ' \\\n");
     expect(script).toContain(

@@ -1,14 +1,14 @@
 /**
  * The examples of `--help` work on the shipped sample: `replay --db .sample-db` (what `npm start`
- * runs) keeps the sample's table in a folder, then every example of `show`, `find` and `logs`
- * that reads `--db .sample-db` and nothing else of AWS runs as printed, and finds what its
- * description promises. One Pulumi evaluation (the replay); each lookup opens the folder with its
+ * runs) keeps the sample's table and its log events (samples/logs.jsonl) in a folder, then every
+ * example of `show`, `find`, `logs` and `search` that reads `--db .sample-db` and nothing else of
+ * AWS runs as printed, and finds what its description promises. One Pulumi evaluation (the replay); each lookup opens the folder with its
  * own dynalite, as the command does.
  */
-import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { FIND, LOGS, REPLAY, SHOW } from "../cli/commands";
+import { FIND, LOGS, REPLAY, SEARCH, SHOW } from "../cli/commands";
 import type { CliIO } from "../cli/io";
 import { main } from "../cli/main";
 import type { CommandSpec } from "../cli/options";
@@ -120,6 +120,102 @@ test("logs: a job that never started says why it has no log events, without Clou
   expect(r.err).toMatch(
     /^batch-job-log logs: job [0-9a-f-]{36} never started \(FAILED\): Task failed to start \(CannotPullContainerError: .+\)\.\n$/,
   );
+});
+
+test("replay --db of the shipped sample copies its log events beside the table", () => {
+  expect(readFileSync(join(cwd, ".sample-db", "logs.jsonl"), "utf8")).toBe(
+    readFileSync(join(__dirname, "..", "samples", "logs.jsonl"), "utf8"),
+  );
+});
+
+test("logs: an array job's failed children, merged in time order, prefixed", async () => {
+  const r = await run(example(LOGS, "What the failed children of an array job printed"));
+  expect([r.code, r.err]).toEqual([
+    0,
+    "==> job 3e31c0a1-903b-4819-a975-74f72aa508bf: 2 streams of 2 children, merged in time order\n",
+  ]);
+  const lines = r.out.trimEnd().split("\n");
+  expect(lines.slice(0, 2)).toEqual([
+    "[3] tile-render 2.1.0: tiles-z12-0211 child 3 of 6 (AWS_BATCH_JOB_ARRAY_INDEX=3, job 3e31c0a1-903b-4819-a975-74f72aa508bf:3, attempt 1 of 2)",
+    "[3] shard 3: zoom 12, 13056 tiles from s3://tiles-src/z12/",
+  ]);
+  expect(lines.slice(-2)).toEqual([
+    "[5] ERROR shard 5: PostGIS query failed: canceling statement due to statement timeout",
+    "[5] tiles-z12-0211 child 5 of 6 failed",
+  ]);
+  expect(new Set(lines.map((l) => l.slice(0, 4)))).toEqual(new Set(["[3] ", "[5] "]));
+});
+
+test("logs: every node of a multi-node job; every attempt of a retried one", async () => {
+  const nodes = await run(example(LOGS, "Every node of a multi-node"));
+  expect(nodes.code).toBe(0);
+  const prefixes = nodes.out
+    .trimEnd()
+    .split("\n")
+    .map((l) => l.slice(0, 9));
+  expect(new Set(prefixes)).toEqual(new Set(["node 0 | ", "node 1 | ", "node 2 | ", "node 3 | "]));
+  expect(prefixes[0]).toBe("node 0 | ");
+
+  const attempts = await run(example(LOGS, "Every attempt of a job that failed three times"));
+  expect(attempts.code).toBe(0);
+  const firsts = attempts.out
+    .trimEnd()
+    .split("\n")
+    .filter((l) => l.includes("align-tumor-0054: sample"));
+  expect(firsts.map((l) => l.slice(0, 5) + l.slice(-15))).toEqual([
+    "[a1] attempt 1 of 3)",
+    "[a2] attempt 2 of 3)",
+    "[a3] attempt 3 of 3)",
+  ]);
+});
+
+test("logs: a stream gone under its group's 14-day retention says so", async () => {
+  const r = await run(example(LOGS, "Why a job's stream is gone"));
+  expect([r.code, r.out]).toEqual([1, ""]);
+  expect(r.err.split("\n")[1]).toMatch(
+    /^batch-job-log logs: log stream ecs\/default\/96bde4227ba3da6a8b13f164d7ff38fd in log group \/ecs\/fargate-report \(us-east-1\) has expired: the group keeps events 14 days \(retentionInDays\) and attempt 1 ended 2026-11-01T00:33:43.213Z, \d+ days ago\.$/,
+  );
+});
+
+test("search: every job that printed OutOfMemoryError; a name's failed runs, by filter and by Insights", async () => {
+  const oom = await run(example(SEARCH, "Which jobs of the sample ran out of memory"));
+  expect(oom.code).toBe(0);
+  expect(oom.out.trimEnd().split("\n")).toHaveLength(4);
+  expect(oom.err.split("\n")[0]).toBe(
+    "note: no --name: scanning every item of table batch-job-log-dev with a filter; --name JOB_NAME reads only that name's runs.",
+  );
+
+  const failed = await run(example(SEARCH, "Which failed runs of an array job's name"));
+  expect([failed.code, failed.out]).toEqual([
+    0,
+    "2026-11-01T01:04:49.648Z  3e31c0a1-903b-4819-a975-74f72aa508bf:3 a1  ERROR shard 3: PostGIS query failed: canceling statement due to statement timeout\n" +
+      "2026-11-01T01:10:07.275Z  3e31c0a1-903b-4819-a975-74f72aa508bf:5 a1  ERROR shard 5: PostGIS query failed: canceling statement due to statement timeout\n",
+  ]);
+  const insights = await run(example(SEARCH, "The same with a Logs Insights query"));
+  expect(insights.code).toBe(0);
+  expect(
+    insights.out
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l).jobId),
+  ).toEqual(["3e31c0a1-903b-4819-a975-74f72aa508bf:3", "3e31c0a1-903b-4819-a975-74f72aa508bf:5"]);
+});
+
+test("logs without the local log store: says the store has no stream, and how to make it", async () => {
+  const store = join(cwd, ".sample-db", "logs.jsonl");
+  renameSync(store, `${store}.aside`);
+  try {
+    const r = await run(["logs", "2260c43a-ea1b-4721-ac9f-8ae0c3a8f82f", "--db", ".sample-db"]);
+    expect([r.code, r.out, r.err.split("\n")[1]]).toEqual([
+      1,
+      "",
+      "batch-job-log logs: the local log store .sample-db/logs.jsonl does not exist, so it has no " +
+        "log stream genomics-align/default/50da15db2a5df83f107f3f32cb987069 in log group /aws/batch/job " +
+        "(us-east-1); `batch-job-log replay --db .sample-db` of the shipped sample writes it.",
+    ]);
+  } finally {
+    renameSync(`${store}.aside`, store);
+  }
 });
 
 test("a lookup on a folder that holds no table, and on one that does not exist", async () => {

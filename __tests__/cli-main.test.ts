@@ -90,7 +90,7 @@ it("lists every command in the usage, with its summary", () => {
       ?.split("\n")
       .slice(1)
       .map((l) => l.trim().split(/ +/)[0]),
-  ).toEqual(["replay", "show", "logs", "find", "backfill", "completion"]);
+  ).toEqual(["replay", "show", "logs", "search", "find", "backfill", "completion"]);
   expect(USAGE).toContain("  completion     print a shell completion script (bash, zsh)\n");
 });
 

@@ -296,7 +296,7 @@ describe("show", () => {
     expect(lines).toContain("array       size 3: SUCCEEDED 3");
     expect(lines).toContain(
       "logs: job 5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46 is an array parent: it never runs itself; " +
-        "its 3 children have the logs (`batch-job-log show 5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46` lists them).",
+        "its 3 children have the logs (`batch-job-log logs 5a7c9e1b-3d5f-4a7c-8e0a-4b6d8f0a2c46` prints them).",
     );
     const at = lines.indexOf("children: 3 recorded of 3");
     expect(at).toBeGreaterThan(0);
@@ -369,6 +369,7 @@ describe("show", () => {
     await writer.put({
       ...base,
       jobId: "job-with-cost-center",
+      jobName: "cost-report",
       costCenter: "genomics",
     } as JobRecord);
     // Act
@@ -525,8 +526,9 @@ describe("logs", () => {
     expect(r.out).toBe("");
     expect(r.err.split("\n")).toEqual([
       "==> /aws/batch/job render-frames/default/444fbea193638b4fb67c47081e7d7dad (us-east-1), attempt 1, container default",
-      "batch-job-log logs: log stream render-frames/default/444fbea193638b4fb67c47081e7d7dad does not exist in log group " +
-        "/aws/batch/job (us-east-1); job FAILED: Task failed to start " +
+      "batch-job-log logs: log stream render-frames/default/444fbea193638b4fb67c47081e7d7dad in log group " +
+        `/aws/batch/job (us-east-1) was never created: attempt 1 of job ${DOCKER_TIMEOUT} failed before its ` +
+        "container started: Task failed to start " +
         "(DockerTimeoutError: Could not transition to created; timed out after waiting 4m0s)",
       "",
     ]);
@@ -549,11 +551,6 @@ describe("logs", () => {
       [
         NON_AWSLOGS,
         `job ${NON_AWSLOGS} logs with the splunk log driver, not awslogs: there is no CloudWatch log stream.`,
-      ],
-      [
-        ARRAY_PARENT,
-        `job ${ARRAY_PARENT} is an array parent: it never runs itself; its 3 children have the logs ` +
-          `(\`batch-job-log show ${ARRAY_PARENT}\` lists them).`,
       ],
     ];
     for (const [jobId, message] of cases) {
@@ -809,7 +806,9 @@ describe("one-line errors", () => {
     const r = await runCmd(logs, [EC2]);
     expect(r.code).toBe(1);
     expect(r.err.split("\n")[1]).toBe(
-      "batch-job-log logs: access denied: User: arn:aws:sts::123456789012:assumed-role/dev/alice is not authorized to perform: logs:GetLogEvents",
+      "batch-job-log logs: access denied: the caller needs logs:GetLogEvents on " +
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/batch/job " +
+        "(User: arn:aws:sts::123456789012:assumed-role/dev/alice is not authorized to perform: logs:GetLogEvents)",
     );
   });
 });

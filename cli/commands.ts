@@ -20,6 +20,10 @@ const SAMPLE = {
   arrayName: "tiles-z12-0211",
   /** report-broken-tag-0008: its image could not be pulled; it never started. */
   neverStarted: "5a2e010c-6f95-4a6d-accd-b0fd760b0bcc",
+  /** cfd-wing-0155: a multi-node (MPI) job of 4 nodes. */
+  multiNodeParent: "9e228a9e-e365-4a6e-977e-f1d95f7bc0ea",
+  /** etl-load-eu-0034: logged to /ecs/fargate-report, which keeps events 14 days. */
+  expired: "b123cdfb-aeb8-4fad-868b-d3cb32b4562c",
 } as const;
 
 /** Where the examples read the sample from. */
@@ -201,13 +205,32 @@ export const SHOW = defineCommand({
   ],
 });
 
+export const ROLE_ARN = defineOption({
+  name: "role-arn",
+  type: "text",
+  valueName: "ARN",
+  description:
+    "read the log groups of another account than the caller's through this role, `{account}` " +
+    "standing for the job's account, e.g. 'arn:aws:iam::{account}:role/BatchLogReader' " +
+    "(default: by the log group's ARN, as a CloudWatch cross-account observability monitoring " +
+    "account may)",
+});
+
 export const LOGS = defineCommand({
   name: "logs",
-  summary: "print a job's log events from CloudWatch Logs",
+  summary: "print the log events of a job, of its children or of its nodes",
   description: [
-    "Prints a job's log events from CloudWatch Logs (the last attempt's, unless --attempt), " +
-      "oldest first, from the log group and region its record names. With --db, the job is read " +
-      "from the embedded table and its events still from CloudWatch Logs.",
+    "Prints a job's log events from CloudWatch Logs (the last attempt's, unless --attempt or " +
+      "--all-attempts), oldest first, from the log group, region and account its record names. " +
+      "Of an array parent, prints its children's logs, of a multi-node parent every node's, " +
+      "merged in time order, each line prefixed as `docker compose logs` does: `[3] ` for array " +
+      "child 3, `node 3 | ` for node 3, `[3 a1] ` and `node 3 a1 | ` with --all-attempts " +
+      "(`[a1] ` for a job that is no parent), the prefixes padded to one width.",
+    "When there is nothing to print, says why: the stream was never created (the job failed " +
+      "before its container started), it expired under its log group's retention, access was " +
+      "denied (which permission on which log group), or the job logs elsewhere. With --db, the " +
+      "job and its events are read offline: the table, and DIR/logs.jsonl through a local " +
+      "CloudWatch Logs endpoint.",
   ],
   positionals: [{ name: "JOB_ID", description: "a job id, as `show` takes it" }],
   options: [
@@ -215,6 +238,12 @@ export const LOGS = defineCommand({
       name: "attempt",
       type: "count",
       description: "the attempt to read, counting from 1 (default: the last with a stream)",
+      conflicts: ["all-attempts"],
+    },
+    {
+      name: "all-attempts",
+      type: "boolean",
+      description: "every attempt's stream in attempt order, each line prefixed with its attempt",
     },
     {
       name: "container",
@@ -222,40 +251,159 @@ export const LOGS = defineCommand({
       valueName: "NAME",
       description: "the container to read in a multi-container job (default: the main one)",
     },
+    {
+      name: "failed",
+      type: "boolean",
+      description: "of an array or multi-node parent: only the FAILED children or nodes",
+    },
+    {
+      name: "index",
+      type: "text",
+      valueName: "N[,M]",
+      description: "of an array or multi-node parent: only these children or nodes, e.g. 0,3,7",
+    },
     SINCE,
     {
       name: "follow",
       short: "f",
       type: "boolean",
-      description: "keep polling for new events until interrupted (Ctrl-C)",
+      description:
+        "then print new events as they come (CloudWatch Logs Live Tail where the caller may, " +
+        "else polling), moving to a retried job's new attempt, until the job has ended and its " +
+        "stream is drained, or Ctrl-C; one job, not a parent",
     },
     {
       name: "interval",
       type: "count",
       valueName: "SECS",
       default: 2,
-      description: "seconds between polls with --follow",
+      description: "seconds between polls (and between reads of the record) with --follow",
     },
+    ROLE_ARN,
     TABLE,
     DB,
     {
       ...JSON_OUTPUT,
-      description: "one JSON object per event: {timestamp, ingestionTime, message}",
+      description:
+        "one JSON object per event: {timestamp, ingestionTime, message}, with jobId, arrayIndex " +
+        "or nodeIndex, attempt and container where lines come from several streams",
     },
   ],
   aws: AWS_OPTIONS,
   examples: [
     {
+      description: "What the failed children of an array job printed, merged in time order",
+      command: `batch-job-log logs ${SAMPLE.arrayParent} --failed --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "Every node of a multi-node (MPI) job, prefixed with its node",
+      command: `batch-job-log logs ${SAMPLE.multiNodeParent} --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "Every attempt of a job that failed three times, prefixed with its attempt",
+      command: `batch-job-log logs ${SAMPLE.retriedJob} --all-attempts --db ${SAMPLE_DB}`,
+    },
+    {
       description: "Why a job that never started has no log events to print",
       command: `batch-job-log logs ${SAMPLE.neverStarted} --db ${SAMPLE_DB}`,
     },
     {
-      description: "The first attempt of a failed job, from a local CloudWatch Logs (LocalStack)",
-      command: `batch-job-log logs ${SAMPLE.retriedJob} --attempt 1 --db ${SAMPLE_DB} --endpoint-url http://localhost:4566`,
+      description: "Why a job's stream is gone: its log group keeps events 14 days",
+      command: `batch-job-log logs ${SAMPLE.expired} --db ${SAMPLE_DB}`,
     },
     {
       description: "The last hour of a job's log, then new events as they come, with a profile",
       command: `batch-job-log logs ${SAMPLE.retriedJob} --since 1h --follow --profile prod`,
+    },
+    {
+      description: "A job of another account of a hub table, through a role in that account",
+      command: `batch-job-log logs ${SAMPLE.retriedJob} --role-arn 'arn:aws:iam::{account}:role/BatchLogReader' --profile hub`,
+    },
+  ],
+});
+
+export const SEARCH = defineCommand({
+  name: "search",
+  summary: "find log lines across many runs: which jobs printed TEXT",
+  description: [
+    "Finds the log lines that contain TEXT (exactly, case-sensitive) in the streams of many " +
+      "jobs, every attempt and container. Which jobs comes from the table: with --name the runs " +
+      "of that name (the byJobName index), without it a Scan of the whole table (said on " +
+      "stderr), both narrowed by --status, --since, --queue, --account and --job-region.",
+    "Per log group, up to 500 streams are searched with FilterLogEvents (100 stream names a " +
+      "call, each batch over its jobs' time window), more with a CloudWatch Logs Insights query " +
+      "(--mode to choose). Before a query, the number of streams and an estimate of the bytes " +
+      "it scans go to stderr; an estimate over 1 GB needs --yes, or a yes at the prompt when " +
+      "stdin is a terminal.",
+    "Exit status: 0 some line matched, 1 none did (or the search failed), 2 usage error.",
+  ],
+  positionals: [{ name: "TEXT", description: "the text to find in log lines" }],
+  options: [
+    { name: "name", type: "text", valueName: "JOB_NAME", description: "the runs of this job name" },
+    {
+      name: "status",
+      type: "text",
+      valueName: "STATUS",
+      choices: BATCH_STATUSES,
+      ignoreCase: true,
+      description: "only jobs in this status",
+    },
+    { ...SINCE, description: "only jobs created within this time, e.g. 2h, 3d, 1w" },
+    {
+      name: "queue",
+      type: "text",
+      valueName: "QUEUE",
+      description: "only jobs of this job queue, by name or ARN",
+    },
+    {
+      name: "account",
+      type: "text",
+      valueName: "ACCOUNT",
+      description: "only jobs of this AWS account (a hub table holds several)",
+    },
+    {
+      name: "job-region",
+      type: "region",
+      description: "only jobs that ran in this region (--region is the table's)",
+    },
+    {
+      name: "mode",
+      type: "text",
+      valueName: "MODE",
+      choices: ["auto", "filter", "insights"],
+      default: "auto",
+      description:
+        "filter: FilterLogEvents; insights: a Logs Insights query; auto: insights for a log " +
+        "group with more than 500 streams to search",
+    },
+    { name: "yes", short: "y", type: "boolean", description: "run a large query without asking" },
+    ROLE_ARN,
+    TABLE,
+    DB,
+    {
+      ...JSON_OUTPUT,
+      description:
+        "one JSON object per matching line: {jobId, jobName, attempt, container, logGroup, " +
+        "logRegion, logStreamName, timestamp, message} (and arrayIndex, nodeIndex, account)",
+    },
+  ],
+  aws: AWS_OPTIONS,
+  examples: [
+    {
+      description: "Which jobs of the sample ran out of memory, from every job of the table",
+      command: `batch-job-log search OutOfMemoryError --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "Which failed runs of an array job's name printed a PostGIS failure",
+      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "The same with a Logs Insights query, as JSON",
+      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --mode insights --json --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "Last week's runs of a job that printed a traceback, with a profile",
+      command: "batch-job-log search Traceback --name nightly-etl --since 1w --profile prod",
     },
   ],
 });
@@ -265,7 +413,8 @@ export const FIND = defineCommand({
   summary: "the most recent runs of a job name",
   description: [
     "The most recent runs of a job name, newest first, from the byJobName index; with --status, " +
-      "pages are read until --limit runs matched.",
+      "--account or --job-region, pages are read until --limit runs matched. When the runs span " +
+      "several accounts or regions (a hub table), ACCOUNT and REGION columns say where each ran.",
   ],
   positionals: [{ name: "NAME", description: "a job name" }],
   options: [
@@ -278,13 +427,25 @@ export const FIND = defineCommand({
       description: "only runs in this status",
     },
     { ...SINCE, description: "only runs created within this time, e.g. 10m, 2h, 3d" },
+    {
+      name: "account",
+      type: "text",
+      valueName: "ACCOUNT",
+      description: "only runs in this AWS account (a hub table holds several)",
+    },
+    {
+      name: "job-region",
+      type: "region",
+      description: "only runs in this region (--region is the table's)",
+    },
     { name: "limit", type: "count", default: 20, description: "at most N runs" },
     TABLE,
     DB,
     {
       ...JSON_OUTPUT,
       description:
-        "an array of {jobId, jobName, createdAt, status, exitCode, startedAt, stoppedAt, jobQueue}",
+        "an array of {jobId, jobName, createdAt, status, exitCode, startedAt, stoppedAt, jobQueue, " +
+        "region, account}",
     },
   ],
   aws: AWS_OPTIONS,
@@ -381,6 +542,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { spec: REPLAY, load: () => require("./replay").replay },
   { spec: SHOW, load: () => require("./show").show },
   { spec: LOGS, load: () => require("./logs").logs },
+  { spec: SEARCH, load: () => require("./search").search },
   { spec: FIND, load: () => require("./find").find },
   { spec: BACKFILL, load: () => require("./backfill").backfill },
   { spec: COMPLETION, load: () => require("./completion").completion },

@@ -1,7 +1,8 @@
 /**
  * `batch-job-log find NAME`: the most recent runs of a job name, newest first, from the
  * `byJobName` index (hash jobName, range createdAt). --since is a key condition on createdAt,
- * --status a filter (pages are read until --limit runs matched).
+ * --status, --account and --job-region filters on the index's projection (pages are read until
+ * --limit runs matched). ACCOUNT and REGION columns appear when the runs span several.
  */
 import { FIND } from "./commands";
 import { EXIT_OK, type CliIO } from "./io";
@@ -21,7 +22,8 @@ export async function find(
   }
   const { common, values, args } = parsed;
   const jobName = args.NAME;
-  const { status, since: sinceMs, limit } = values;
+  const { status, since: sinceMs, limit, account } = values;
+  const region = values["job-region"];
   const now = deps.now ?? Date.now;
 
   return guard("find", io, async (context) => {
@@ -29,6 +31,8 @@ export async function find(
     const runs = await table.runsByName({
       jobName,
       status,
+      account,
+      region,
       limit,
       createdSince: sinceMs === undefined ? undefined : now() - sinceMs,
     });
@@ -37,19 +41,33 @@ export async function find(
       return EXIT_OK;
     }
     if (runs.length === 0) {
-      io.stderr.write(
-        `no runs of job name ${jobName} in table ${table.tableName}${status ? ` with status ${status}` : ""}.\n`,
-      );
+      const narrowed = [
+        status ? ` with status ${status}` : "",
+        account ? ` in account ${account}` : "",
+        region ? ` in region ${region}` : "",
+      ].join("");
+      io.stderr.write(`no runs of job name ${jobName} in table ${table.tableName}${narrowed}.\n`);
       return EXIT_OK;
     }
+    // A hub table: say where each run was when they were not all in one place.
+    const where = new Set(runs.map((r) => `${r.account ?? "-"} ${r.region ?? "-"}`)).size > 1;
     const rows = columns([
-      ["CREATED", "STATUS", "EXIT", "RAN", "JOB ID", "QUEUE"],
+      [
+        "CREATED",
+        "STATUS",
+        "EXIT",
+        "RAN",
+        "JOB ID",
+        ...(where ? ["ACCOUNT", "REGION"] : []),
+        "QUEUE",
+      ],
       ...runs.map((r) => [
         formatTime(r.createdAt),
         r.status,
         r.exitCode === undefined ? "-" : String(r.exitCode),
         elapsed(r.startedAt, r.stoppedAt) ?? "-",
         r.jobId,
+        ...(where ? [r.account ?? "-", r.region ?? "-"] : []),
         shortArn(r.jobQueue) ?? "-",
       ]),
     ]);

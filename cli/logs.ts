@@ -1,20 +1,53 @@
 /**
- * `batch-job-log logs JOB_ID`: prints a job's log events from CloudWatch Logs, from the group
- * and region the record names (a job definition may log to another region), paging with
+ * `batch-job-log logs JOB_ID`: prints a job's log events from CloudWatch Logs, from the group,
+ * region and account the record names (a job definition may log to another region), paging with
  * `nextForwardToken` until the token repeats, which is how GetLogEvents says "the end".
- * `--follow` then keeps polling from the last token until SIGINT. A stream that was never
- * created (a job that failed to start can still name one) prints one line with the job's
- * failure reason; a job without a CloudWatch stream (EKS, another log driver, never started,
- * an array parent) says which.
+ *
+ * - A job: its last attempt's stream (--attempt N, --container NAME), or with --all-attempts
+ *   every attempt's, one after the other (attempt order), each line prefixed `[a1] `.
+ * - An array or multi-node parent: its children (the `byParentJobId` index, then their records
+ *   by BatchGetItem), narrowed by --failed and --index, each child's stream read concurrently
+ *   (cli/lookup/log-read.ts: bounded, throttling retried) and merged by timestamp, each line
+ *   prefixed `[3] ` or `node 3 | ` (`[3 a1] ` with --all-attempts), padded to one width.
+ * - --follow: one job; cli/lookup/follow.ts.
+ * When there is nothing to print, one line says why (cli/lookup/streams.ts for a job without a
+ * stream, whyMissing for a stream that does not exist).
  */
 import type { OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import type { JobRecord, LogStreamRef } from "../record";
 import { LOGS } from "./commands";
 import { EXIT_FAILED, EXIT_OK, type CliIO } from "./io";
-import { getLogEvents, logsClients } from "./lookup/clients";
-import { guard, openTable, sleep as realSleep, type LookupDeps } from "./lookup/context";
-import { isMissingStream, missingStreamMessage } from "./lookup/errors";
-import { chooseStream } from "./lookup/streams";
-import { helpText, parseCommand } from "./options";
+import {
+  guard,
+  openLogAccess,
+  openTable,
+  sleep as realSleep,
+  type LookupDeps,
+} from "./lookup/context";
+import { isMissingStream, LookupError } from "./lookup/errors";
+import { plural } from "./lookup/format";
+import { followJob } from "./lookup/follow";
+import type { LogAccess } from "./lookup/log-access";
+import { groupRef, header, printEvent, type LogsRun } from "./lookup/log-output";
+import {
+  LogCalls,
+  mergeByTimestamp,
+  mergePageLimit,
+  streamPages,
+  whyMissing,
+} from "./lookup/log-read";
+import { attemptCount, chooseStream, isParent } from "./lookup/streams";
+import type { ChildSummary, JobTable } from "./lookup/table";
+import { OptionError, helpText, parseCommand } from "./options";
+import { progressBar } from "./progress";
+
+/** One stream to print, with what its lines are prefixed with and tagged with in --json. */
+export interface Source {
+  readonly record: JobRecord;
+  readonly stream: LogStreamRef;
+  /** `[3]`, `[3 a1]`, `node 3`, `[a1]`; empty for a single stream. */
+  readonly label: string;
+}
 
 export async function logs(
   argv: readonly string[],
@@ -28,71 +61,338 @@ export async function logs(
   }
   const { common, values, args } = parsed;
   const jobId = args.JOB_ID;
-  const { attempt, since: sinceMs } = values;
-  const pollMs = values.interval * 1000;
+  const indexes = values.index === undefined ? undefined : parseIndexes(values.index);
   const now = deps.now ?? Date.now;
   const wait = deps.sleep ?? realSleep;
 
   return guard("logs", io, async (context) => {
     const { table, aws } = await openTable(common, io, deps, context);
     const record = await table.get(jobId);
-    const { stream, notes } = chooseStream(record, attempt, values.container);
-    for (const note of notes) io.stderr.write(`note: ${note}\n`);
-    io.stderr.write(
-      `==> ${stream.logGroup} ${stream.logStreamName} (${stream.logRegion}), attempt ${stream.attempt}, container ${stream.container}\n`,
-    );
-
-    const client = logsClients(aws)(stream.logRegion);
+    const access = await openLogAccess(common, aws, values["role-arn"], io, context);
     const stop = new AbortController();
-    const onSigint = () => stop.abort();
-    if (values.follow) process.on("SIGINT", onSigint);
-    const print = (event: OutputLogEvent) => {
-      if (common.json) {
-        const { timestamp, ingestionTime, message } = event;
-        io.stdout.write(JSON.stringify({ timestamp, ingestionTime, message }) + "\n");
-      } else {
-        const message = event.message ?? "";
-        io.stdout.write(message.endsWith("\n") ? message : message + "\n");
-      }
+    const calls = new LogCalls({ sleep: wait, signal: stop.signal, random: deps.random });
+    const run: LogsRun = {
+      io,
+      json: common.json,
+      calls,
+      access,
+      now,
+      startTime: values.since === undefined ? undefined : now() - values.since,
     };
-    /** Reads pages from `token` until the token repeats; resolves to the last token. */
-    const readToEnd = async (token: string | undefined): Promise<string | undefined> => {
-      for (;;) {
-        const out = await getLogEvents(
-          client,
-          {
-            logGroupName: stream.logGroup,
-            logStreamName: stream.logStreamName,
-            startFromHead: true,
-            ...(token === undefined && sinceMs !== undefined ? { startTime: now() - sinceMs } : {}),
-            ...(token === undefined ? {} : { nextToken: token }),
-          },
-          stop.signal,
-        );
-        for (const event of out.events ?? []) print(event);
-        const next = out.nextForwardToken;
-        if (next === undefined || next === token) return token;
-        token = next;
-      }
-    };
-
-    try {
-      let token = await readToEnd(undefined);
-      while (values.follow && !stop.signal.aborted) {
-        await wait(pollMs, stop.signal);
-        if (stop.signal.aborted) break;
-        token = await readToEnd(token);
-      }
-      return EXIT_OK;
-    } catch (error) {
-      if (stop.signal.aborted) return EXIT_OK;
-      if (isMissingStream(error)) {
-        io.stderr.write(`batch-job-log logs: ${missingStreamMessage(record, stream)}\n`);
-        return EXIT_FAILED;
-      }
-      throw error;
-    } finally {
-      process.off("SIGINT", onSigint);
+    const parent = isParent(record);
+    if (!parent && (indexes !== undefined || values.failed)) {
+      const flag = values.failed ? "--failed" : "--index";
+      throw new LookupError(
+        `${flag} picks children of an array or multi-node parent; job ${jobId} is not one.`,
+      );
     }
+    if (values.follow) {
+      if (parent) {
+        throw new LookupError(
+          `--follow follows one job; job ${jobId} is a parent: follow one of its children ` +
+            `(${jobId}${record.arraySize !== undefined ? ":N" : "#N"}).`,
+        );
+      }
+      return followJob(run, table, record, {
+        attempt: values.attempt,
+        allAttempts: values["all-attempts"],
+        container: values.container,
+        pollMs: values.interval * 1000,
+        wait,
+        stop,
+      });
+    }
+    const sources = parent
+      ? await parentSources(run, table, record, {
+          failed: values.failed,
+          indexes,
+          allAttempts: values["all-attempts"],
+          attempt: values.attempt,
+          container: values.container,
+          sleep: (ms) => wait(ms, stop.signal),
+        })
+      : jobSources(run, record, values["all-attempts"], values.attempt, values.container);
+    if (parent) return printMerged(run, record, sources);
+    return values["all-attempts"]
+      ? printAttempts(run, record, sources)
+      : printOne(run, record, sources[0]);
   });
+}
+
+/** `--index 0,3,7`: the indexes, or a usage error. */
+function parseIndexes(text: string): number[] {
+  const parts = text.split(",");
+  if (!parts.every((p) => /^\d+$/.test(p.trim()))) {
+    throw new OptionError(
+      `--index for logs must be indexes separated by commas, e.g. 0,3,7, got "${text}"`,
+    );
+  }
+  return parts.map((p) => Number(p.trim()));
+}
+
+/** The streams of a job that is no parent: the chosen one, or one per attempt. */
+function jobSources(
+  run: LogsRun,
+  record: JobRecord,
+  allAttempts: boolean,
+  attempt: number | undefined,
+  container: string | undefined,
+): Source[] {
+  if (!allAttempts) {
+    const { stream, notes } = chooseStream(record, attempt, container);
+    for (const note of notes) run.io.stderr.write(`note: ${note}\n`);
+    return [{ record, stream, label: "" }];
+  }
+  const sources = attemptSources(run, record, container, (n) => `[a${n}]`);
+  if (sources.length === 0) chooseStream(record, undefined, container); // throws why
+  return sources;
+}
+
+/** One source per attempt that has a stream; a note for each that has none. */
+function attemptSources(
+  run: LogsRun,
+  record: JobRecord,
+  container: string | undefined,
+  label: (attempt: number) => string,
+): Source[] {
+  const sources: Source[] = [];
+  for (let n = 1; n <= attemptCount(record); n++) {
+    try {
+      sources.push({ record, stream: chooseStream(record, n, container).stream, label: label(n) });
+    } catch (error) {
+      if (!(error instanceof LookupError)) throw error;
+      run.io.stderr.write(`note: ${label(n)} ${error.message}\n`);
+    }
+  }
+  return sources;
+}
+
+interface ParentOptions {
+  readonly failed: boolean;
+  readonly indexes?: readonly number[];
+  readonly allAttempts: boolean;
+  readonly attempt?: number;
+  readonly container?: string;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** The children (or nodes) to read, their records, and one source per stream to print. */
+async function parentSources(
+  run: LogsRun,
+  table: JobTable,
+  parent: JobRecord,
+  options: ParentOptions,
+): Promise<Source[]> {
+  const array = parent.arraySize !== undefined;
+  const noun = array ? "child" : "node";
+  const indexOf = (c: ChildSummary) => (array ? c.arrayIndex : c.nodeIndex) ?? -1;
+  const all = await table.children(parent.jobId);
+  let children = options.failed ? all.filter((c) => c.status === "FAILED") : all;
+  if (options.indexes !== undefined) {
+    const known = new Set(children.map(indexOf));
+    const absent = options.indexes.filter((i) => !known.has(i));
+    if (absent.length > 0) {
+      const which = options.failed ? `FAILED ${noun}` : noun;
+      run.io.stderr.write(
+        `note: job ${parent.jobId} has no ${which} recorded with index ${absent.join(", ")}.\n`,
+      );
+    }
+    const wanted = new Set(options.indexes);
+    children = children.filter((c) => wanted.has(indexOf(c)));
+  }
+  if (children.length === 0) {
+    const what = options.failed
+      ? `FAILED ${array ? "children" : "nodes"}`
+      : array
+        ? "children"
+        : "nodes";
+    throw new LookupError(
+      `job ${parent.jobId} has no ${what} to print${options.indexes ? " at those indexes" : ""} ` +
+        `(${all.length} recorded).`,
+    );
+  }
+  const progress = progressBar(run.io.stderr, "reading records", { unit: "jobs" });
+  const records = await table.getMany(
+    children.map((c) => c.jobId),
+    { sleep: options.sleep, onProgress: (done, total) => progress.update(done, total) },
+  );
+  progress.clear();
+  const sources: Source[] = [];
+  for (const child of children) {
+    const record = records.get(child.jobId);
+    const label = (attempt?: number) =>
+      array
+        ? `[${indexOf(child)}${attempt === undefined ? "" : ` a${attempt}`}]`
+        : `node ${indexOf(child)}${attempt === undefined ? "" : ` a${attempt}`}`;
+    if (!record) {
+      run.io.stderr.write(`note: ${label()} job ${child.jobId} is no longer in the table.\n`);
+      continue;
+    }
+    if (options.allAttempts) {
+      sources.push(...attemptSources(run, record, options.container, label));
+      continue;
+    }
+    try {
+      const { stream } = chooseStream(record, options.attempt, options.container);
+      sources.push({ record, stream, label: label() });
+    } catch (error) {
+      if (!(error instanceof LookupError)) throw error;
+      run.io.stderr.write(`note: ${label()} ${error.message}\n`);
+    }
+  }
+  return sources;
+}
+
+/** One stream, page after page; exit 1 with why when it does not exist. */
+async function printOne(run: LogsRun, record: JobRecord, source: Source): Promise<number> {
+  const { stream } = source;
+  run.io.stderr.write(header(stream));
+  const target = await run.access.target(groupRef(record, stream));
+  let printed = 0;
+  try {
+    for await (const page of streamPages(run.calls, target, stream.logStreamName, {
+      startTime: run.startTime,
+    })) {
+      for (const event of page) printEvent(run, event, "");
+      printed += page.length;
+    }
+  } catch (error) {
+    if (!isMissingStream(error)) throw error;
+    throw new LookupError(await whyMissing(run.calls, target, record, stream, run.now()));
+  }
+  if (printed === 0) {
+    run.io.stderr.write(`note: ${emptyStream(run, stream)}\n`);
+  }
+  return EXIT_OK;
+}
+
+/** A job's attempts one after the other, each line prefixed with its attempt. */
+async function printAttempts(
+  run: LogsRun,
+  record: JobRecord,
+  sources: readonly Source[],
+): Promise<number> {
+  const width = Math.max(...sources.map((s) => s.label.length));
+  let missing = 0;
+  let printed = 0;
+  for (const { stream, label } of sources) {
+    run.io.stderr.write(header(stream));
+    const target = await run.access.target(groupRef(record, stream));
+    try {
+      for await (const page of streamPages(run.calls, target, stream.logStreamName, {
+        startTime: run.startTime,
+      })) {
+        for (const event of page) {
+          printEvent(run, event, `${label.padEnd(width)} `, { attempt: stream.attempt });
+        }
+        printed += page.length;
+      }
+    } catch (error) {
+      if (!isMissingStream(error)) throw error;
+      missing++;
+      const why = await whyMissing(run.calls, target, record, stream, run.now());
+      run.io.stderr.write(`note: ${label} ${why}\n`);
+    }
+  }
+  if (missing === sources.length) {
+    throw new LookupError(
+      `none of the ${sources.length} streams of job ${record.jobId} exists (each is said above).`,
+    );
+  }
+  if (printed === 0) {
+    run.io.stderr.write(
+      `note: nothing to print: the streams of job ${record.jobId} have no events.\n`,
+    );
+  }
+  return EXIT_OK;
+}
+
+/** Why a stream that exists printed nothing. */
+function emptyStream(run: LogsRun, stream: LogStreamRef): string {
+  const since =
+    run.startTime === undefined ? "" : ` since ${new Date(run.startTime).toISOString()}`;
+  return `nothing to print: log stream ${stream.logStreamName} in log group ${stream.logGroup} (${stream.logRegion}) has no events${since}.`;
+}
+
+/**
+ * Several streams merged by timestamp, each line prefixed with its source's label padded to one
+ * width (`node 3 | ` for nodes). Streams that do not exist are explained after the lines.
+ */
+async function printMerged(
+  run: LogsRun,
+  job: JobRecord,
+  sources: readonly Source[],
+): Promise<number> {
+  if (sources.length === 0) {
+    throw new LookupError(`no child or node of job ${job.jobId} has a log stream to print.`);
+  }
+  const nodes = job.arraySize === undefined;
+  const width = Math.max(...sources.map((s) => s.label.length));
+  const prefixes = sources.map((s) =>
+    run.json ? "" : nodes ? `${s.label.padEnd(width)} | ` : `${s.label.padEnd(width)} `,
+  );
+  run.io.stderr.write(
+    `==> job ${job.jobId}: ${plural(sources.length, "stream")} of ` +
+      `${plural(new Set(sources.map((s) => s.record.jobId)).size, nodes ? "node" : "child", nodes ? "nodes" : "children")}, ` +
+      "merged in time order\n",
+  );
+  const missing: Source[] = [];
+  const targets = await Promise.all(
+    sources.map((s) => run.access.target(groupRef(s.record, s.stream))),
+  );
+  const limit = mergePageLimit(sources.length);
+  const iterators = sources.map((s, i) =>
+    pagesOrMissing(run, targets[i], s, limit, () => missing.push(s)),
+  );
+  const progress = progressBar(run.io.stderr, "reading streams", { unit: "streams" });
+  let printed = 0;
+  for await (const [i, event] of mergeByTimestamp(iterators, (done, total) =>
+    progress.update(done, total),
+  )) {
+    if (printed === 0) progress.clear();
+    printed++;
+    const s = sources[i];
+    printEvent(run, event, prefixes[i], {
+      jobId: s.record.jobId,
+      ...(s.record.arrayIndex === undefined ? {} : { arrayIndex: s.record.arrayIndex }),
+      ...(s.record.nodeIndex === undefined ? {} : { nodeIndex: s.record.nodeIndex }),
+      attempt: s.stream.attempt,
+      container: s.stream.container,
+    });
+  }
+  progress.clear();
+  for (const s of missing) {
+    const target = targets[sources.indexOf(s)];
+    const why = await whyMissing(run.calls, target, s.record, s.stream, run.now());
+    run.io.stderr.write(`note: ${s.label} ${why}\n`);
+  }
+  if (missing.length === sources.length) {
+    throw new LookupError(`none of the ${sources.length} streams exists (each is said above).`);
+  }
+  if (printed === 0) {
+    run.io.stderr.write(
+      `note: nothing to print: the ${sources.length - missing.length} streams read have no events` +
+        `${run.startTime === undefined ? "" : ` since ${new Date(run.startTime).toISOString()}`}.\n`,
+    );
+  }
+  return missing.length > 0 && printed === 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/** A source's pages; a stream that does not exist ends at once and is reported. */
+async function* pagesOrMissing(
+  run: LogsRun,
+  target: Awaited<ReturnType<LogAccess["target"]>>,
+  source: Source,
+  limit: number,
+  onMissing: () => void,
+): AsyncGenerator<readonly OutputLogEvent[]> {
+  try {
+    yield* streamPages(run.calls, target, source.stream.logStreamName, {
+      startTime: run.startTime,
+      limit,
+    });
+  } catch (error) {
+    if (!isMissingStream(error)) throw error;
+    onMissing();
+  }
 }

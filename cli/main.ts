@@ -87,6 +87,11 @@ if (require.main === module) {
   // The SDK's notice that its releases from 2027 need Node 22 is about upgrading, not about this
   // tool, which pins its SDK; on Node 20 it would add eight lines to every command's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // `logs ... | head`: a reader that has seen enough is no error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

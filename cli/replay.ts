@@ -33,6 +33,8 @@ export const PROGRESS_MIN_EVENTS = 200;
 
 /** What `replay` reads without a path: the shipped sample, relative to the project root. */
 export const SAMPLE_EVENTS = path.join("samples", "events.jsonl");
+/** What the sample's jobs printed, copied into DIR by `replay --db DIR` of the sample. */
+export const SAMPLE_LOGS = path.join("samples", "logs.jsonl");
 
 /** Loads Pulumi, the AWS SDK and dynalite: required after parsing. */
 function replayEngine(): typeof import("../twin/replay-engine") {
@@ -76,6 +78,13 @@ export const replay: Command = async (argv, io) => {
     ...(common.region ? { "aws:region": common.region } : {}),
   };
   const db = common.db === undefined ? undefined : await openDb(path.resolve(io.cwd, common.db));
+  // The shipped sample's log events go beside its table, for `logs` and `search --db DIR`.
+  if (db && args.PATH.length === 0) {
+    fs.copyFileSync(
+      path.join(projectRoot, SAMPLE_LOGS),
+      path.resolve(io.cwd, common.db as string, "logs.jsonl"),
+    );
+  }
   const { startTwin } = replayEngine();
   const twin = await startTwin({
     projectRoot,

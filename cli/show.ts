@@ -11,7 +11,13 @@ import { logStreamConsoleUrl, tailCommand } from "./lookup/console-link";
 import { guard, openTable, type LookupDeps } from "./lookup/context";
 import { failureReason, joinReasons } from "./lookup/errors";
 import { columns, elapsed, formatTime, labelled } from "./lookup/format";
-import { attemptCount, isEks, noStreamForAttempt, noStreamReason } from "./lookup/streams";
+import {
+  attemptCount,
+  isEks,
+  isParent,
+  noStreamForAttempt,
+  noStreamReason,
+} from "./lookup/streams";
 import type { ChildSummary } from "./lookup/table";
 import { helpText, parseCommand } from "./options";
 
@@ -45,13 +51,6 @@ export async function show(
     }
     return EXIT_OK;
   });
-}
-
-function isParent(record: JobRecord): boolean {
-  return (
-    record.parentJobId === undefined &&
-    (record.arraySize !== undefined || record.numNodes !== undefined)
-  );
 }
 
 function logLink(s: LogStreamRef): LogLink {

@@ -7,8 +7,8 @@
  * SDK reads AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL, per client.
  * - the table: a DynamoDB document client (removeUndefinedValues) through the handler's own
  *   `createDocumentClient`;
- * - CloudWatch Logs: one client per log region, since a job definition can send its logs to
- *   another region than the job's (`awslogs-region`);
+ * - CloudWatch Logs: in cli/lookup/log-access.ts, one client per log region (a job definition
+ *   can send its logs to another region than the job's, `awslogs-region`) and account;
  * - Batch: adaptive retry, so that backfill's ListJobs/DescribeJobs bursts slow down on
  *   throttling instead of failing.
  * Credentials come from the SDK's default chain (environment, profile, SSO, instance role), or
@@ -24,15 +24,14 @@ import type {
   ListJobsCommandOutput,
 } from "@aws-sdk/client-batch";
 import type {
-  CloudWatchLogsClient,
-  GetLogEventsCommandInput,
-  GetLogEventsCommandOutput,
-} from "@aws-sdk/client-cloudwatch-logs";
-import type {
+  BatchGetCommandInput,
+  BatchGetCommandOutput,
   GetCommandInput,
   GetCommandOutput,
   QueryCommandInput,
   QueryCommandOutput,
+  ScanCommandInput,
+  ScanCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
 import * as path from "path";
 import { createDocumentClient, type CommandSender } from "../../record";
@@ -40,8 +39,6 @@ import type { CliIO } from "../io";
 import { OptionError, type CommonOptions } from "../options";
 
 const batchSdk = (): typeof import("@aws-sdk/client-batch") => require("@aws-sdk/client-batch");
-const logsSdk = (): typeof import("@aws-sdk/client-cloudwatch-logs") =>
-  require("@aws-sdk/client-cloudwatch-logs");
 const documentSdk = (): typeof import("@aws-sdk/lib-dynamodb") => require("@aws-sdk/lib-dynamodb");
 
 /** Attempts per call for Batch (the SDK's default is 3): adaptive retry spaces them out. */
@@ -100,7 +97,7 @@ export async function checkProfile(
 }
 
 /** A client's configuration from the settings; `region` overrides theirs. */
-function clientConfig(aws: AwsSettings, region = aws.region): Record<string, string> {
+export function clientConfig(aws: AwsSettings, region = aws.region): Record<string, string> {
   return {
     ...(region ? { region } : {}),
     ...(aws.profile ? { profile: aws.profile } : {}),
@@ -129,26 +126,20 @@ export async function queryPage(
   return (await client.send(new (documentSdk().QueryCommand)(input))) as QueryCommandOutput;
 }
 
-/** CloudWatch Logs clients, one per log region, created when first asked for. */
-export function logsClients(aws: AwsSettings): (region: string) => CloudWatchLogsClient {
-  const clients = new Map<string, CloudWatchLogsClient>();
-  return (region) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = new (logsSdk().CloudWatchLogsClient)(clientConfig(aws, region));
-      clients.set(region, client);
-    }
-    return client;
-  };
+/** One BatchGetItem (at most 100 keys) on the table's document client. */
+export async function batchGet(
+  client: CommandSender,
+  input: BatchGetCommandInput,
+): Promise<BatchGetCommandOutput> {
+  return (await client.send(new (documentSdk().BatchGetCommand)(input))) as BatchGetCommandOutput;
 }
 
-/** One page of GetLogEvents; `abortSignal` cancels the request. */
-export function getLogEvents(
-  client: CloudWatchLogsClient,
-  input: GetLogEventsCommandInput,
-  abortSignal?: AbortSignal,
-): Promise<GetLogEventsCommandOutput> {
-  return client.send(new (logsSdk().GetLogEventsCommand)(input), { abortSignal });
+/** One page of a Scan on the table's document client. */
+export async function scanPage(
+  client: CommandSender,
+  input: ScanCommandInput,
+): Promise<ScanCommandOutput> {
+  return (await client.send(new (documentSdk().ScanCommand)(input))) as ScanCommandOutput;
 }
 
 /** The Batch client, with adaptive retry. */

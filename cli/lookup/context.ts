@@ -9,6 +9,7 @@ import { createDocumentClient, type CommandSender } from "../../record";
 import { EXIT_FAILED, UsageError, type CliIO } from "../io";
 import { OptionError, type CommonOptions } from "../options";
 import { awsSettings, createTableClient, type AwsSettings } from "./clients";
+import { logAccess, type LogAccess } from "./log-access";
 import { describeError, type ErrorContext } from "./errors";
 import { resolveTableName, type PulumiStackOutput } from "./options";
 import { JobTable } from "./table";
@@ -19,8 +20,13 @@ export interface LookupDeps {
   readonly stackOutput?: PulumiStackOutput;
   /** Clock (epoch ms) for --since. */
   readonly now?: () => number;
-  /** `logs --follow`: how to wait between polls (resolves early on abort). */
+  /** How to wait: between polls, and before retrying a throttled call (resolves early on abort). */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The jitter of backoffs, in [0, 1). */
+  readonly random?: () => number;
+  /** `search`: whether stdin is a terminal (a question may be asked), and how to ask it. */
+  readonly stdinIsTTY?: boolean;
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 export interface OpenedTable {
@@ -63,6 +69,31 @@ export async function openTable(
     client = await openDb(common.db, io, context);
   }
   return { table: new JobTable(tableName, client), client, aws };
+}
+
+/** The name of the log store `replay --db DIR` keeps beside the table. */
+export const DB_LOGS_FILE = "logs.jsonl";
+
+/**
+ * How the command reads CloudWatch Logs: with --db, from the local endpoint serving
+ * DIR/logs.jsonl (started here, stopped by `guard`); else with the AWS settings, --role-arn for
+ * other accounts' groups.
+ */
+export async function openLogAccess(
+  common: CommonOptions,
+  aws: AwsSettings,
+  roleArn: string | undefined,
+  io: CliIO,
+  context: RunContext,
+): Promise<LogAccess> {
+  if (common.db === undefined) return logAccess({ aws, roleArn });
+  // The local endpoint loads only for --db.
+  const { startLocalLogs } =
+    require("../../twin/logs-local") as typeof import("../../twin/logs-local");
+  const file = path.join(common.db, DB_LOGS_FILE);
+  const local = await startLocalLogs(path.resolve(io.cwd, file));
+  context.cleanup.push(() => local.close());
+  return logAccess({ aws, local: { endpoint: local.endpoint, file, exists: local.exists } });
 }
 
 /** A document client on dynalite serving the folder `replay --db DIR` keeps its table in. */

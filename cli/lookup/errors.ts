@@ -1,11 +1,14 @@
 /**
  * One-line messages for what goes wrong when looking a job up: no table, no credentials, no
- * region, a job the table does not have, access denied, a log stream that was never created.
+ * region, a job the table does not have, access denied, a log stream that does not exist (never
+ * created, expired, no such group, not in the local store).
  * Every command prints `batch-job-log <command>: <message>` and exits with EXIT_FAILED instead of
  * a stack trace. No SDK is loaded here: errors are recognised by their `name`.
  */
+import * as path from "path";
 import type { JobRecord, LogStreamRef } from "../../record";
 import { firstLine } from "../io";
+import { formatTime } from "./format";
 
 /** No --table, no BATCH_JOB_LOG_TABLE and no Pulumi stack output to fall back on. */
 export class NoTableError extends Error {
@@ -93,6 +96,75 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
 /** True for the error GetLogEvents raises when the stream (or its group) does not exist. */
 export function isMissingStream(error: unknown): boolean {
   return (error as AwsErrorLike | undefined)?.name === "ResourceNotFoundException";
+}
+
+/** What DescribeLogGroups says of a log group. */
+export interface GroupFacts {
+  readonly retentionInDays?: number;
+  readonly storedBytes?: number;
+  readonly creationTime?: number;
+}
+
+/** What is known of a missing stream's surroundings. */
+export interface MissingStreamFacts {
+  /** The group's facts; "missing" when it does not exist; "unasked" when not needed. */
+  readonly group: GroupFacts | "missing" | "unasked";
+  /** The job's account. */
+  readonly account?: string;
+  /** With --db: the local store's file, and whether it exists. */
+  readonly local?: { readonly file: string; readonly exists: boolean };
+  /** Epoch ms, to tell an expired stream. */
+  readonly now: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Why a stream the record names does not exist, as one line, the causes in this order: its
+ * attempt never started (the stream was never created), the local store (--db) has no file, the
+ * log group does not exist, the stream expired under the group's retention (the attempt ended
+ * longer ago than `retentionInDays`), the local store has no such stream; else where it was
+ * looked for and why the job ended (missingStreamMessage).
+ */
+export function missingStreamReason(
+  record: JobRecord,
+  stream: LogStreamRef,
+  facts: MissingStreamFacts,
+): string {
+  const where = `log stream ${stream.logStreamName} in log group ${stream.logGroup} (${stream.logRegion})`;
+  const attempt = record.attempts?.[stream.attempt - 1];
+  if (attempt !== undefined && attempt.startedAt === undefined) {
+    const why = failureReason(record, stream.attempt);
+    return (
+      `${where} was never created: attempt ${stream.attempt} of job ${record.jobId} failed ` +
+      `before its container started${why ? `: ${why}` : "."}`
+    );
+  }
+  const { local, group } = facts;
+  if (local && !local.exists) {
+    return (
+      `the local log store ${local.file} does not exist, so it has no ${where}; ` +
+      `\`batch-job-log replay --db ${path.dirname(local.file)}\` of the shipped sample writes it.`
+    );
+  }
+  if (group === "missing") {
+    const inAccount = facts.account ? ` of account ${facts.account}` : "";
+    return (
+      `log group ${stream.logGroup} does not exist in ${stream.logRegion}${inAccount}: ` +
+      `nothing of job ${record.jobId} was ever written to ${stream.logStreamName}.`
+    );
+  }
+  const ended = attempt?.stoppedAt ?? record.stoppedAt;
+  const retention = group === "unasked" ? undefined : group.retentionInDays;
+  if (retention !== undefined && ended !== undefined && facts.now - ended > retention * DAY_MS) {
+    return (
+      `${where} has expired: the group keeps events ${retention} days (retentionInDays) and ` +
+      `attempt ${stream.attempt} ended ${formatTime(ended)}, ` +
+      `${Math.floor((facts.now - ended) / DAY_MS)} days ago.`
+    );
+  }
+  if (local) return `the local log store ${local.file} has no ${where}.`;
+  return missingStreamMessage(record, stream);
 }
 
 /**

@@ -64,7 +64,7 @@ export function shortArn(arn: string | undefined): string | undefined {
   return resource.slice(resource.indexOf("/") + 1);
 }
 
-/** "1 job", "2 jobs": `count` and the noun, plural unless the count is 1. */
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+/** "1 job", "2 jobs": `count` and the noun, plural (`many`, else noun + "s") unless it is 1. */
+export function plural(count: number, noun: string, many = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : many}`;
 }

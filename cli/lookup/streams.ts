@@ -19,6 +19,14 @@ export function attemptCount(record: JobRecord): number {
   return Math.max(record.attempts?.length ?? 0, ...streams.map((s) => s.attempt), 0);
 }
 
+/** True for an array or multi-node parent: its children or nodes have the logs. */
+export function isParent(record: JobRecord): boolean {
+  return (
+    record.parentJobId === undefined &&
+    (record.arraySize !== undefined || record.numNodes !== undefined)
+  );
+}
+
 /** True when the job ran on EKS (no CloudWatch stream in Batch's events). */
 export function isEks(record: JobRecord): boolean {
   return (
@@ -143,12 +151,12 @@ export function noStreamReason(record: JobRecord): string {
     case "array-parent":
       return (
         `${job} is an array parent: it never runs itself; its ${cause.arraySize} children have the logs ` +
-        `(\`batch-job-log show ${record.jobId}\` lists them).`
+        `(\`batch-job-log logs ${record.jobId}\` prints them).`
       );
     case "multi-node-parent":
       return (
         `${job} is a multi-node parent with no recorded stream; its nodes have the logs ` +
-        `(\`batch-job-log show ${record.jobId}\` lists them).`
+        `(\`batch-job-log logs ${record.jobId}\` prints them).`
       );
     case "not-finished":
       return cause.started

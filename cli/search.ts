@@ -1,0 +1,518 @@
+/**
+ * `batch-job-log search TEXT`: the log lines of many jobs that contain TEXT (case-sensitive).
+ *
+ * Which jobs: with --name the runs of that name (`byJobName`, then their records by
+ * BatchGetItem); without, a paged Scan of the table, said on stderr; both filtered by --status,
+ * --since, --queue, --account, --job-region. Every stream of every attempt and container is
+ * searched, except those of attempts that never started (never created).
+ *
+ * How, per log group (and account, region): up to FILTER_MAX_STREAMS streams with FilterLogEvents,
+ * the streams sorted by start time and cut into batches of 100 names (the API's maximum), each
+ * over its own jobs' time window; more with Logs Insights (StartQuery, GetQueryResults), one
+ * query per slice of stream names that fits the 10,000-character query, filtering on
+ * `@logStream`. Before Insights, the number of streams and an estimate of the bytes scanned
+ * (DescribeLogGroups' storedBytes, prorated to the queries' time windows) go to stderr; over
+ * CONFIRM_BYTES it needs --yes or a yes at the prompt, and is never asked for without a terminal.
+ * The filter pattern quotes TEXT as a literal (its `"` and `\` cut it into terms that must all
+ * appear) and every line returned is checked to contain TEXT exactly.
+ */
+import * as readline from "readline";
+import type { FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import type { JobRecord, LogStreamRef } from "../record";
+import { SEARCH } from "./commands";
+import { EXIT_FAILED, EXIT_OK, type CliIO } from "./io";
+import {
+  guard,
+  openLogAccess,
+  openTable,
+  sleep as realSleep,
+  type LookupDeps,
+} from "./lookup/context";
+import { isMissingStream, LookupError } from "./lookup/errors";
+import { plural } from "./lookup/format";
+import type { LogTarget } from "./lookup/log-access";
+import { groupRef } from "./lookup/log-output";
+import { Limiter, LogCalls, describeGroup } from "./lookup/log-read";
+import type { RunFilter } from "./lookup/table";
+import { helpText, parseCommand } from "./options";
+
+const logsSdk = (): typeof import("@aws-sdk/client-cloudwatch-logs") =>
+  require("@aws-sdk/client-cloudwatch-logs");
+
+/** Streams of one log group searched with FilterLogEvents in --mode auto; more: Insights. */
+export const FILTER_MAX_STREAMS = 500;
+/** Stream names per FilterLogEvents call: the API's maximum. */
+export const FILTER_BATCH = 100;
+/** The longest Logs Insights query string. */
+export const QUERY_MAX_CHARS = 10_000;
+/** The rows a Logs Insights query returns at most. */
+export const QUERY_MAX_ROWS = 10_000;
+/** Insights queries estimated to scan more need --yes (or a yes at the prompt). */
+export const CONFIRM_BYTES = 1_000_000_000;
+/** Logs Insights queries running at once (an account may run 30). */
+export const QUERY_CONCURRENCY = 10;
+/** Around each job's run, for clocks that differ a little. */
+const WINDOW_MARGIN_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** One stream to search, with the job it belongs to and its time window. */
+interface Searched {
+  readonly record: JobRecord;
+  readonly stream: LogStreamRef;
+  readonly label: string;
+  readonly from?: number;
+  readonly to: number;
+}
+
+interface Group {
+  readonly target: LogTarget;
+  readonly streams: Searched[];
+}
+
+interface Match {
+  readonly source: Searched;
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+export async function search(
+  argv: readonly string[],
+  io: CliIO,
+  deps: LookupDeps = {},
+): Promise<number> {
+  const parsed = parseCommand(SEARCH, argv);
+  if (parsed.help) {
+    io.stdout.write(helpText(SEARCH));
+    return EXIT_OK;
+  }
+  const { common, values, args } = parsed;
+  const text = args.TEXT;
+  const now = (deps.now ?? Date.now)();
+  const wait = deps.sleep ?? realSleep;
+  const filter: RunFilter = {
+    status: values.status,
+    createdSince: values.since === undefined ? undefined : now - values.since,
+    account: values.account,
+    region: values["job-region"],
+    queue: values.queue,
+  };
+
+  return guard("search", io, async (context) => {
+    const { table, aws } = await openTable(common, io, deps, context);
+    const stop = new AbortController();
+    const calls = new LogCalls({ sleep: wait, signal: stop.signal, random: deps.random });
+    let records: JobRecord[];
+    if (values.name !== undefined) {
+      const runs = await table.runsByName({ jobName: values.name, ...filter });
+      const found = await table.getMany(
+        runs.map((r) => r.jobId),
+        { sleep: (ms) => wait(ms, stop.signal) },
+      );
+      records = runs.flatMap((r) => found.get(r.jobId) ?? []);
+    } else {
+      io.stderr.write(
+        `note: no --name: scanning every item of table ${table.tableName} with a filter; ` +
+          `--name JOB_NAME reads only that name's runs.\n`,
+      );
+      records = [];
+      for await (const page of table.scan(filter)) records.push(...page);
+    }
+    const streams = streamsOf(records, now);
+    if (records.length === 0) {
+      throw new LookupError(`no job of table ${table.tableName} matches; nothing to search.`);
+    }
+    if (streams.length === 0) {
+      throw new LookupError(
+        `no log stream to search: none of the ${plural(records.length, "job")} that match has one.`,
+      );
+    }
+    const access = await openLogAccess(common, aws, values["role-arn"], io, context);
+    const groups = new Map<string, Group>();
+    for (const s of streams) {
+      const ref = groupRef(s.record, s.stream);
+      const key = `${ref.account ?? ""}|${ref.logRegion}|${ref.logGroup}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { target: await access.target(ref), streams: [] };
+        groups.set(key, group);
+      }
+      group.streams.push(s);
+    }
+    const insights = [...groups.values()].filter(
+      (g) =>
+        values.mode === "insights" ||
+        (values.mode === "auto" && g.streams.length > FILTER_MAX_STREAMS),
+    );
+    const queries = new Map(insights.map((g) => [g, querySlices(g.streams, text)]));
+    if (insights.length > 0) {
+      const bytes = await estimateScan(calls, queries, now, io);
+      if (bytes > CONFIRM_BYTES && !values.yes) {
+        const stdinIsTTY = deps.stdinIsTTY ?? process.stdin.isTTY === true;
+        const what = `the Logs Insights queries would scan about ${formatBytes(bytes)}`;
+        if (!stdinIsTTY) {
+          throw new LookupError(
+            `${what}: pass --yes to run them, or narrow the search (--name, --since, --mode filter).`,
+          );
+        }
+        const answer = await (deps.ask ?? askTerminal)(`${what}; run them? [y/N] `);
+        if (!/^y(es)?$/i.test(answer.trim())) {
+          throw new LookupError("not run.");
+        }
+      }
+    }
+
+    let matches = 0;
+    const jobs = new Set<string>();
+    const print = (batch: readonly Match[]) => {
+      for (const m of batch) {
+        matches++;
+        jobs.add(m.source.record.jobId);
+        io.stdout.write(
+          common.json
+            ? JSON.stringify(matchJson(m)) + "\n"
+            : `${new Date(m.timestamp).toISOString()}  ${m.source.label}  ${m.message}\n`,
+        );
+      }
+    };
+    let filterCalls = 0;
+    const running = new Limiter(QUERY_CONCURRENCY);
+    const tasks: Promise<readonly Match[]>[] = [];
+    for (const group of groups.values()) {
+      const slices = queries.get(group);
+      if (slices) {
+        for (const slice of slices) {
+          tasks.push(running.run(() => runQuery(calls, group, slice, text, wait, stop, io)));
+        }
+      } else {
+        for (const batch of filterBatches(group.streams)) {
+          tasks.push(filterBatch(calls, group, batch, text, io, () => filterCalls++));
+        }
+      }
+    }
+    // Awaited in order below; a failure before its turn is not unhandled.
+    for (const task of tasks) task.catch(() => undefined);
+    // Each batch's lines in the order the batches were cut, as soon as those before are in.
+    for (const task of tasks) print(await task);
+    const how = [
+      filterCalls > 0 ? plural(filterCalls, "FilterLogEvents call") : undefined,
+      insights.length > 0
+        ? plural(
+            [...queries.values()].reduce((n, q) => n + q.length, 0),
+            "Logs Insights query",
+          )
+        : undefined,
+    ].filter((h) => h !== undefined);
+    const searched =
+      `${plural(streams.length, "stream")} of ${plural(new Set(streams.map((s) => s.record.jobId)).size, "job")} ` +
+      `in ${plural(groups.size, "log group")} (${how.join(", ")})`;
+    if (matches === 0) {
+      io.stderr.write(`batch-job-log search: no line contains "${text}" in ${searched}.\n`);
+      return EXIT_FAILED;
+    }
+    io.stderr.write(
+      `search: ${plural(matches, "matching line")} in ${plural(jobs.size, "job")}; searched ${searched}.\n`,
+    );
+    return EXIT_OK;
+  });
+}
+
+/** Every stream of every record, except those of attempts that never started. */
+function streamsOf(records: readonly JobRecord[], now: number): Searched[] {
+  const out: Searched[] = [];
+  for (const record of records) {
+    for (const stream of record.logStreams ?? []) {
+      const attempt = record.attempts?.[stream.attempt - 1];
+      if (attempt !== undefined && attempt.startedAt === undefined) continue;
+      const start = attempt?.startedAt ?? record.startedAt ?? record.createdAt;
+      const stop = attempt?.stoppedAt ?? record.stoppedAt ?? now;
+      const container = stream.container === "default" ? "" : ` ${stream.container}`;
+      out.push({
+        record,
+        stream,
+        label: `${record.jobId} a${stream.attempt}${container}`,
+        from: start === undefined ? undefined : start - WINDOW_MARGIN_MS,
+        to: stop + WINDOW_MARGIN_MS,
+      });
+    }
+  }
+  return out;
+}
+
+/** What --json prints of a match. */
+function matchJson(m: Match): Record<string, unknown> {
+  const { record, stream } = m.source;
+  return {
+    jobId: record.jobId,
+    jobName: record.jobName,
+    ...(record.parentJobId === undefined ? {} : { parentJobId: record.parentJobId }),
+    ...(record.arrayIndex === undefined ? {} : { arrayIndex: record.arrayIndex }),
+    ...(record.nodeIndex === undefined ? {} : { nodeIndex: record.nodeIndex }),
+    ...(record.account === undefined ? {} : { account: record.account }),
+    attempt: stream.attempt,
+    container: stream.container,
+    logGroup: stream.logGroup,
+    logRegion: stream.logRegion,
+    logStreamName: stream.logStreamName,
+    timestamp: m.timestamp,
+    message: m.message,
+  };
+}
+
+/** The streams by start time, cut into batches of FILTER_BATCH. */
+function filterBatches(streams: readonly Searched[]): Searched[][] {
+  const sorted = [...streams].sort((a, b) => (a.from ?? 0) - (b.from ?? 0));
+  const batches: Searched[][] = [];
+  for (let i = 0; i < sorted.length; i += FILTER_BATCH) {
+    batches.push(sorted.slice(i, i + FILTER_BATCH));
+  }
+  return batches;
+}
+
+/** The time window of some streams: the earliest start (unless one is unknown) to the last stop. */
+function windowOf(streams: readonly Searched[]): { from?: number; to: number } {
+  const starts = streams.map((s) => s.from);
+  return {
+    from: starts.some((f) => f === undefined) ? undefined : Math.min(...(starts as number[])),
+    to: Math.max(...streams.map((s) => s.to)),
+  };
+}
+
+/** TEXT as a filter pattern of quoted literals: its `"` and `\` cut it into terms. */
+export function literalPattern(text: string): string {
+  return text
+    .split(/["\\]/)
+    .filter((part) => part.trim() !== "")
+    .map((part) => `"${part}"`)
+    .join(" ");
+}
+
+/**
+ * FilterLogEvents on one batch, every page. A stream that does not exist makes the call fail:
+ * the batch is halved until the missing ones are found and left out; a missing group is said.
+ */
+async function filterBatch(
+  calls: LogCalls,
+  group: Group,
+  batch: readonly Searched[],
+  text: string,
+  io: CliIO,
+  onCall: () => void,
+): Promise<Match[]> {
+  const { target } = group;
+  const byName = new Map(batch.map((s) => [s.stream.logStreamName, s]));
+  const { from, to } = windowOf(batch);
+  const pattern = literalPattern(text);
+  const events: FilteredLogEvent[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      onCall();
+      const out = await calls.run(target, "logs:FilterLogEvents", () =>
+        target.client.send(
+          new (logsSdk().FilterLogEventsCommand)({
+            ...target.group,
+            logStreamNames: [...byName.keys()],
+            ...(pattern === "" ? {} : { filterPattern: pattern }),
+            ...(from === undefined ? {} : { startTime: from }),
+            endTime: to,
+            ...(nextToken ? { nextToken } : {}),
+          }),
+        ),
+      );
+      events.push(...(out.events ?? []));
+      nextToken = out.nextToken;
+    } while (nextToken);
+  } catch (error) {
+    if (!isMissingStream(error)) throw error;
+    if (batch.length === 1) {
+      const s = batch[0];
+      if ((await describeGroup(calls, target)) === undefined) {
+        io.stderr.write(
+          `note: log group ${s.stream.logGroup} does not exist in ${s.stream.logRegion}; not searched.\n`,
+        );
+      } else {
+        io.stderr.write(
+          `note: log stream ${s.stream.logStreamName} of job ${s.record.jobId} does not exist in ${s.stream.logGroup}; not searched.\n`,
+        );
+      }
+      return [];
+    }
+    if ((await describeGroup(calls, target)) === undefined) {
+      io.stderr.write(
+        `note: log group ${target.ref.logGroup} does not exist in ${target.ref.logRegion}; ` +
+          `${plural(batch.length, "stream")} not searched.\n`,
+      );
+      return [];
+    }
+    const half = Math.ceil(batch.length / 2);
+    return [
+      ...(await filterBatch(calls, group, batch.slice(0, half), text, io, onCall)),
+      ...(await filterBatch(calls, group, batch.slice(half), text, io, onCall)),
+    ];
+  }
+  return events.flatMap((e) => {
+    const source = byName.get(e.logStreamName ?? "");
+    const message = e.message ?? "";
+    return source && message.includes(text)
+      ? [{ source, timestamp: e.timestamp ?? 0, message }]
+      : [];
+  });
+}
+
+/** One Logs Insights query: its streams and its query string. */
+interface Slice {
+  readonly streams: readonly Searched[];
+  readonly query: string;
+}
+
+function queryString(names: readonly string[], text: string): string {
+  return [
+    "fields @timestamp, @message, @logStream, @log",
+    `filter @logStream in [${names.map((n) => JSON.stringify(n)).join(", ")}]`,
+    `filter @message like ${JSON.stringify(text)}`,
+    "sort @timestamp asc",
+    `limit ${QUERY_MAX_ROWS}`,
+  ].join("\n| ");
+}
+
+/** The streams by start time, cut so that each query string fits QUERY_MAX_CHARS. */
+function querySlices(streams: readonly Searched[], text: string): Slice[] {
+  const sorted = [...streams].sort((a, b) => (a.from ?? 0) - (b.from ?? 0));
+  const slices: Slice[] = [];
+  let current: Searched[] = [];
+  for (const s of sorted) {
+    const names = [...current, s].map((c) => c.stream.logStreamName);
+    if (current.length > 0 && queryString(names, text).length > QUERY_MAX_CHARS) {
+      slices.push({
+        streams: current,
+        query: queryString(
+          current.map((c) => c.stream.logStreamName),
+          text,
+        ),
+      });
+      current = [];
+    }
+    current.push(s);
+  }
+  slices.push({
+    streams: current,
+    query: queryString(
+      current.map((c) => c.stream.logStreamName),
+      text,
+    ),
+  });
+  return slices;
+}
+
+/**
+ * The bytes the queries would scan: per group, its stored bytes (DescribeLogGroups) times the
+ * share of the group's lifetime (since its creation, at most its retention) that the queries'
+ * windows cover. Said on stderr per group.
+ */
+async function estimateScan(
+  calls: LogCalls,
+  queries: ReadonlyMap<Group, readonly Slice[]>,
+  now: number,
+  io: CliIO,
+): Promise<number> {
+  let total = 0;
+  for (const [group, slices] of queries) {
+    const facts = await describeGroup(calls, group.target);
+    const windows = slices.reduce((n, s) => {
+      const w = windowOf(s.streams);
+      return n + (w.to - (w.from ?? 0));
+    }, 0);
+    const born = Math.max(
+      facts?.creationTime ?? 0,
+      facts?.retentionInDays === undefined ? 0 : now - facts.retentionInDays * DAY_MS,
+    );
+    const share = Math.min(1, windows / Math.max(1, now - born));
+    const bytes = Math.round((facts?.storedBytes ?? 0) * share);
+    total += bytes;
+    const ref = group.target.ref;
+    io.stderr.write(
+      `search: Logs Insights on ${plural(group.streams.length, "stream")} of log group ${ref.logGroup} ` +
+        `(${ref.logRegion}) in ${plural(slices.length, "query", "queries")}: about ${formatBytes(bytes)} scanned ` +
+        `(${facts?.storedBytes === undefined ? "stored bytes unknown" : `${formatBytes(facts.storedBytes)} stored, prorated to the jobs' time windows`}).\n`,
+    );
+  }
+  return total;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ["bytes", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Runs one Insights query and waits for its rows. */
+async function runQuery(
+  calls: LogCalls,
+  group: Group,
+  slice: Slice,
+  text: string,
+  wait: (ms: number, signal: AbortSignal) => Promise<void>,
+  stop: AbortController,
+  io: CliIO,
+): Promise<Match[]> {
+  const { target } = group;
+  const { from, to } = windowOf(slice.streams);
+  const groups =
+    "logGroupIdentifier" in target.group
+      ? { logGroupIdentifiers: [target.arn] }
+      : { logGroupNames: [target.ref.logGroup] };
+  const { queryId } = await calls.run(target, "logs:StartQuery", () =>
+    target.client.send(
+      new (logsSdk().StartQueryCommand)({
+        ...groups,
+        startTime: Math.floor((from ?? 0) / 1000),
+        endTime: Math.ceil(to / 1000),
+        queryString: slice.query,
+      }),
+    ),
+  );
+  for (let poll = 0; ; poll++) {
+    const out = await calls.run(target, "logs:GetQueryResults", () =>
+      target.client.send(new (logsSdk().GetQueryResultsCommand)({ queryId })),
+    );
+    if (out.status === "Complete") {
+      const rows = out.results ?? [];
+      if (rows.length >= QUERY_MAX_ROWS) {
+        io.stderr.write(
+          `note: a Logs Insights query on ${target.ref.logGroup} returned ${QUERY_MAX_ROWS} lines, ` +
+            "the most it returns: narrow the search (--since, --name, --status) to see them all.\n",
+        );
+      }
+      const byName = new Map(slice.streams.map((s) => [s.stream.logStreamName, s]));
+      return rows.flatMap((row) => {
+        const field = (name: string) => row.find((f) => f.field === name)?.value ?? "";
+        const source = byName.get(field("@logStream"));
+        const message = field("@message");
+        const timestamp = Date.parse(field("@timestamp").replace(" ", "T") + "Z");
+        return source && message.includes(text) ? [{ source, timestamp, message }] : [];
+      });
+    }
+    if (out.status !== "Running" && out.status !== "Scheduled") {
+      throw new LookupError(
+        `the Logs Insights query on ${target.arn} ended ${out.status ?? "without a status"}.`,
+      );
+    }
+    await wait(Math.min(5_000, 500 * 1.5 ** poll), stop.signal);
+  }
+}
+
+/** Asks on the terminal; resolves to the answer. */
+function askTerminal(question: string): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  return new Promise((resolve) =>
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer);
+    }),
+  );
+}
