@@ -18,7 +18,13 @@ import {
   type GetLogEventsCommandInput,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { mockClient } from "aws-sdk-client-mock";
-import { createRecordWriter, recordFromEvent, type CommandSender, type JobRecord } from "../record";
+import {
+  createRecordWriter,
+  recordFromEvent,
+  tableKeysAndIndexes,
+  type CommandSender,
+  type JobRecord,
+} from "../record";
 import { find } from "../cli/find";
 import type { CliIO } from "../cli/io";
 import { logs } from "../cli/logs";
@@ -29,7 +35,6 @@ import { main } from "../cli/main";
 import { show } from "../cli/show";
 import { startLocalTable, type LocalTable } from "../twin/dynamo-local";
 import { fixture as loadFixture, type BatchEvent } from "./helpers/fixtures";
-import { evaluateFresh, inputsOf, TYPES } from "./helpers/program";
 
 const TABLE = "batch-job-log-lookups";
 
@@ -114,8 +119,7 @@ async function record(events: readonly Envelope[]): Promise<void> {
 useDummyCredentials();
 
 beforeAll(async () => {
-  const model = await evaluateFresh();
-  dynamo = await startLocalTable({ tableInputs: inputsOf(model, TYPES.table), tableName: TABLE });
+  dynamo = await startLocalTable({ tableInputs: tableKeysAndIndexes(), tableName: TABLE });
   documentClient = dynamo.documents;
   for (const name of [
     "ec2-single",
