@@ -8,7 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { DEFAULTS } from "../infra/config";
+import type * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS, readStackConfig } from "../infra/config";
 import { tableKeysAndIndexes } from "../record/schema";
 import { onlyLambda, type ProgramModel } from "../twin/program";
 import {
@@ -565,13 +566,32 @@ describe("a hub's bus policy", () => {
       ],
     });
   });
+});
 
-  it("has only the organization statement when acceptFrom lists only organizations, and both rules share the pattern", async () => {
-    const model = await evaluateFresh({
+/**
+ * Every option of the stack set at once, on a hub of organizations only: one evaluation whose
+ * every difference from the default configuration is checked below.
+ */
+describe("a hub of organizations with every option set", () => {
+  const BUS_ARN = `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/batch-job-log-dev`;
+  const TOPIC = `arn:aws:sns:eu-west-1:${ACCOUNT}:oncall`;
+  const QUEUES = [QUEUE_1, QUEUE_2];
+  let model: ProgramModel;
+  beforeAll(async () => {
+    model = await evaluateFresh({
+      "aws:region": "eu-west-1",
       acceptFrom: '["o-a1b2c3d4e5","o-zyxwvutsrq98"]',
       statuses: '["SUCCEEDED","FAILED","RUNNING"]',
-      jobQueues: JSON.stringify([QUEUE_1]),
+      jobQueues: JSON.stringify(QUEUES),
+      kmsKeyArn: KMS_KEY,
+      retentionDays: "90",
+      deletionProtection: "false",
+      logRetentionDays: "365",
+      alarmTopicArn: TOPIC,
     });
+  });
+
+  it("has only the organization statement in the bus policy", () => {
     expect(policyDocument(model, TYPES.eventBusPolicy)).toEqual({
       Version: "2012-10-17",
       Statement: [
@@ -585,35 +605,20 @@ describe("a hub's bus policy", () => {
         },
       ],
     });
+  });
+
+  it("matches RUNNING too and only the configured queues, on both rules", () => {
     const pattern = JSON.stringify({
       source: ["aws.batch"],
       "detail-type": ["Batch Job State Change"],
-      detail: { status: ["SUCCEEDED", "FAILED", "RUNNING"], jobQueue: [QUEUE_1] },
+      detail: { status: ["SUCCEEDED", "FAILED", "RUNNING"], jobQueue: QUEUES },
     });
     expect(
       ["job-state-change", "hub-job-state-change"].map((n) => named(model, n).inputs.eventPattern),
     ).toEqual([pattern, pattern]);
   });
-});
 
-describe("configuration variations", () => {
-  it("adds RUNNING to the rule when statuses lists it", async () => {
-    const model = await evaluateFresh({ statuses: '["SUCCEEDED","FAILED","RUNNING"]' });
-    const pattern = JSON.parse(inputsOf(model, TYPES.rule).eventPattern as string);
-    expect(pattern.detail).toEqual({ status: ["SUCCEEDED", "FAILED", "RUNNING"] });
-  });
-
-  it("narrows the rule to the configured job queues", async () => {
-    const model = await evaluateFresh({ jobQueues: JSON.stringify([QUEUE_1, QUEUE_2]) });
-    const pattern = JSON.parse(inputsOf(model, TYPES.rule).eventPattern as string);
-    expect(pattern.detail).toEqual({
-      status: ["SUCCEEDED", "FAILED"],
-      jobQueue: [QUEUE_1, QUEUE_2],
-    });
-  });
-
-  it("encrypts with the customer-managed key and lets the handler use it through DynamoDB only", async () => {
-    const model = await evaluateFresh({ kmsKeyArn: KMS_KEY });
+  it("encrypts with the customer-managed key and lets the handler use it through DynamoDB in the stack's region only", () => {
     expect(inputsOf(model, TYPES.table).serverSideEncryption).toEqual({
       enabled: true,
       kmsKeyArn: KMS_KEY,
@@ -625,44 +630,38 @@ describe("configuration variations", () => {
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: [KMS_KEY],
-      Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
+      Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } },
     });
   });
 
-  it("expires records through TTL and tells the handler the retention", async () => {
-    const model = await evaluateFresh({ retentionDays: "90" });
+  it("expires records through TTL and tells the handler the retention", () => {
     expect(inputsOf(model, TYPES.table).ttl).toEqual({ attributeName: "expiresAt", enabled: true });
-    expect(inputsOf(model, TYPES.fn).environment).toEqual({
+    expect(named(model, "handler").inputs.environment).toEqual({
       variables: { TABLE_NAME: "jobs-0a1b2c3", RETENTION_DAYS: "90" },
     });
   });
 
-  it("turns deletion protection off for throwaway stacks", async () => {
-    const model = await evaluateFresh({ deletionProtection: "false" });
+  it("turns deletion protection off", () => {
     expect(inputsOf(model, TYPES.table).deletionProtectionEnabled).toBe(false);
   });
 
-  it("uses the configured log retention and alarm topic", async () => {
-    const topic = `arn:aws:sns:us-east-1:${ACCOUNT}:oncall`;
-    const model = await evaluateFresh({ logRetentionDays: "365", alarmTopicArn: topic });
+  it("uses the configured log retention and alarm topic", () => {
     expect(inputsOf(model, TYPES.logGroup).retentionInDays).toBe(365);
-    expect(inputsOf(model, TYPES.alarm).alarmActions).toEqual([topic]);
+    expect(inputsOf(model, TYPES.alarm).alarmActions).toEqual([TOPIC]);
   });
+});
 
-  it("names the stack's region in the KMS condition", async () => {
-    const model = await evaluateFresh({ "aws:region": "eu-west-1", kmsKeyArn: KMS_KEY });
-    const statements = (
-      policyDocument(model, TYPES.rolePolicy) as { Statement: { Condition?: unknown }[] }
-    ).Statement;
-    expect(statements[3].Condition).toEqual({
-      StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" },
-    });
-  });
-
+describe("configuration", () => {
   it("forwards to a default bus of another region", async () => {
     const otherRegion = `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/default`;
     const model = await evaluateFresh({ "aws:region": "us-east-1", forwardTo: otherRegion });
     expect(inputsOf(model, TYPES.target).arn).toBe(otherRegion);
+  });
+
+  it("fails the program, before any resource, with the message that names the key", async () => {
+    await expect(evaluateFresh({ statuses: '["SUCCEEDED","DONE"]' })).rejects.toThrow(
+      'Invalid configuration "batch-job-log:statuses": "DONE" is not a Batch job status; use SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED.',
+    );
   });
 
   it.each([
@@ -744,8 +743,13 @@ describe("configuration variations", () => {
       { acceptFrom: "[210987654321]" },
       "Invalid configuration \"batch-job-log:acceptFrom\": 210987654321 is a number, not a string: set account ids with --type string (pulumi config set --path 'acceptFrom[0]' 012345678901 --type string), or a leading zero is lost.",
     ],
-  ])("rejects %j with a message naming the key", async (config, message) => {
-    await expect(evaluateFresh(config)).rejects.toThrow(message);
+  ])("rejects %j with a message naming the key", (values, message) => {
+    const config = {
+      name: "batch-job-log",
+      get: (key: string) => values[key as keyof typeof values],
+    };
+    const region = (values as Record<string, string>)["aws:region"] ?? "us-east-1";
+    expect(() => readStackConfig(config as unknown as pulumi.Config, region)).toThrow(message);
   });
 });
 
