@@ -27,10 +27,12 @@ interface Run {
 }
 
 /**
- * Runs `batch-job-log <args>` for each of `runs`, one after the other in one new Node process;
- * returns each run's status and output, and the modules the process loaded in all.
+ * Runs each group of commands (`batch-job-log <args>` for each of its runs, one after the other)
+ * in one new Node process, with the module cache emptied before each group; returns, per group,
+ * each run's status and output and the modules the group loaded. One process for all: each
+ * group starts from an empty cache, as a fresh process would.
  */
-function modulesLoadedBy(runs: string[][]): { runs: Run[]; modules: string[] } {
+function modulesLoadedByGroups(groups: string[][][]): { runs: Run[]; modules: string[] }[] {
   const script = `
     const ts = require("typescript");
     const fs = require("fs");
@@ -42,20 +44,25 @@ function modulesLoadedBy(runs: string[][]): { runs: Run[]; modules: string[] } {
       m._compile(outputText, filename);
     };
     (async () => {
-      const runs = [];
-      for (const args of JSON.parse(process.argv[1])) {
-        let out = "";
-        const sink = { write: (t) => (out += t) };
-        const status = await require("./cli/main.ts").main(args, {
-          stdout: sink, stderr: sink, env: process.env, cwd: process.cwd(),
-        });
-        runs.push({ status, out });
+      const results = [];
+      for (const group of JSON.parse(process.argv[1])) {
+        for (const key of Object.keys(require.cache)) delete require.cache[key];
+        const runs = [];
+        for (const args of group) {
+          let out = "";
+          const sink = { write: (t) => (out += t) };
+          const status = await require("./cli/main.ts").main(args, {
+            stdout: sink, stderr: sink, env: process.env, cwd: process.cwd(),
+          });
+          runs.push({ status, out });
+        }
+        const modules = Object.keys(require.cache).filter((p) => p.includes("node_modules"));
+        results.push({ runs, modules });
       }
-      const modules = Object.keys(require.cache).filter((p) => p.includes("node_modules"));
-      process.stdout.write(JSON.stringify({ runs, modules }));
+      process.stdout.write(JSON.stringify(results));
     })();
   `;
-  const stdout = execFileSync(process.execPath, ["-e", script, JSON.stringify(runs)], {
+  const stdout = execFileSync(process.execPath, ["-e", script, JSON.stringify(groups)], {
     cwd: ROOT,
     encoding: "utf8",
     env: {
@@ -81,13 +88,55 @@ function expectRuns(runs: readonly Run[], expected: readonly (readonly [number, 
 }
 
 describe("start-up", () => {
-  test("show and find load neither Pulumi, dynalite, Batch nor CloudWatch Logs", () => {
-    // Real lookups against an endpoint that refuses connections: the DynamoDB path loads.
-    const lookup = ["job-1", "--table", "jobs", "--endpoint", "http://127.0.0.1:9"];
-    const r = modulesLoadedBy([
-      ["show", ...lookup],
-      ["find", ...lookup],
+  // Real lookups against an endpoint that refuses connections: the DynamoDB path loads.
+  const LOOKUP = ["job-1", "--table", "jobs", "--endpoint", "http://127.0.0.1:9"];
+  const EMPTY_DB = mkdtempSync(join(tmpdir(), "empty-db-"));
+  const HELP_AND_ERRORS: [string[], number, RegExp][] = [
+    [["show", "--help"], 0, /^Usage: batch-job-log show JOB_ID \[options\]\n/],
+    [["find", "--help"], 0, /^Usage: batch-job-log find NAME \[options\]\n/],
+    [["logs", "--help"], 0, /^Usage: batch-job-log logs JOB_ID \[options\]\n/],
+    [["backfill", "--help"], 0, /^Usage: batch-job-log backfill \[options\]\n/],
+    [["show", "x", "--bogus"], 2, /^batch-job-log: unknown option --bogus for show /],
+    [["find", "x", "--status", "DONE"], 2, /^batch-job-log: --status for find must be one of /],
+    [["backfill", "--since", "3"], 2, /^batch-job-log: --since for backfill must be a duration /],
+    [
+      ["show", "x", "--db", "no-such-folder"],
+      2,
+      /^batch-job-log: --db for show: there is no folder/,
+    ],
+    [["--version"], 0, /^batch-job-log \d+\.\d+\.\d+ node\/v/],
+    [["completion", "bash"], 0, /^# bash completion for batch-job-log/],
+  ];
+  const REPLAY_USAGE: [string[], number, RegExp][] = [
+    [["replay", "--help"], 0, /^Usage: batch-job-log replay /],
+    [["replay", "--frobnicate"], 2, /^batch-job-log: unknown option --frobnicate for replay /],
+    [
+      ["replay", "no-such-file.jsonl"],
+      2,
+      /^batch-job-log replay: no-such-file\.jsonl: no such file/,
+    ],
+    [
+      ["replay", "--stack", "no-such-stack"],
+      2,
+      /^batch-job-log replay: --stack no-such-stack: there is no Pulumi\.no-such-stack\.yaml\./,
+    ],
+  ];
+  let groups: { runs: Run[]; modules: string[] }[];
+  beforeAll(() => {
+    groups = modulesLoadedByGroups([
+      [
+        ["show", ...LOOKUP],
+        ["find", ...LOOKUP],
+      ],
+      [["show", "job-1", "--db", EMPTY_DB]],
+      HELP_AND_ERRORS.map(([args]) => args),
+      REPLAY_USAGE.map(([args]) => args),
     ]);
+  });
+  afterAll(() => rmSync(EMPTY_DB, { recursive: true, force: true }));
+
+  test("show and find load neither Pulumi, dynalite, Batch nor CloudWatch Logs", () => {
+    const r = groups[0];
     expectRuns(r.runs, [
       [1, /^batch-job-log show: .*ECONNREFUSED/],
       [1, /^batch-job-log find: .*ECONNREFUSED/],
@@ -100,44 +149,23 @@ describe("start-up", () => {
   });
 
   test("show --db reads the embedded table with dynalite, without Pulumi", () => {
-    const dir = mkdtempSync(join(tmpdir(), "empty-db-"));
-    try {
-      const r = modulesLoadedBy([["show", "job-1", "--db", dir]]);
-      expect(r.runs).toEqual([
-        {
-          status: 1,
-          out: `batch-job-log show: no table found: table batch-job-log-dev does not exist in ${dir}.\n`,
-        },
-      ]);
-      const packages = packagesOf(r.modules);
-      expect(packages).toContain("dynalite");
-      expect(packages.filter((p) => /^@pulumi\//.test(p))).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    const r = groups[1];
+    expect(r.runs).toEqual([
+      {
+        status: 1,
+        out: `batch-job-log show: no table found: table batch-job-log-dev does not exist in ${EMPTY_DB}.\n`,
+      },
+    ]);
+    const packages = packagesOf(r.modules);
+    expect(packages).toContain("dynalite");
+    expect(packages.filter((p) => /^@pulumi\//.test(p))).toEqual([]);
   });
 
   test("help, usage errors, --version and completion load neither Pulumi, dynalite nor any AWS SDK", () => {
-    const expected: [string[], number, RegExp][] = [
-      [["show", "--help"], 0, /^Usage: batch-job-log show JOB_ID \[options\]\n/],
-      [["find", "--help"], 0, /^Usage: batch-job-log find NAME \[options\]\n/],
-      [["logs", "--help"], 0, /^Usage: batch-job-log logs JOB_ID \[options\]\n/],
-      [["backfill", "--help"], 0, /^Usage: batch-job-log backfill \[options\]\n/],
-      [["show", "x", "--bogus"], 2, /^batch-job-log: unknown option --bogus for show /],
-      [["find", "x", "--status", "DONE"], 2, /^batch-job-log: --status for find must be one of /],
-      [["backfill", "--since", "3"], 2, /^batch-job-log: --since for backfill must be a duration /],
-      [
-        ["show", "x", "--db", "no-such-folder"],
-        2,
-        /^batch-job-log: --db for show: there is no folder/,
-      ],
-      [["--version"], 0, /^batch-job-log \d+\.\d+\.\d+ node\/v/],
-      [["completion", "bash"], 0, /^# bash completion for batch-job-log/],
-    ];
-    const r = modulesLoadedBy(expected.map(([args]) => args));
+    const r = groups[2];
     expectRuns(
       r.runs,
-      expected.map(([, status, out]) => [status, out]),
+      HELP_AND_ERRORS.map(([, status, out]) => [status, out]),
     );
     expect(
       packagesOf(r.modules).filter((p) => /^@pulumi\/|^dynalite$|^@aws-sdk\/|^@smithy\//.test(p)),
@@ -145,24 +173,10 @@ describe("start-up", () => {
   });
 
   test("replay's --help and usage errors load neither Pulumi nor dynalite", () => {
-    const expected: [string[], number, RegExp][] = [
-      [["replay", "--help"], 0, /^Usage: batch-job-log replay /],
-      [["replay", "--frobnicate"], 2, /^batch-job-log: unknown option --frobnicate for replay /],
-      [
-        ["replay", "no-such-file.jsonl"],
-        2,
-        /^batch-job-log replay: no-such-file\.jsonl: no such file/,
-      ],
-      [
-        ["replay", "--stack", "no-such-stack"],
-        2,
-        /^batch-job-log replay: --stack no-such-stack: there is no Pulumi\.no-such-stack\.yaml\./,
-      ],
-    ];
-    const r = modulesLoadedBy(expected.map(([args]) => args));
+    const r = groups[3];
     expectRuns(
       r.runs,
-      expected.map(([, status, out]) => [status, out]),
+      REPLAY_USAGE.map(([, status, out]) => [status, out]),
     );
     expect(packagesOf(r.modules).filter((p) => /^@pulumi\/|^dynalite$/.test(p))).toEqual([]);
   });
