@@ -1,31 +1,34 @@
 /**
  * `batch-job-log replay`: pushes Batch events through the rule and the exact Lambda the program
- * deploys, onto an embedded DynamoDB (or any DynamoDB-compatible endpoint), and shows what the
- * table ends up holding. Argument parsing and printing only; the work is in twin/.
+ * deploys, onto an embedded DynamoDB (in memory, or kept in a folder with --db DIR) or any
+ * DynamoDB-compatible endpoint, and shows what the table ends up holding. The input is streamed
+ * (files, folders, standard input) and the table read back page by page, so neither is held
+ * whole. Argument parsing and printing only; the work is in twin/ and cli/replay-report.ts.
  *
  * The arguments are parsed, and --help and usage errors answered, before anything loads Pulumi or
  * dynalite: the twin's engine, which does, is required only once a replay is certain to run.
  */
 import * as path from "path";
 import { parseArgs } from "util";
-import { readEvents } from "../twin/events-input";
+import { openEvents, STDIN_PATH, type EventInput } from "../twin/events-input";
 import { findProjectRoot } from "../twin/lambda";
-import {
-  DEFAULT_STACK,
-  parseConfigOverrides,
-  readStackConfig,
-  STACK_NAME,
-} from "../twin/stack-config";
+import { DEFAULT_STACK, parseConfigOverrides, readStackConfig } from "../twin/stack-config";
 import { progressBar } from "./progress";
-import { formatErrors, formatJobsTable, formatSummary, replayDocument } from "./replay-report";
-import { EXIT_FAILED, EXIT_OK, oneLine, UsageError, type Command } from "./io";
-import { runPulumi } from "./lookup/pulumi-cli";
+import {
+  digestJobs,
+  formatErrors,
+  formatJobs,
+  formatSummary,
+  nextStep,
+  writeReplayDocument,
+  type TableWhere,
+} from "./replay-report";
+import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO, type Command } from "./io";
+import { checkDbOrEndpoint, dbFolderToWrite } from "./local-db";
+import { replayStack } from "./stack";
 
-/** Failures listed in the human output; `--json` has them all. */
-export const MAX_ERRORS_SHOWN = 20;
-
-/** Inputs shorter than this replay in about a second: no progress bar. */
-export const PROGRESS_MIN_EVENTS = 200;
+/** Inputs smaller than this replay in about a second: no progress bar. */
+export const PROGRESS_MIN_BYTES = 256 * 1024;
 
 /** What `replay` reads without a path: the shipped sample, relative to the project root. */
 export const SAMPLE_EVENTS = path.join("samples", "events.jsonl");
@@ -40,10 +43,12 @@ export const REPLAY_USAGE = `Usage: batch-job-log replay [PATH ...] [options]
 Replays AWS Batch events through the EventBridge rule and the exact Lambda this program deploys
 (evaluated offline under Pulumi mocks), writing to an embedded DynamoDB, then shows the table.
 
-PATH: .json files (one event or an array), .jsonl files (one event per line), or folders of them.
-Without PATH: the shipped sample, ${SAMPLE_EVENTS}.
+PATH: .json files (one event or an array), .jsonl files (one event per line), folders of them,
+or - for standard input (JSON Lines). Without PATH: the shipped sample, ${SAMPLE_EVENTS}.
 
 Options:
+  --db DIR            keep the table in the folder DIR (made if missing; replaying again adds
+                      to it); then \`batch-job-log show JOB_ID --db DIR\` reads it
   --json              print one JSON document {summary, records, errors} on stdout
   --endpoint URL      write to this DynamoDB-compatible endpoint instead of embedded dynalite
   --table NAME        table name (default batch-job-log-<stack>); created if missing
@@ -53,26 +58,14 @@ Options:
   --config key=value  override a stack config value (repeatable), e.g. --config 'statuses=["RUNNING","FAILED"]'
   -h, --help          show this help
 
-Exit status: 0 every matched event was recorded (or already was), 1 some failed, 2 usage error.
-`;
+Examples:
+  batch-job-log replay --db .sample-db
+  batch-job-log replay events/ --db .replay-db && batch-job-log show JOB_ID --db .replay-db
+  zcat events.jsonl.gz | batch-job-log replay - --json > table.json
 
-/**
- * The stack whose config the program is evaluated with: --stack; else the stack the Pulumi CLI
- * has selected in the project folder (`pulumi stack --show-name`); else, when the CLI is missing,
- * fails (no stack selected, not logged in) or prints no stack name, the default stack. Only a
- * --stack must have its Pulumi.<stack>.yaml (`explicit`): Pulumi itself reads a stack without
- * that file as one without config.
- */
-export async function replayStack(
-  flag: string | undefined,
-  projectRoot: string,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<{ name: string; explicit: boolean }> {
-  if (flag !== undefined) return { name: flag, explicit: true };
-  const { value } = await runPulumi(["stack", "--show-name"], projectRoot, env);
-  if (value !== undefined && STACK_NAME.test(value)) return { name: value, explicit: false };
-  return { name: DEFAULT_STACK, explicit: false };
-}
+Exit status: 0 every event was recorded (or already was), 1 some input was not an event or
+some event failed (the others are still recorded), 2 usage error.
+`;
 
 export const replay: Command = async (argv, io) => {
   const options = parseOptions(argv);
@@ -80,9 +73,12 @@ export const replay: Command = async (argv, io) => {
     io.stdout.write(REPLAY_USAGE);
     return EXIT_OK;
   }
+  checkDbOrEndpoint(options.db, options.endpoint);
   const projectRoot = findProjectRoot();
   const paths = options.paths.length > 0 ? options.paths : [path.join(projectRoot, SAMPLE_EVENTS)];
-  const events = readEvents(paths, io.cwd);
+  // Every path is checked before anything is replayed: a usage error costs no replay.
+  const input = openEvents(paths, io.cwd, paths.includes(STDIN_PATH) ? io.stdin : undefined);
+  const dbPath = options.db === undefined ? undefined : dbFolderToWrite(options.db, io.cwd);
 
   const stack = await replayStack(options.stack, projectRoot, io.env);
   const config = {
@@ -96,6 +92,7 @@ export const replay: Command = async (argv, io) => {
     stack: stack.name,
     config,
     endpoint: options.endpoint,
+    dbPath,
     tableName: options.table,
     region:
       options.region ?? config["aws:region"] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
@@ -107,56 +104,84 @@ export const replay: Command = async (argv, io) => {
     throw error;
   });
 
-  let result;
-  let records;
   try {
-    const progress =
-      events.length >= PROGRESS_MIN_EVENTS
-        ? progressBar(io.stderr, "replaying", { unit: "events" })
-        : undefined;
-    result = await twin.replay(events, {
-      onProgress: (done, total) => progress?.update(done, total),
-    });
-    progress?.clear();
-    records = await twin.items();
-  } finally {
-    await twin.close();
-  }
-
-  if (options.json) {
-    io.stdout.write(
-      JSON.stringify(replayDocument(result.summary, records, result.errors), null, 2) + "\n",
-    );
-  } else {
-    const where = twin.embedded ? "embedded dynalite" : twin.endpoint;
+    const progress = replayProgress(io.stderr, input);
+    let result;
+    try {
+      result = await twin.replay(input.items(), { onProgress: progress.step });
+    } finally {
+      progress.end();
+    }
+    const { summary, errors } = result;
+    const status = summary.failed + summary.invalid > 0 ? EXIT_FAILED : EXIT_OK;
+    if (options.json) {
+      await writeReplayDocument(io.stdout, summary, errors, twin.pages());
+      return status;
+    }
+    const jobs = await digestJobs(twin.pages());
+    io.stdout.write(formatJobs(jobs) + "\n\n");
+    if (errors.length > 0) io.stderr.write(formatErrors(summary, errors) + "\n\n");
+    const where = !twin.embedded
+      ? twin.endpoint
+      : options.db === undefined
+        ? "embedded dynalite"
+        : `embedded dynalite, kept in ${options.db}`;
+    const table: TableWhere =
+      options.db !== undefined
+        ? {
+            kind: "db",
+            dir: options.db,
+            // The lookups' --db default is the selected stack's table, not --stack's.
+            table: options.table ?? (options.stack === undefined ? undefined : twin.tableName),
+          }
+        : options.endpoint !== undefined
+          ? { kind: "endpoint", endpoint: options.endpoint, table: twin.tableName }
+          : { kind: "gone" };
+    const next = nextStep(jobs.rows, table);
     io.stdout.write(
       [
-        `Replayed ${events.length} events through the rule and Lambda of stack ` +
+        `Replayed ${counted(summary.read, "event")} through the rule and Lambda of stack ` +
           `${stack.name} (table ${twin.tableName} on ${where}):`,
-        formatSummary(result.summary),
-        "",
-        `${records.length} jobs in the table:`,
-        formatJobsTable(records),
+        formatSummary(summary),
+        ...(next === undefined ? [] : [next]),
         "",
       ].join("\n"),
     );
-    if (result.errors.length > 0) {
-      const shown = result.errors.slice(0, MAX_ERRORS_SHOWN);
-      const more = result.errors.length - shown.length;
-      io.stderr.write(
-        `${result.errors.length} events failed:\n${formatErrors(shown)}\n` +
-          (more > 0 ? `  ... and ${more} more (--json lists them all)\n` : ""),
-      );
-    }
+    return status;
+  } finally {
+    await twin.close();
   }
-  return result.summary.failed > 0 ? EXIT_FAILED : EXIT_OK;
 };
+
+/**
+ * The progress bar on stderr, on a terminal: of the bytes read when the input's size is known
+ * (files), else of the events read (standard input).
+ */
+function replayProgress(
+  stderr: CliIO["stderr"],
+  input: EventInput,
+): { step: (done: number) => void; end: () => void } {
+  const total = input.totalBytes;
+  if (total !== undefined && total < PROGRESS_MIN_BYTES) return { step() {}, end() {} };
+  const bar =
+    total === undefined
+      ? progressBar(stderr, "replaying")
+      : progressBar(stderr, "replaying", { unit: "MB", format: (n) => (n / 1e6).toFixed(1) });
+  return {
+    step: (done) =>
+      total === undefined
+        ? bar.note(`${counted(done, "event")} read`)
+        : bar.update(input.bytesRead(), total),
+    end: () => bar.clear(),
+  };
+}
 
 interface ReplayOptions {
   readonly paths: string[];
   readonly json: boolean;
   readonly help: boolean;
   readonly endpoint?: string;
+  readonly db?: string;
   readonly table?: string;
   readonly region?: string;
   readonly stack?: string;
@@ -174,6 +199,7 @@ export function parseOptions(argv: readonly string[]): ReplayOptions {
       options: {
         json: { type: "boolean", default: false },
         endpoint: { type: "string" },
+        db: { type: "string" },
         table: { type: "string" },
         region: { type: "string" },
         stack: { type: "string" },
@@ -210,6 +236,7 @@ export function parseOptions(argv: readonly string[]): ReplayOptions {
     json: values.json ?? false,
     help: values.help ?? false,
     endpoint: values.endpoint,
+    db: values.db,
     table: values.table,
     region: values.region,
     stack: values.stack,

@@ -27,15 +27,38 @@ export interface OpenedTable {
   readonly region?: string;
 }
 
-/** The job table named by the flags (or the environment, or the Pulumi stack). */
+/** What a command learns of its table as it runs: for messages, and what to release at the end. */
+interface TableContext extends ErrorContext {
+  tableName?: string;
+  region?: string;
+  /** Stops what openTable started (the dynalite of --db); `guard` calls it. */
+  release?: () => Promise<void>;
+}
+
+/**
+ * The job table named by the flags (or the environment, or the Pulumi stack); with --db, the
+ * table kept in that folder, served until the command ends.
+ */
 export async function openTable(
   common: CommonOptions,
   io: CliIO,
   deps: LookupDeps,
-  context: { tableName?: string; region?: string },
+  context: TableContext,
 ): Promise<OpenedTable> {
   const region = resolveRegion(common, io);
   context.region = region;
+  if (common.db !== undefined) {
+    const { openDbTable }: typeof import("../local-db") = require("../local-db");
+    const local = await openDbTable(common.db, {
+      cwd: io.cwd,
+      env: io.env,
+      table: common.table,
+      region,
+    });
+    context.tableName = local.tableName;
+    context.release = local.close;
+    return { table: new JobTable(local.tableName, local.client), client: local.client, region };
+  }
   const tableName = await resolveTableName(common, io, deps.stackOutput);
   context.tableName = tableName;
   const client = createTableClient(region, common.endpoint);
@@ -50,15 +73,17 @@ export async function openTable(
 export async function guard(
   name: string,
   io: CliIO,
-  body: (context: ErrorContext & { tableName?: string; region?: string }) => Promise<number>,
+  body: (context: TableContext) => Promise<number>,
 ): Promise<number> {
-  const context: { tableName?: string; region?: string } = {};
+  const context: TableContext = {};
   try {
     return await body(context);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     io.stderr.write(`batch-job-log ${name}: ${describeError(error, context)}\n`);
     return EXIT_FAILED;
+  } finally {
+    await context.release?.();
   }
 }
 

@@ -1,10 +1,11 @@
 /**
- * The flags every lookup command shares (--table, --region, --endpoint, --json, --help), the
+ * The flags every lookup command shares (--table, --region, --endpoint, --db, --json, --help), the
  * table-name resolution (flag, then BATCH_JOB_LOG_TABLE, then `pulumi stack output tableName`)
  * and the duration syntax of --since. Nothing here loads an SDK or Pulumi.
  */
 import { parseArgs, type ParseArgsConfig } from "util";
 import { firstLine, UsageError, type CliIO } from "../io";
+import { checkDbOrEndpoint } from "../local-db";
 import { NoTableError } from "./errors";
 import { runPulumi, type PulumiResult } from "./pulumi-cli";
 
@@ -14,6 +15,8 @@ export interface CommonOptions {
   readonly table?: string;
   readonly region?: string;
   readonly endpoint?: string;
+  /** A folder `replay --db` kept its table in (cli/local-db.ts). */
+  readonly db?: string;
   readonly json: boolean;
   readonly help: boolean;
 }
@@ -24,6 +27,7 @@ const COMMON_SPEC: OptionSpec = {
   table: { type: "string" },
   region: { type: "string" },
   endpoint: { type: "string" },
+  db: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
@@ -33,6 +37,7 @@ export const COMMON_USAGE = [
   "  --table NAME     the job table (default: $BATCH_JOB_LOG_TABLE, else `pulumi stack output tableName`)",
   "  --region REGION  the table's region (default: $AWS_REGION, $AWS_DEFAULT_REGION or the profile's)",
   "  --endpoint URL   a DynamoDB-compatible endpoint (e.g. http://localhost:8000)",
+  "  --db DIR         the table `replay --db DIR` kept, read offline (default batch-job-log-<stack>)",
   "  --json           machine-readable output",
   "  -h, --help       this help",
 ].join("\n");
@@ -74,11 +79,14 @@ export function parseCommandArgs<V = Record<string, string | boolean | string[] 
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     throw new UsageError(`--endpoint must be an http(s) URL, got "${endpoint}".`);
   }
+  const db = text("db");
+  checkDbOrEndpoint(db, endpoint);
   return {
     common: {
       table: text("table"),
       region: text("region"),
       endpoint,
+      db,
       json: v.json === true,
       help: v.help === true,
     },
