@@ -23,6 +23,7 @@ import { writeDrained, type CliIO } from "../cli/io";
 import {
   ERRORS_SHOWN,
   formatJobsTable,
+  nextStep,
   TABLE_ROWS,
   writeReplayDocument,
 } from "../cli/replay-report";
@@ -323,6 +324,31 @@ describe("the jobs table", () => {
         `(never ran: ${[r.statusReason, r.reason].filter(Boolean).join(": ")})`,
       );
     }
+  });
+});
+
+describe("the next step", () => {
+  const rows = [
+    { jobId: "ok-1", status: "SUCCEEDED", logStreamName: "s/1" },
+    { jobId: "failed-1", status: "FAILED" },
+    { jobId: "failed-2", status: "FAILED", logStreamName: "s/2" },
+  ];
+
+  it("shows a failed job with a stream, else a failed one, else one with a stream, with the flags that reach the table", () => {
+    expect(
+      nextStep(rows, { kind: "endpoint", endpoint: "http://localhost:8000", table: "t" }),
+    ).toBe(
+      "next: batch-job-log show failed-2 --endpoint http://localhost:8000 --table t   (why it failed and where its logs are)",
+    );
+    expect(
+      nextStep(rows.slice(0, 2), { kind: "db", dir: "my db", table: "batch-job-log-prod" }),
+    ).toBe(
+      "next: batch-job-log show failed-1 --db 'my db' --table batch-job-log-prod   (why it failed and where its logs are)",
+    );
+    expect(nextStep(rows.slice(0, 1), { kind: "db", dir: ".sample-db" })).toBe(
+      "next: batch-job-log show ok-1 --db .sample-db   (where its logs are)",
+    );
+    expect(nextStep([], { kind: "gone" })).toBeUndefined();
   });
 });
 
@@ -720,11 +746,12 @@ describe("broken events and input that is not events, among good ones", () => {
     const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) =>
       bytes.subarray(i * 7, i * 7 + 7),
     );
-    const { status, doc } = await replayJson(
-      ["-"],
-      fakeIO(tmp, false, { PATH: noPulumi }, Readable.from(chunks)),
-    );
+    const io = fakeIO(tmp, true, { PATH: noPulumi }, Readable.from(chunks));
+    const { status, doc } = await replayJson(["-"], io);
     expect(status).toBe(1);
+    // Of unknown size: the progress bar counts the events read.
+    expect(io.err()).toMatch(/^\rreplaying: 1 event read\x1b\[K/);
+    expect(io.err().endsWith("\r\x1b[K")).toBe(true);
     expect(doc.errors).toEqual([{ source: "stdin:3", message: jsonError("nope") }]);
     expect(doc.summary).toMatchObject({ read: 3, invalid: 1, matched: 2, recorded: 2 });
     expect(withoutRecordedAt(byJobId(doc.records))).toEqual((await sourceReplay(events)).records);
