@@ -23,6 +23,7 @@
  */
 import { startLocalTable, type LocalTable } from "./dynamo-local";
 import { localSdkEnv, setEnvironment } from "./environment";
+import { InputError } from "./errors";
 import { compileEventPattern, type EventPattern } from "./event-pattern";
 import { isUnusable, type InputItem, type SourcedEvent } from "./events-input";
 import { runKeyed } from "./keyed-pool";
@@ -39,7 +40,6 @@ import {
   RESOURCE_TYPES,
   type ProgramModel,
 } from "./program";
-import { InputError } from "./errors";
 import { DEFAULT_STACK, defaultTableName } from "./stack-config";
 
 export interface TwinOptions {
