@@ -651,6 +651,8 @@ describe("broken events and input that is not events, among good ones", () => {
     );
     expect(io.err()).toContain(`Unexpected token '}', "[ { "id": } ]`);
     expect(io.out()).toContain("1 job in the table:\n");
+    // Events: not the two inputs that are not.
+    expect(io.out()).toContain("\nReplayed 1 event through the rule and Lambda of stack dev ");
     expect(io.out()).toContain("  not events          2\n");
   });
 

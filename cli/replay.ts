@@ -140,7 +140,7 @@ export const replay: Command = async (argv, io) => {
     const next = nextStep(jobs.rows, table);
     io.stdout.write(
       [
-        `Replayed ${counted(summary.read, "event")} through the rule and Lambda of stack ` +
+        `Replayed ${counted(summary.read - summary.invalid, "event")} through the rule and Lambda of stack ` +
           `${stack.name} (table ${twin.tableName} on ${where}):`,
         formatSummary(summary),
         ...(next === undefined ? [] : [next]),
