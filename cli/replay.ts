@@ -126,18 +126,7 @@ export const replay: Command = async (argv, io) => {
       : options.db === undefined
         ? "embedded dynalite"
         : `embedded dynalite, kept in ${options.db}`;
-    const table: TableWhere =
-      options.db !== undefined
-        ? {
-            kind: "db",
-            dir: options.db,
-            // The lookups' --db default is the selected stack's table, not --stack's.
-            table: options.table ?? (options.stack === undefined ? undefined : twin.tableName),
-          }
-        : options.endpoint !== undefined
-          ? { kind: "endpoint", endpoint: options.endpoint, table: twin.tableName }
-          : { kind: "gone" };
-    const next = nextStep(jobs.rows, table);
+    const next = nextStep(jobs.rows, tableWhere(options, twin.tableName));
     io.stdout.write(
       [
         `Replayed ${counted(summary.read - summary.invalid, "event")} through the rule and Lambda of stack ` +
@@ -152,6 +141,19 @@ export const replay: Command = async (argv, io) => {
     await twin.close();
   }
 };
+
+/** Where the replayed table is for the lookups that would read it. */
+function tableWhere(options: ReplayOptions, tableName: string): TableWhere {
+  if (options.db !== undefined) {
+    // The lookups' --db default is the table of the stack replay picks without --stack.
+    const named = options.table !== undefined || options.stack !== undefined;
+    return { kind: "db", dir: options.db, table: named ? tableName : undefined };
+  }
+  if (options.endpoint !== undefined) {
+    return { kind: "endpoint", endpoint: options.endpoint, table: tableName };
+  }
+  return { kind: "gone" };
+}
 
 /**
  * The progress bar on stderr, on a terminal: of the bytes read when the input's size is known
