@@ -18,6 +18,7 @@ import {
 } from "../cli/lookup/console-link";
 import { formatDuration, formatTime, shortArn } from "../cli/lookup/format";
 import { durationMs } from "../cli/options";
+import { startLocalDynamo } from "../twin/dynamo-local";
 
 const ROOT = join(__dirname, "..");
 
@@ -102,7 +103,7 @@ describe("start-up", () => {
     [
       ["show", "x", "--db", "no-such-folder"],
       2,
-      /^batch-job-log: --db for show: there is no folder/,
+      /^batch-job-log show: --db no-such-folder: no such folder/,
     ],
     [["--version"], 0, /^batch-job-log \d+\.\d+\.\d+ node\/v/],
     [["completion", "bash"], 0, /^# bash completion for batch-job-log/],
@@ -122,7 +123,9 @@ describe("start-up", () => {
     ],
   ];
   let groups: { runs: Run[]; modules: string[] }[];
-  beforeAll(() => {
+  beforeAll(async () => {
+    // A table folder with no table in it: dynalite's store, as `replay --db` leaves one.
+    await (await startLocalDynamo({ path: EMPTY_DB })).close();
     groups = modulesLoadedByGroups([
       [
         ["show", ...LOOKUP],
@@ -153,7 +156,7 @@ describe("start-up", () => {
     expect(r.runs).toEqual([
       {
         status: 1,
-        out: `batch-job-log show: no table found: table batch-job-log-dev does not exist in ${EMPTY_DB}.\n`,
+        out: `batch-job-log show: --db ${EMPTY_DB} holds no table batch-job-log-dev.\n`,
       },
     ]);
     const packages = packagesOf(r.modules);

@@ -1,9 +1,12 @@
 /**
  * `batch-job-log replay`, called in-process through the CLI's dispatcher with a fake terminal:
- * the shipped sample replayed with the counts the generator's facts imply, the `--json` document,
- * exit statuses, a broken event among good ones, idempotence on a shared endpoint, and table
- * creation on a given endpoint. The program is evaluated once for the whole file (the engine
- * keeps the model; every test uses the default stack config).
+ * the shipped sample replayed with the counts the generator's facts imply, the table cut to its
+ * telling rows and the next step, the `--json` document, exit statuses, broken events and lines
+ * that are not events among good ones, the cap on errors kept, standard input, `--db` kept across
+ * runs and read by `show`, idempotence on a shared endpoint, table creation on a given endpoint,
+ * and the engine's streaming: per-job order under concurrency, lazy pulling. The program is
+ * evaluated once with the default stack config for the whole file (the engine keeps the model),
+ * and once more with RUNNING among the statuses.
  *
  * The expected table is computed without the twin: the rule's pattern written out as a predicate,
  * and the handler's source (handleEvent with the record writer, not the serialized __index.js) on
@@ -13,12 +16,21 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Readable } from "stream";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { main } from "../cli/main";
-import { type CliIO } from "../cli/io";
+import { writeDrained, type CliIO } from "../cli/io";
+import {
+  ERRORS_SHOWN,
+  formatJobsTable,
+  nextStep,
+  TABLE_ROWS,
+  writeReplayDocument,
+} from "../cli/replay-report";
 import { InputError } from "../twin/errors";
 import { eventHandler } from "../handler";
 import { createRecordWriter, fromItem, recordFromEvent, type JobRecord } from "../record";
+import { noStreamCause } from "../cli/lookup/streams";
 import { generateSampleEvents } from "../samples/generate";
 import {
   localClientConfig,
@@ -26,10 +38,11 @@ import {
   startLocalTable,
   type LocalDynamo,
 } from "../twin/dynamo-local";
-import { errorLine, readEvents } from "../twin/events-input";
-import { startTwin } from "../twin/replay-engine";
+import { errorLine, openEvents, type InputItem } from "../twin/events-input";
+import { MAX_ERRORS_KEPT, startTwin, type Twin } from "../twin/replay-engine";
 import { parseConfigOverrides, readStackConfig } from "../twin/stack-config";
 import { withoutWriteTime } from "./helpers/dynamo";
+import { fixture } from "./helpers/fixtures";
 import { freshProgramLoader } from "./helpers/program";
 
 const { events: sampleEvents, facts } = generateSampleEvents(1);
@@ -44,7 +57,12 @@ interface FakeIO extends CliIO {
  * A terminal whose PATH has no `pulumi`, so that replay's stack is `dev` on any machine
  * (replay-stack.test.ts covers the stack the Pulumi CLI selects).
  */
-function fakeIO(cwd = ROOT, tty = false, env: CliIO["env"] = { PATH: noPulumi }): FakeIO {
+function fakeIO(
+  cwd = ROOT,
+  tty = false,
+  env: CliIO["env"] = { PATH: noPulumi },
+  stdin?: CliIO["stdin"],
+): FakeIO {
   let out = "";
   let err = "";
   return {
@@ -52,6 +70,7 @@ function fakeIO(cwd = ROOT, tty = false, env: CliIO["env"] = { PATH: noPulumi })
     stderr: { write: (text: string) => (err += text), isTTY: tty },
     env,
     cwd,
+    stdin,
     out: () => out,
     err: () => err,
   };
@@ -93,7 +112,15 @@ async function sourceReplay(events: readonly object[]): Promise<Expected> {
       now: () => new Date(0),
       log: () => {},
     };
-    const summary = { read: 0, matched: 0, skipped: 0, recorded: 0, unchanged: 0, failed: 0 };
+    const summary = {
+      read: 0,
+      invalid: 0,
+      matched: 0,
+      skipped: 0,
+      recorded: 0,
+      unchanged: 0,
+      failed: 0,
+    };
     for (const event of events) {
       summary.read++;
       if (!ruleMatches(event)) {
@@ -118,10 +145,15 @@ function withoutRecordedAt(records: readonly object[]): Expected["records"] {
   return records.map(withoutWriteTime) as unknown as Expected["records"];
 }
 
+/** `records` sorted by jobId: --json lists them in the table's scan order. */
+function byJobId(records: Record<string, unknown>[]): Record<string, unknown>[] {
+  return [...records].sort((a, b) => (String(a.jobId) < String(b.jobId) ? -1 : 1));
+}
+
 interface ReplayDocument {
   summary: Record<string, number>;
   records: Record<string, unknown>[];
-  errors: { source: string; eventId: string; message: string }[];
+  errors: { source: string; eventId?: string; message: string }[];
 }
 
 async function replayJson(
@@ -169,57 +201,100 @@ describe("the expected sample table", () => {
   });
 });
 
+/** What sets a job's row apart in a cut table: its status, and where its logs are. */
+function kindOf(r: JobRecord): string {
+  if (r.logStreamName === undefined) return `${r.status} ${noStreamCause(r).kind}`;
+  const where =
+    r.arrayIndex !== undefined ? "child" : r.nodeIndex !== undefined ? "node" : "stream";
+  return `${r.status} ${where}`;
+}
+
+/** The job the next-step line names: the failed plain job with a stream of smallest id. */
+function firstFailedWithStream(records: readonly Omit<JobRecord, "recordedAt">[]): string {
+  return records
+    .filter((r) => kindOf(r as JobRecord) === "FAILED stream")
+    .map((r) => r.jobId)
+    .sort()[0];
+}
+
 describe("replay of the shipped sample", () => {
-  it("prints the summary and a table of every job with where its logs are, and exits 0", async () => {
-    const io = fakeIO();
-    expect(await main(["replay"], io)).toBe(0);
-    expect(io.err()).toBe("");
-    const out = io.out();
-    const s = expected.summary;
-    const pad = (n: number) => String(n).padStart(4);
-    expect(out).toContain(
-      [
-        `Replayed ${facts.events} events through the rule and Lambda of stack dev (table batch-job-log-dev on embedded dynalite):`,
-        `  read                ${pad(s.read)}`,
-        `  matched             ${pad(s.matched)}`,
-        `  skipped by the rule ${pad(s.skipped)}`,
-        `  recorded            ${pad(s.recorded)}`,
-        `  unchanged           ${pad(s.unchanged)}`,
-        `  failed              ${pad(0)}`,
-        "",
-        `${facts.jobs} jobs in the table:`,
-      ].join("\n"),
-    );
-    const lines = out.trimEnd().split("\n");
-    const tableStart = lines.indexOf(`${facts.jobs} jobs in the table:`) + 1;
-    expect(lines[tableStart]).toMatch(/^JOB ID +STATUS +EXIT +LOG GROUP +REGION +LOG STREAM$/);
-    const rows = lines.slice(tableStart + 1);
-    expect(rows).toHaveLength(facts.jobs);
-    rows.forEach((row, i) => {
-      const record = expected.records[i];
-      const cells = row.split(/ {2,}/);
-      expect(cells.slice(0, 3)).toEqual([
-        record.jobId,
-        record.status,
-        record.exitCode === undefined ? "-" : String(record.exitCode),
-      ]);
-      if (record.logStreamName !== undefined) {
-        expect(cells.slice(3)).toEqual([record.logGroup, record.logRegion, record.logStreamName]);
-      } else {
-        expect(cells.slice(3)).toHaveLength(1);
-        expect(cells[3]).toMatch(/^\(.+\)$/);
-      }
-    });
+  let io: FakeIO;
+  let status: number;
+  beforeAll(async () => {
+    io = fakeIO();
+    status = await main(["replay"], io);
   });
 
-  it("explains, for each job without a stream, why: other log driver, array parent, EKS, never ran", async () => {
-    const io = fakeIO();
-    await main(["replay"], io);
-    const rowOf = (jobId: string) =>
-      io
-        .out()
+  it("prints the table cut to the failed jobs first and a few of each kind, then the summary and the next step", () => {
+    expect([status, io.err()]).toEqual([0, ""]);
+    const lines = io.out().split("\n");
+    expect(lines[0]).toBe(
+      `${facts.jobs} jobs in the table; the failed first, then a few of each kind:`,
+    );
+    expect(lines[1]).toMatch(/^JOB ID +STATUS +EXIT +LOG GROUP +REGION +LOG STREAM$/);
+    const rows = lines.slice(2, 2 + TABLE_ROWS);
+    const shown = rows.map((row) => {
+      const record = expected.records.find((r) => row.startsWith(`${r.jobId} `));
+      if (!record) throw new Error(`a row of no job of the table: ${row}`);
+      return record;
+    });
+    // Each row as the full table prints it, the 10 failed ones first.
+    expect(rows).toEqual(
+      formatJobsTable(shown as JobRecord[])
         .split("\n")
-        .find((line) => line.startsWith(jobId + " "));
+        .slice(1),
+    );
+    expect(shown.map((r) => r.status === "FAILED")).toEqual(
+      Array.from({ length: TABLE_ROWS }, (_, i) => i < 10),
+    );
+    // Every kind of job in the table has a row.
+    const kinds = (records: readonly object[]) =>
+      [...new Set(records.map((r) => kindOf(r as JobRecord)))].sort();
+    expect(kinds(shown)).toEqual(kinds(expected.records));
+    const s = expected.summary;
+    const n = (count: number) => count.toLocaleString("en-US").padStart(5);
+    expect(lines.slice(2 + TABLE_ROWS)).toEqual([
+      `... and ${facts.jobs - TABLE_ROWS} more jobs (--json lists them all)`,
+      "",
+      "Replayed 1,620 events through the rule and Lambda of stack dev (table batch-job-log-dev on embedded dynalite):",
+      `  read                ${n(s.read)}`,
+      `  not events          ${n(0)}`,
+      `  matched             ${n(s.matched)}`,
+      `  skipped by the rule ${n(s.skipped)}`,
+      `  recorded            ${n(s.recorded)}`,
+      `  unchanged           ${n(s.unchanged)}`,
+      `  failed              ${n(0)}`,
+      "next: replay with --db DIR to keep the table, then batch-job-log show " +
+        `${firstFailedWithStream(expected.records)} --db DIR   (why it failed and where its logs are)`,
+      "",
+    ]);
+  });
+
+  it("--json prints one document: the summary, every item of the table, no errors", async () => {
+    const json = fakeIO(ROOT, true);
+    const before = Date.now();
+    const { status, doc } = await replayJson([], json);
+    const after = Date.now();
+    expect(status).toBe(0);
+    expect(Object.keys(doc)).toEqual(["summary", "records", "errors"]);
+    expect(doc.summary).toEqual(expected.summary);
+    expect(withoutRecordedAt(byJobId(doc.records))).toEqual(expected.records);
+    for (const r of doc.records) {
+      expect(r.recordedAt).toBeGreaterThanOrEqual(before);
+      expect(r.recordedAt).toBeLessThanOrEqual(after);
+    }
+    expect(doc.errors).toEqual([]);
+    // On a terminal, the progress bar of the bytes read went to stderr, cleared at the end.
+    const mb = (fs.statSync(path.join(ROOT, "samples", "events.jsonl")).size / 1e6).toFixed(1);
+    expect(json.err()).toContain(`] ${mb}/${mb} MB`);
+    expect(json.err().endsWith("\r\x1b[K")).toBe(true);
+  });
+});
+
+describe("the jobs table", () => {
+  it("explains, for each job without a stream, why: other log driver, array parent, EKS, never ran", () => {
+    const table = formatJobsTable(expected.records as JobRecord[]).split("\n");
+    const rowOf = (jobId: string) => table.find((line) => line.startsWith(jobId + " "));
     const noStream = expected.records.filter((r) => r.logStreamName === undefined);
     const drivers = noStream.filter((r) => r.logDriver !== undefined);
     const arrayParents = noStream.filter((r) => r.arraySize !== undefined);
@@ -252,24 +327,81 @@ describe("replay of the shipped sample", () => {
       );
     }
   });
+});
 
-  it("--json prints one document: the summary, the table's items sorted by jobId, no errors", async () => {
-    const io = fakeIO(ROOT, true);
-    const before = Date.now();
-    const { status, doc } = await replayJson([], io);
-    const after = Date.now();
-    expect(status).toBe(0);
-    expect(Object.keys(doc)).toEqual(["summary", "records", "errors"]);
-    expect(doc.summary).toEqual(expected.summary);
-    expect(withoutRecordedAt(doc.records)).toEqual(expected.records);
-    for (const r of doc.records) {
-      expect(r.recordedAt).toBeGreaterThanOrEqual(before);
-      expect(r.recordedAt).toBeLessThanOrEqual(after);
+describe("the next step", () => {
+  // Records reduced to what the next step reads.
+  const rows = [
+    { jobId: "ok-1", status: "SUCCEEDED", logStreamName: "s/1" },
+    { jobId: "failed-1", status: "FAILED" },
+    { jobId: "failed-2", status: "FAILED", logStreamName: "s/2" },
+  ] as JobRecord[];
+
+  it("shows a failed job with a stream, else a failed one, else one with a stream, with the flags that reach the table", () => {
+    expect(
+      nextStep(rows, { kind: "endpoint", endpoint: "http://localhost:8000", table: "t" }),
+    ).toBe(
+      "next: batch-job-log show failed-2 --endpoint http://localhost:8000 --table t   (why it failed and where its logs are)",
+    );
+    expect(
+      nextStep(rows.slice(0, 2), { kind: "db", dir: "my db", table: "batch-job-log-prod" }),
+    ).toBe(
+      "next: batch-job-log show failed-1 --db 'my db' --table batch-job-log-prod   (why it failed and where its logs are)",
+    );
+    expect(nextStep(rows.slice(0, 1), { kind: "db", dir: ".sample-db" })).toBe(
+      "next: batch-job-log show ok-1 --db .sample-db   (where its logs are)",
+    );
+    expect(nextStep([], { kind: "gone" })).toBeUndefined();
+  });
+});
+
+describe("the --json document, written as the table is read", () => {
+  const summary = {
+    read: 2,
+    invalid: 0,
+    matched: 2,
+    skipped: 0,
+    recorded: 2,
+    unchanged: 0,
+    failed: 0,
+  };
+  async function* pages(list: Record<string, unknown>[][]) {
+    yield* list as unknown as JobRecord[][];
+  }
+
+  it("is the text JSON.stringify(document, null, 2) gives, empty pages and all", async () => {
+    const records = [{ jobId: "a", attempts: [{ n: 1 }], empty: [] }, { jobId: "b" }];
+    const errors = [{ source: "x.jsonl:2", message: "invalid JSON: nope" }];
+    const cases: [Record<string, unknown>[][], Record<string, unknown>[]][] = [
+      [[[], [records[0]], [], [records[1]]], records],
+      [[[]], []],
+    ];
+    for (const [list, recordsOut] of cases) {
+      let text = "";
+      const out = { write: (t: string) => (text += t) };
+      await writeReplayDocument(out, summary, errors, pages(list));
+      expect(text).toBe(JSON.stringify({ summary, records: recordsOut, errors }, null, 2) + "\n");
     }
-    expect(doc.errors).toEqual([]);
-    // On a terminal, the progress bar went to stderr and was cleared at the end.
-    expect(io.err()).toContain(`${facts.events}/${facts.events} events`);
-    expect(io.err().endsWith("\r\x1b[K")).toBe(true);
+  });
+
+  it("waits for a full pipe to drain before writing on", async () => {
+    const written: string[] = [];
+    const drains: (() => void)[] = [];
+    const pipe = {
+      write: (t: string) => {
+        written.push(t);
+        return false;
+      },
+      once: (_event: string, listener: () => void) => drains.push(listener),
+    };
+    const writing = writeDrained(pipe, "first");
+    let done = false;
+    void writing.then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([written, done]).toEqual([["first"], false]);
+    drains[0]();
+    await writing;
+    expect(done).toBe(true);
   });
 });
 
@@ -323,34 +455,50 @@ describe("exit statuses and usage errors", () => {
     );
   });
 
-  it("2 for invalid JSON in a .jsonl file, naming the file and line", async () => {
-    const lines = sampleEvents.slice(0, 3).map((e) => JSON.stringify(e));
-    lines.splice(2, 0, '{"id": "x", "detail": }');
-    fs.writeFileSync(path.join(tmp, "invalid.jsonl"), lines.join("\n") + "\n");
-    const io = fakeIO(tmp);
-    expect(await main(["replay", "invalid.jsonl"], io)).toBe(2);
-    expect(io.err()).toMatch(/^batch-job-log replay: invalid\.jsonl:3: invalid JSON: /);
-    expect(io.out()).toBe("");
+  it("2 for - without a standard input, or given twice, and for --db with --endpoint", async () => {
+    for (const [args, stdin, message] of [
+      [["-"], undefined, "batch-job-log replay: -: there is no standard input to read."],
+      [["-", "-"], emptyStdin(), "batch-job-log replay: -: standard input can be read only once."],
+      [
+        ["--db", "db", "--endpoint", "http://127.0.0.1:9"],
+        undefined,
+        "batch-job-log: --db for replay cannot be combined with --endpoint",
+      ],
+    ] as const) {
+      const io = fakeIO(tmp, false, { PATH: noPulumi }, stdin);
+      expect(await main(["replay", ...args], io)).toBe(2);
+      expect(io.err()).toBe(`${message}\n`);
+    }
   });
 
-  it("2 for invalid JSON in a .json file, naming the line the error is on", async () => {
-    const text = JSON.stringify(sampleEvents.slice(0, 2), null, 2).split("\n");
-    const broken = text.findIndex((l) => l.includes('"account"'));
-    text[broken] = text[broken].replace('"account":', '"account"');
-    fs.writeFileSync(path.join(tmp, "invalid.json"), text.join("\n"));
+  it("2 for a .json file too large to parse whole, saying to write JSON Lines", async () => {
+    const huge = path.join(tmp, "huge.json");
+    fs.writeFileSync(huge, "");
+    fs.truncateSync(huge, 300_000_000); // sparse: nothing is written
     const io = fakeIO(tmp);
-    expect(await main(["replay", "invalid.json"], io)).toBe(2);
-    expect(io.err()).toMatch(
-      new RegExp(`^batch-job-log replay: invalid\\.json:${broken + 1}: invalid JSON: [^\n]+\n$`),
+    expect(await main(["replay", "huge.json"], io)).toBe(2);
+    expect(io.err()).toBe(
+      "batch-job-log replay: huge.json: 300 MB; a .json file is parsed whole, up to 250 MB: " +
+        "write it as JSON Lines (.jsonl, one event per line), e.g. jq -c '.[]' huge.json > events.jsonl\n",
     );
   });
 
-  it("2 for invalid JSON that V8 quotes over several lines, on one line", async () => {
-    fs.writeFileSync(path.join(tmp, "short.json"), '[\n  {\n    "id": }\n]\n');
-    const io = fakeIO(tmp);
-    expect(await main(["replay", "short.json"], io)).toBe(2);
-    expect(io.err()).toMatch(/^batch-job-log replay: short\.json:3: invalid JSON: [^\n]+\n$/);
-    expect(io.err()).toContain(`Unexpected token '}', "[ { "id": } ]`);
+  it("2 for --db naming a file, or a folder of other files", async () => {
+    fs.writeFileSync(path.join(tmp, "notes.txt"), "{}");
+    fs.mkdirSync(path.join(tmp, "papers"), { recursive: true });
+    fs.writeFileSync(path.join(tmp, "papers", "notes.txt"), "mine");
+    for (const [dir, message] of [
+      ["notes.txt", "--db notes.txt: not a folder."],
+      [
+        "papers",
+        "--db papers: the folder holds other files; give a new or empty folder, or one that " +
+          "`batch-job-log replay --db` made.",
+      ],
+    ]) {
+      const io = fakeIO(tmp);
+      expect(await main(["replay", "--db", dir], io)).toBe(2);
+      expect(io.err()).toBe(`batch-job-log replay: ${message}\n`);
+    }
   });
 
   it("2 for a --stack without its Pulumi.<stack>.yaml", async () => {
@@ -363,12 +511,13 @@ describe("exit statuses and usage errors", () => {
 
   it("without --stack, dev when pulumi is not on the PATH or has no stack selected", async () => {
     const events = path.join("__tests__", "fixtures", "events", "ec2-single.json");
-    const first =
+    const title =
       "Replayed 4 events through the rule and Lambda of stack dev " +
       "(table batch-job-log-dev on embedded dynalite):";
+    const titleOf = (out: string) => out.split("\n").find((l) => l.startsWith("Replayed "));
     const missing = fakeIO();
     expect(await main(["replay", events], missing)).toBe(0);
-    expect(missing.out().split("\n")[0]).toBe(first);
+    expect(titleOf(missing.out())).toBe(title);
 
     const bin = fs.mkdtempSync(path.join(tmp, "pulumi-"));
     fs.writeFileSync(
@@ -378,7 +527,7 @@ describe("exit statuses and usage errors", () => {
     fs.chmodSync(path.join(bin, "pulumi"), 0o755);
     const failing = fakeIO(ROOT, false, { PATH: bin });
     expect(await main(["replay", events], failing)).toBe(0);
-    expect([failing.out().split("\n")[0], failing.err()]).toEqual([first, ""]);
+    expect([titleOf(failing.out()), failing.err()]).toEqual([title, ""]);
   });
 
   it("--help prints the options, then the examples, and exits 0", async () => {
@@ -406,12 +555,36 @@ describe("exit statuses and usage errors", () => {
   });
 });
 
-describe("a file with one broken event among good ones", () => {
+/** A standard input that ends at once. */
+function emptyStdin(): CliIO["stdin"] {
+  return Readable.from([]);
+}
+
+/** The sources of the items `openEvents` reads from `paths`. */
+async function sourcesOf(paths: string[], cwd: string): Promise<string[]> {
+  const sources: string[] = [];
+  for await (const item of openEvents(paths, cwd).items()) sources.push(item.source);
+  return sources;
+}
+
+/** What V8 says of `text` as JSON, on one line as replay reports it. */
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return `invalid JSON: ${(error as Error).message.replace(/\s*\n\s*/g, " ")}`;
+  }
+  throw new Error(`${text} is valid JSON`);
+}
+
+/** The first terminal events of the sample's first three jobs. */
+const good = sampleEvents
+  .filter(ruleMatches)
+  .filter((e, i, all) => all.findIndex((o) => o.detail.jobId === e.detail.jobId) === i)
+  .slice(0, 3);
+
+describe("broken events and input that is not events, among good ones", () => {
   // Three terminal events of three jobs, and between them one the handler must reject.
-  const good = sampleEvents
-    .filter(ruleMatches)
-    .filter((e, i, all) => all.findIndex((o) => o.detail.jobId === e.detail.jobId) === i)
-    .slice(0, 3);
   const broken = {
     ...good[0],
     id: "broken-0001",
@@ -442,13 +615,70 @@ describe("a file with one broken event among good ones", () => {
     ]);
     expect(doc.summary).toEqual({
       read: 4,
+      invalid: 0,
       matched: 4,
       skipped: 0,
       recorded: 3,
       unchanged: 0,
       failed: 1,
     });
-    expect(withoutRecordedAt(doc.records)).toEqual((await sourceReplay(good)).records);
+    expect(withoutRecordedAt(byJobId(doc.records))).toEqual((await sourceReplay(good)).records);
+  });
+
+  it("reports a line that is not JSON and one that is not an object by file:line, records the rest, exits 1", async () => {
+    const notJson = '{"id": "x", "detail": }';
+    // Over 1 MB, across the 1 MB chunks files are read in: reported without being held.
+    const long = `{"id": "${"x".repeat(1_500_000)}"}`;
+    const lines = [good[0], notJson, good[1], "42", "", long, good[2]];
+    fs.writeFileSync(
+      path.join(tmp, "lines.jsonl"),
+      lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\r\n") + "\r\n",
+    );
+    const { status, doc } = await replayJson(["lines.jsonl"], fakeIO(tmp));
+    expect(status).toBe(1);
+    expect(doc.errors).toEqual([
+      { source: "lines.jsonl:2", message: jsonError(notJson) },
+      { source: "lines.jsonl:4", message: "expected an event (a JSON object), got a number." },
+      {
+        source: "lines.jsonl:6",
+        message: "a line of over 1 MB, not an event (EventBridge events are at most 256 KB).",
+      },
+    ]);
+    expect(doc.summary).toEqual({
+      read: 6,
+      invalid: 3,
+      matched: 3,
+      skipped: 0,
+      recorded: 3,
+      unchanged: 0,
+      failed: 0,
+    });
+    expect(withoutRecordedAt(byJobId(doc.records))).toEqual((await sourceReplay(good)).records);
+  });
+
+  it("reports a .json file that is not JSON at the line of the error, on one line, and replays the other files", async () => {
+    const text = JSON.stringify([good[0], good[1]], null, 2).split("\n");
+    const broken = text.findIndex((l) => l.includes('"account"'));
+    text[broken] = text[broken].replace('"account":', '"account"');
+    fs.writeFileSync(path.join(tmp, "invalid.json"), text.join("\n"));
+    fs.writeFileSync(path.join(tmp, "short.json"), '[\n  {\n    "id": }\n]\n');
+    fs.writeFileSync(path.join(tmp, "good.json"), JSON.stringify(good[2]));
+    const io = fakeIO(tmp);
+    expect(await main(["replay", "invalid.json", "short.json", "good.json"], io)).toBe(1);
+    expect(io.err()).toBe(
+      [
+        "2 inputs are not events:",
+        `  invalid.json:${broken + 1}  ${jsonError(text.join("\n"))}`,
+        `  short.json:3  ${jsonError('[\n  {\n    "id": }\n]\n')}`,
+        "",
+        "",
+      ].join("\n"),
+    );
+    expect(io.err()).toContain(`Unexpected token '}', "[ { "id": } ]`);
+    expect(io.out()).toContain("1 job in the table:\n");
+    // Events: not the two inputs that are not.
+    expect(io.out()).toContain("\nReplayed 1 event through the rule and Lambda of stack dev ");
+    expect(io.out()).toContain("  not events          2\n");
   });
 
   it("reports an array element by file#index (.json), and lists failures on stderr in human output", async () => {
@@ -458,7 +688,9 @@ describe("a file with one broken event among good ones", () => {
     );
     const io = fakeIO(tmp);
     expect(await main(["replay", "mixed.json"], io)).toBe(1);
-    expect(io.err()).toBe(`1 event failed:\n  mixed.json#1  event broken-0001: ${brokenMessage}\n`);
+    expect(io.err()).toBe(
+      `1 event failed:\n  mixed.json#1  event broken-0001: ${brokenMessage}\n\n`,
+    );
     expect(io.out()).toContain("  failed              1\n");
     expect(io.out()).toContain("2 jobs in the table:");
   });
@@ -472,14 +704,150 @@ describe("a file with one broken event among good ones", () => {
       `${JSON.stringify(good[1])}\n\n${JSON.stringify(good[2])}\n`,
     );
     fs.writeFileSync(path.join(dir, "b", "ignored.txt"), "not events");
-    expect(readEvents(["folder"], tmp).map((e) => e.source)).toEqual([
+    expect(await sourcesOf(["folder"], tmp)).toEqual([
       path.join("folder", "a.json"),
       `${path.join("folder", "b", "c.jsonl")}:1`,
       `${path.join("folder", "b", "c.jsonl")}:3`,
     ]);
     const { status, doc } = await replayJson(["folder"], fakeIO(tmp));
     expect(status).toBe(0);
-    expect(withoutRecordedAt(doc.records)).toEqual((await sourceReplay(good)).records);
+    expect(withoutRecordedAt(byJobId(doc.records))).toEqual((await sourceReplay(good)).records);
+  });
+
+  describe("keeps the first errors and the count of the others", () => {
+    // A failing event, then 1,200 lines that are not JSON, then a good event.
+    const bad = Array.from({ length: 1200 }, (_, i) => `not json ${i}`);
+    beforeAll(() => {
+      fs.writeFileSync(
+        path.join(tmp, "many.jsonl"),
+        [JSON.stringify(broken), ...bad, JSON.stringify(good[0])].join("\n") + "\n",
+      );
+    });
+
+    it(`--json lists the first ${MAX_ERRORS_KEPT}, in input order; the summary counts them all`, async () => {
+      const { status, doc } = await replayJson(["many.jsonl"], fakeIO(tmp));
+      expect(status).toBe(1);
+      expect(doc.summary).toEqual({
+        read: 1202,
+        invalid: 1200,
+        matched: 2,
+        skipped: 0,
+        recorded: 1,
+        unchanged: 0,
+        failed: 1,
+      });
+      expect(doc.errors).toEqual([
+        { source: "many.jsonl:1", eventId: "broken-0001", message: brokenMessage },
+        ...bad
+          .slice(0, MAX_ERRORS_KEPT - 1)
+          .map((line, i) => ({ source: `many.jsonl:${i + 2}`, message: jsonError(line) })),
+      ]);
+    });
+
+    it(`the human output lists the first ${ERRORS_SHOWN} and says how many more`, async () => {
+      const io = fakeIO(tmp);
+      expect(await main(["replay", "many.jsonl"], io)).toBe(1);
+      expect(io.err()).toBe(
+        [
+          "1 event failed and 1,200 inputs are not events:",
+          `  many.jsonl:1  event broken-0001: ${brokenMessage}`,
+          ...bad
+            .slice(0, ERRORS_SHOWN - 1)
+            .map((line, i) => `  many.jsonl:${i + 2}  ${jsonError(line)}`),
+          "  ... and 1,181 more (--json lists the first 1,000)",
+          "",
+          "",
+        ].join("\n"),
+      );
+    });
+  });
+
+  it("reads JSON Lines from standard input (-), whatever the chunks cut, sources stdin:LINE", async () => {
+    // A multi-byte character, cut by the chunks like every line.
+    const events = [
+      good[0],
+      { ...good[1], detail: { ...good[1].detail, statusReason: "arrêté ✓" } },
+    ];
+    const text = `${JSON.stringify(events[0])}\n${JSON.stringify(events[1])}\nnope\n`;
+    const bytes = Buffer.from(text, "utf8");
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) =>
+      bytes.subarray(i * 7, i * 7 + 7),
+    );
+    const io = fakeIO(tmp, true, { PATH: noPulumi }, Readable.from(chunks));
+    const { status, doc } = await replayJson(["-"], io);
+    expect(status).toBe(1);
+    // Of unknown size: the progress bar counts the events read.
+    expect(io.err()).toMatch(/^\rreplaying: 1 event read\x1b\[K/);
+    expect(io.err().endsWith("\r\x1b[K")).toBe(true);
+    expect(doc.errors).toEqual([{ source: "stdin:3", message: jsonError("nope") }]);
+    expect(doc.summary).toMatchObject({ read: 3, invalid: 1, matched: 2, recorded: 2 });
+    expect(withoutRecordedAt(byJobId(doc.records))).toEqual((await sourceReplay(events)).records);
+  });
+});
+
+describe("--db DIR: the table kept in a folder, read by the lookups", () => {
+  beforeAll(() => {
+    fs.writeFileSync(
+      path.join(tmp, "three.jsonl"),
+      good.map((e) => JSON.stringify(e)).join("\n") + "\n",
+    );
+  });
+
+  it("replays into DIR and says to `show` a failed job with --db DIR; show finds it there; a second replay adds to the same table", async () => {
+    const { records } = await sourceReplay(good);
+    // The one failed job of the three: the job the next step names.
+    const failed = String(good[1].detail.jobId);
+    expect(records.filter((r) => r.status === "FAILED").map((r) => r.jobId)).toEqual([failed]);
+
+    const first = fakeIO(tmp);
+    expect(await main(["replay", "three.jsonl", "--db", "kept"], first)).toBe(0);
+    expect(first.out()).toBe(
+      [
+        "3 jobs in the table:",
+        formatJobsTable(records as JobRecord[]),
+        "",
+        "Replayed 3 events through the rule and Lambda of stack dev (table batch-job-log-dev on embedded dynalite, kept in kept):",
+        "  read                3",
+        "  not events          0",
+        "  matched             3",
+        "  skipped by the rule 0",
+        "  recorded            3",
+        "  unchanged           0",
+        "  failed              0",
+        `next: batch-job-log show ${failed} --db kept   (why it failed and where its logs are)`,
+        "",
+      ].join("\n"),
+    );
+
+    const show = fakeIO(tmp);
+    expect(await main(["show", failed, "--db", "kept", "--json"], show)).toBe(0);
+    expect(show.err()).toBe("");
+    expect(JSON.parse(show.out())).toMatchObject(records.find((r) => r.jobId === failed) ?? {});
+
+    const second = await replayJson(["three.jsonl", "--db", "kept"], fakeIO(tmp));
+    expect(second.status).toBe(0);
+    expect(second.doc.summary).toEqual({
+      read: 3,
+      invalid: 0,
+      matched: 3,
+      skipped: 0,
+      recorded: 0,
+      unchanged: 3,
+      failed: 0,
+    });
+  });
+
+  it("a lookup's --db names the folder when it is no table folder, and the tables it holds when the table is not one", async () => {
+    const missing = fakeIO(tmp);
+    expect(await main(["show", "job-1", "--db", "nowhere"], missing)).toBe(2);
+    expect(missing.err()).toBe(
+      "batch-job-log show: --db nowhere: no such folder; `batch-job-log replay --db nowhere` makes it.\n",
+    );
+    const other = fakeIO(tmp);
+    expect(await main(["find", "etl", "--db", "kept", "--table", "other"], other)).toBe(1);
+    expect(other.err()).toBe(
+      "batch-job-log find: --db kept holds no table other; it holds batch-job-log-dev: pass --table NAME.\n",
+    );
   });
 });
 
@@ -639,37 +1007,135 @@ describe("stack config and inputs, unit by unit", () => {
   });
 });
 
-describe("the twin takes the rule from the program under the given config", () => {
-  it("with statuses RUNNING, SUCCEEDED and FAILED, the RUNNING events match too", async () => {
-    const statuses = ["RUNNING", "SUCCEEDED", "FAILED"];
-    const twin = await startTwin({
+/**
+ * An event of the ec2-single fixture in `status`, made the event of job `jobId` with the envelope
+ * id `eventId`.
+ */
+function ec2Event(status: string, jobId: string, eventId: string): Record<string, unknown> {
+  const events = fixture("ec2-single");
+  const event = events.find((e) => e.detail.status === status);
+  if (!event) throw new Error(`ec2-single has no ${status} event`);
+  const text = JSON.stringify(event).split(String(event.detail.jobId)).join(jobId);
+  return { ...JSON.parse(text), id: eventId };
+}
+
+/** Job ids of a series: `0c0c0c0c-0000-4000-8000-<series><n>`. */
+function jobIdOf(series: number, n: number): string {
+  return `0c0c0c0c-0000-4000-8000-${series.toString(16).padStart(4, "0")}${n.toString(16).padStart(8, "0")}`;
+}
+
+describe("the twin under a config with RUNNING among the statuses", () => {
+  const statuses = ["RUNNING", "SUCCEEDED", "FAILED"];
+  let twin: Twin;
+  beforeAll(async () => {
+    twin = await startTwin({
       config: { "batch-job-log:statuses": JSON.stringify(statuses) },
       // A second configuration in this process: index.ts is loaded afresh.
       load: freshProgramLoader(),
     });
-    try {
-      expect(twin.pattern).toEqual({
-        source: ["aws.batch"],
-        "detail-type": ["Batch Job State Change"],
-        detail: { status: statuses },
-      });
-      const { summary, errors } = await twin.replay(readEvents(["samples/events.jsonl"], ROOT));
-      const matching = sampleEvents.filter(
-        (e) =>
-          e.source === "aws.batch" &&
-          e["detail-type"] === "Batch Job State Change" &&
-          statuses.includes(String(e.detail.status)),
-      ).length;
-      expect(errors).toEqual([]);
-      expect(summary.read).toBe(facts.events);
-      expect(summary.matched).toBe(matching);
-      expect(summary.matched).toBeGreaterThan(expected.summary.matched);
-      expect(summary.skipped).toBe(facts.events - matching);
-      expect((await twin.items()).map((r) => r.status).sort()).toEqual(
-        expected.records.map((r) => r.status).sort(),
-      );
-    } finally {
-      await twin.close();
+  });
+  afterAll(async () => {
+    await twin?.close();
+  });
+
+  /** The items of the twin's table whose job id starts with `prefix`. */
+  async function itemsOf(prefix: string): Promise<JobRecord[]> {
+    return (await twin.items()).filter((r) => String(r.jobId).startsWith(prefix));
+  }
+
+  it("takes the rule from the program: the RUNNING events match too", async () => {
+    expect(twin.pattern).toEqual({
+      source: ["aws.batch"],
+      "detail-type": ["Batch Job State Change"],
+      detail: { status: statuses },
+    });
+    const { summary, errors } = await twin.replay(
+      openEvents(["samples/events.jsonl"], ROOT).items(),
+    );
+    const matching = sampleEvents.filter(
+      (e) =>
+        e.source === "aws.batch" &&
+        e["detail-type"] === "Batch Job State Change" &&
+        statuses.includes(String(e.detail.status)),
+    ).length;
+    expect(errors).toEqual([]);
+    expect(summary.read).toBe(facts.events);
+    expect(summary.matched).toBe(matching);
+    expect(summary.matched).toBeGreaterThan(expected.summary.matched);
+    expect(summary.skipped).toBe(facts.events - matching);
+    expect((await twin.items()).map((r) => r.status).sort()).toEqual(
+      expected.records.map((r) => r.status).sort(),
+    );
+  });
+
+  it("replays different jobs concurrently with the counts of a one-at-a-time replay: a RUNNING after SUCCEEDED leaves SUCCEEDED", async () => {
+    // Per job: RUNNING, SUCCEEDED, then the RUNNING again under a new envelope id (a late
+    // delivery). In input order: recorded, recorded, unchanged. (keyed-pool.test.ts shows the
+    // order is kept whatever the timing; here, on the real Lambda and dynalite.)
+    const jobs = 40;
+    const events = (series: number) =>
+      Array.from({ length: jobs }, (_, n) => {
+        const jobId = jobIdOf(series, n);
+        return [
+          ec2Event("RUNNING", jobId, `${jobId}-r1`),
+          ec2Event("SUCCEEDED", jobId, `${jobId}-s`),
+          ec2Event("RUNNING", jobId, `${jobId}-r2`),
+        ];
+      })
+        .flat()
+        .map((event, i): InputItem => ({ source: `series-${series}#${i}`, event }));
+    const sequential = await twin.replay(events(1), { concurrency: 1 });
+    const concurrent = await twin.replay(events(2), { concurrency: 8 });
+    const counts = {
+      read: 3 * jobs,
+      invalid: 0,
+      matched: 3 * jobs,
+      skipped: 0,
+      recorded: 2 * jobs,
+      unchanged: jobs,
+      failed: 0,
+    };
+    expect(sequential).toEqual({ summary: counts, errors: [] });
+    expect(concurrent).toEqual({ summary: counts, errors: [] });
+    const finalStatuses = (items: JobRecord[]) => items.map((r) => [r.status, r.eventId]);
+    expect(finalStatuses(await itemsOf(jobIdOf(2, 0).slice(0, -8)))).toEqual(
+      Array.from({ length: jobs }, (_, n) => ["SUCCEEDED", `${jobIdOf(2, n)}-s`]),
+    );
+  });
+
+  it("pulls a long input lazily: never more than `concurrency` events read ahead of those done", async () => {
+    // 20,000 events made as they are pulled: one in 20 a terminal event of a job of its own, the
+    // others of another source, which the rule skips.
+    const total = 20_000;
+    const concurrency = 4;
+    let done = 0;
+    let aheadMost = 0;
+    async function* generated(): AsyncGenerator<InputItem> {
+      for (let i = 0; i < total; i++) {
+        aheadMost = Math.max(aheadMost, i + 1 - done);
+        const event = ec2Event("SUCCEEDED", jobIdOf(3, i), `generated-${i}`);
+        yield {
+          source: `generated#${i}`,
+          event: i % 20 === 0 ? event : { ...event, source: "other" },
+        };
+      }
     }
+    const result = await twin.replay(generated(), { concurrency, onProgress: (n) => (done = n) });
+    expect(result).toEqual({
+      summary: {
+        read: total,
+        invalid: 0,
+        matched: total / 20,
+        skipped: total - total / 20,
+        recorded: total / 20,
+        unchanged: 0,
+        failed: 0,
+      },
+      errors: [],
+    });
+    expect(done).toBe(total);
+    expect(aheadMost).toBeLessThanOrEqual(concurrency);
+    expect(aheadMost).toBeGreaterThan(1);
+    expect(await itemsOf(jobIdOf(3, 0).slice(0, -8))).toHaveLength(total / 20);
   });
 });

@@ -41,6 +41,7 @@ export const DB = defineOption({
   name: "db",
   type: "dir",
   description: "the embedded table kept in DIR by `replay --db DIR`: offline, no credentials",
+  conflicts: ["endpoint-url"],
 });
 
 export const JSON_OUTPUT = defineOption({

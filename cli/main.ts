@@ -97,6 +97,10 @@ if (require.main === module) {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    // A getter: process.stdin is opened only by a command that reads it.
+    get stdin() {
+      return process.stdin;
+    },
   }).then((status) => {
     process.exitCode = status;
   });

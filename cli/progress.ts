@@ -22,6 +22,8 @@ export interface ProgressBar {
 export interface ProgressOptions {
   /** What is counted, after the numbers ("events"); nothing by default. */
   readonly unit?: string;
+  /** How DONE and TOTAL are written (e.g. bytes as megabytes); as they are by default. */
+  readonly format?: (n: number) => string;
   /** Clock (epoch ms), for tests. */
   readonly now?: () => number;
 }
@@ -35,6 +37,7 @@ export function progressBar(
   if (!stream.isTTY) return { note() {}, update() {}, clear() {}, done() {} };
   const now = options.now ?? Date.now;
   const unit = options.unit ? ` ${options.unit}` : "";
+  const format = options.format ?? String;
   const width = 30;
   let last = -Infinity;
   let drawn = false;
@@ -58,7 +61,7 @@ export function progressBar(
     update(done, total) {
       const filled = total === 0 ? width : Math.round((Math.min(done, total) / total) * width);
       const bar = `${"#".repeat(filled)}${"-".repeat(width - filled)}`;
-      draw(`${label} [${bar}] ${done}/${total}${unit}`, done >= total);
+      draw(`${label} [${bar}] ${format(done)}/${format(total)}${unit}`, done >= total);
     },
     clear() {
       pending = undefined;

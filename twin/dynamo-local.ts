@@ -4,6 +4,7 @@
  * DynamoDB wire protocol to it.
  */
 import type { AddressInfo } from "net";
+import * as path from "path";
 import { ScanCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import { createDocumentClient } from "../record";
@@ -23,8 +24,13 @@ export interface LocalDynamoOptions {
   readonly path?: string;
 }
 
-/** Starts dynalite on 127.0.0.1 and a free port: in memory, or on disk in `options.path`. */
+/**
+ * Starts dynalite on 127.0.0.1 and a free port: in memory, or on disk in `options.path` (created
+ * when missing). A folder another process has open is an error here: dynalite itself would crash
+ * the process on its first request.
+ */
 export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
+  if (options.path !== undefined) await checkStoreOpens(options.path);
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
@@ -46,6 +52,25 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
   };
 }
 
+/** Opens and closes the LevelDB store in `dir` with the `level` that dynalite uses. */
+async function checkStoreOpens(dir: string): Promise<void> {
+  const fromDynalite = path.dirname(require.resolve("dynalite"));
+  const { Level } = require(require.resolve("level", { paths: [fromDynalite] })) as {
+    Level: new (dir: string) => { open(): Promise<void>; close(): Promise<void> };
+  };
+  const store = new Level(dir);
+  try {
+    await store.open();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === "LEVEL_LOCKED") {
+      throw new Error(`${dir}: another process has this table folder open; wait for it to end.`);
+    }
+    throw new Error(`${dir}: cannot open the table folder (${cause?.message ?? error}).`);
+  }
+  await store.close();
+}
+
 /** Settings for an SDK client talking to a local endpoint: dummy credentials, a region. */
 export function localClientConfig(endpoint: string, region = LOCAL_REGION) {
   return {
@@ -61,6 +86,8 @@ export interface LocalTableOptions {
   readonly tableName: string;
   /** A DynamoDB-compatible endpoint; without it, dynalite is started in this process. */
   readonly endpoint?: string;
+  /** The started dynalite's store: a folder, kept after close (see LocalDynamoOptions). */
+  readonly path?: string;
   /** The client's region; us-east-1 by default. */
   readonly region?: string;
   /**
@@ -83,6 +110,8 @@ export interface LocalTable {
   readonly documents: DynamoDBDocumentClient;
   /** Every item of the table as plain JSON, sorted by jobId in code-unit order. */
   items(): Promise<Record<string, unknown>[]>;
+  /** The table's items page by page (a Scan, in the table's order), never all at once. */
+  pages(): AsyncGenerator<Record<string, unknown>[]>;
   /** Destroys the client and stops the embedded dynalite; the table is left as it is. */
   close(): Promise<void>;
 }
@@ -94,7 +123,8 @@ export interface LocalTable {
 export async function startLocalTable(options: LocalTableOptions): Promise<LocalTable> {
   const { tableInputs, tableName } = options;
   const region = options.region ?? LOCAL_REGION;
-  const dynamo = options.endpoint === undefined ? await startLocalDynamo() : undefined;
+  const dynamo =
+    options.endpoint === undefined ? await startLocalDynamo({ path: options.path }) : undefined;
   const endpoint = options.endpoint ?? (dynamo as LocalDynamo).endpoint;
   const documents = createDocumentClient(
     options.dummyCredentials === false
@@ -119,8 +149,23 @@ export async function startLocalTable(options: LocalTableOptions): Promise<Local
     createdTable,
     documents,
     items: () => scanItems(documents, tableName),
+    pages: () => scanPages(documents, tableName),
     close,
   };
+}
+
+async function* scanPages(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): AsyncGenerator<Record<string, unknown>[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }),
+    );
+    yield (page.Items ?? []) as Record<string, unknown>[];
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
 
 async function scanItems(
@@ -128,14 +173,8 @@ async function scanItems(
   tableName: string,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }),
-    );
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const page of scanPages(documents, tableName))
+    for (const item of page) items.push(item);
   return items.sort((a, b) => compareCodeUnits(String(a.jobId), String(b.jobId)));
 }
 

@@ -1,8 +1,13 @@
 /**
  * The local twin's engine, shared by `batch-job-log replay` and the benchmark: evaluate the
- * Pulumi program offline, create its table on a DynamoDB endpoint (embedded dynalite unless one
- * is given), load the Lambda exactly as CallbackFunction serialized it, then push events through
- * the rule's event pattern and that handler, one at a time, in input order.
+ * Pulumi program offline, create its table on a DynamoDB endpoint (embedded dynalite, in memory or
+ * kept in a folder, unless one is given), load the Lambda exactly as CallbackFunction serialized
+ * it, then push events through the rule's event pattern and that handler.
+ *
+ * Events are pulled from a stream as they are replayed, never held: the events of one job are
+ * handled one at a time in input order, different jobs concurrently (at most `concurrency`
+ * events in flight), which gives exactly the outcome of a one-at-a-time replay in input order
+ * (twin/keyed-pool.ts). Of the errors, only the count and the first `maxErrors` are kept.
  *
  * Process-wide effects, undone by `close()`:
  * - While the twin is open, `process.env` holds the Lambda's environment (its variables from the
@@ -19,8 +24,10 @@
 import { fromItem, type JobRecord } from "../record";
 import { startLocalTable, type LocalTable } from "./dynamo-local";
 import { localSdkEnv, setEnvironment } from "./environment";
+import { InputError } from "./errors";
 import { compileEventPattern, type EventPattern } from "./event-pattern";
-import type { SourcedEvent } from "./events-input";
+import { isUnusable, type InputItem, type SourcedEvent } from "./events-input";
+import { runKeyed } from "./keyed-pool";
 import {
   findProjectRoot,
   loadSerializedLambda,
@@ -35,7 +42,7 @@ import {
   RESOURCE_TYPES,
   type ProgramModel,
 } from "./program";
-import { DEFAULT_STACK } from "./stack-config";
+import { DEFAULT_STACK, defaultTableName } from "./stack-config";
 
 export interface TwinOptions {
   /** Folder of package.json and index.ts; by default the one above this module. */
@@ -45,6 +52,11 @@ export interface TwinOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** A DynamoDB-compatible endpoint; without it, dynalite is started in this process. */
   readonly endpoint?: string;
+  /**
+   * The started dynalite's folder, kept after close, whose table a later twin reuses; in memory
+   * when absent. Not with `endpoint`.
+   */
+  readonly dbPath?: string;
   /** Table name; `batch-job-log-<stack>` by default. Created when missing. */
   readonly tableName?: string;
   /** Region of the DynamoDB client; by default the stack's `aws:region`, else us-east-1. */
@@ -60,9 +72,17 @@ export interface TwinOptions {
   readonly load?: () => Record<string, unknown>;
 }
 
+/** Handler calls in flight at most, by default. */
+export const REPLAY_CONCURRENCY = 8;
+
+/** Errors kept (the first, in input order), by default; only the count of the others is kept. */
+export const MAX_ERRORS_KEPT = 1000;
+
 export interface ReplaySummary {
-  /** Events read from the input. */
+  /** Items read from the input: events, and lines or elements that are not events. */
   read: number;
+  /** Lines or elements that are not events (not JSON, not an object): each one an error. */
+  invalid: number;
   /** Events the rule's pattern matches: each one invoked the handler. */
   matched: number;
   /** Events the rule's pattern does not match (EventBridge would not deliver them). */
@@ -78,21 +98,30 @@ export interface ReplaySummary {
 export interface ReplayError {
   /** `file:line`, `file#index` or `file`. */
   readonly source: string;
-  readonly eventId: string;
+  /** The event's id; absent for input that is not an event. */
+  readonly eventId?: string;
   readonly message: string;
 }
 
 export interface ReplayResult {
   readonly summary: ReplaySummary;
+  /**
+   * The first `maxErrors` errors in input order: items that are not events, and failed handler
+   * calls. There were `summary.invalid + summary.failed` in all.
+   */
   readonly errors: ReplayError[];
 }
 
 export interface ReplayOptions {
   /**
-   * Called after each event with the number done and the total. It runs while process.stdout is
+   * Called after each item is done with the number done so far. It runs while process.stdout is
    * swallowed (see above): report progress on process.stderr.
    */
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly onProgress?: (done: number) => void;
+  /** Handler calls in flight at most (REPLAY_CONCURRENCY); 1 replays one event at a time. */
+  readonly concurrency?: number;
+  /** Errors kept (MAX_ERRORS_KEPT). */
+  readonly maxErrors?: number;
 }
 
 export interface Twin {
@@ -109,15 +138,26 @@ export interface Twin {
   readonly lambdaEnvironment: Readonly<Record<string, string>>;
   /** The serialized handler, for callers that invoke it themselves (the benchmark). */
   readonly lambda: LoadedLambda;
-  /** Pushes events through the rule and the handler, one at a time, in order. */
-  replay(events: readonly SourcedEvent[], options?: ReplayOptions): Promise<ReplayResult>;
+  /**
+   * Pushes events through the rule and the handler, pulling them as it goes; each job's events in
+   * input order.
+   */
+  replay(
+    input: AsyncIterable<InputItem> | Iterable<InputItem>,
+    options?: ReplayOptions,
+  ): Promise<ReplayResult>;
   /** Every job's record, expanded from its stored item (record `fromItem`), sorted by jobId. */
   items(): Promise<JobRecord[]>;
+  /** The table's records page by page, in the table's order, never all at once. */
+  pages(): AsyncGenerator<JobRecord[]>;
   close(): Promise<void>;
 }
 
 /** Evaluates the program, prepares the table and loads the Lambda. */
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
+  if (options.dbPath !== undefined && options.endpoint !== undefined) {
+    throw new InputError("A table folder (dbPath) is for the embedded dynalite, not an endpoint.");
+  }
   const projectRoot = options.projectRoot ?? findProjectRoot();
   const stack = options.stack ?? DEFAULT_STACK;
   const config = options.config ?? {};
@@ -132,7 +172,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
 
   const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
-  const tableName = options.tableName ?? `batch-job-log-${stack}`;
+  const tableName = options.tableName ?? defaultTableName(stack);
   const env = options.env ?? process.env;
   let table: LocalTable | undefined;
   let restoreLambdaEnv: (() => void) | undefined;
@@ -145,6 +185,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       tableInputs: onlyResource(model, RESOURCE_TYPES.table).inputs,
       tableName,
       endpoint: options.endpoint,
+      path: options.dbPath,
       region,
       dummyCredentials,
       profile: options.profile,
@@ -173,8 +214,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       createdTable: table.createdTable,
       lambdaEnvironment,
       lambda: loaded,
-      replay: (events, replayOptions) => replayEvents(loaded, matches, events, replayOptions),
+      replay: (input, replayOptions) => replayEvents(loaded, matches, input, replayOptions),
       items: async () => (await (table as LocalTable).items()).map((item) => fromItem(item)),
+      pages: () => expandedPages(table as LocalTable),
       async close() {
         if (closed) return;
         closed = true;
@@ -202,39 +244,88 @@ interface HandlerOutcome {
 async function replayEvents(
   lambda: LoadedLambda,
   matches: (event: unknown) => boolean,
-  events: readonly SourcedEvent[],
+  input: AsyncIterable<InputItem> | Iterable<InputItem>,
   options: ReplayOptions = {},
 ): Promise<ReplayResult> {
   const summary: ReplaySummary = {
     read: 0,
+    invalid: 0,
     matched: 0,
     skipped: 0,
     recorded: 0,
     unchanged: 0,
     failed: 0,
   };
-  const errors: ReplayError[] = [];
-  // The handler's log lines go nowhere: the summary is built from its results.
-  await withStdoutSwallowed(async () => {
-    for (const { source, event } of events) {
-      summary.read++;
-      if (!matches(event)) {
+  const errors = firstErrors(options.maxErrors ?? MAX_ERRORS_KEPT);
+  let done = 0;
+  const finished = () => options.onProgress?.(++done);
+
+  /** The events the rule matches, numbered in input order; the rest are counted on the way. */
+  async function* matched(): AsyncGenerator<SourcedEvent & { readonly index: number }> {
+    for await (const item of input) {
+      const index = summary.read++;
+      if (isUnusable(item)) {
+        summary.invalid++;
+        errors.add(index, { source: item.source, message: item.problem });
+        finished();
+      } else if (!matches(item.event)) {
         summary.skipped++;
+        finished();
       } else {
         summary.matched++;
+        yield { ...item, index };
+      }
+    }
+  }
+
+  // The handler's log lines go nowhere: the summary is built from its results.
+  await withStdoutSwallowed(() =>
+    runKeyed(matched(), {
+      concurrency: options.concurrency ?? REPLAY_CONCURRENCY,
+      keyOf: ({ event }) => jobIdOf(event),
+      async run({ source, event, index }) {
         try {
           const result = (await lambda.handler(event)) as HandlerOutcome;
           if (result?.outcome === "unchanged") summary.unchanged++;
           else summary.recorded++;
         } catch (error) {
           summary.failed++;
-          errors.push({ source, eventId: eventIdOf(error, event), message: messageOf(error) });
+          errors.add(index, {
+            source,
+            eventId: eventIdOf(error, event),
+            message: messageOf(error),
+          });
         }
-      }
-      options.onProgress?.(summary.read, events.length);
-    }
-  });
-  return { summary, errors };
+        finished();
+      },
+    }),
+  );
+  return { summary, errors: errors.first() };
+}
+
+/** The job an event writes (the item's key), when it names one. */
+function jobIdOf(event: Record<string, unknown>): string | undefined {
+  const jobId = (event.detail as { jobId?: unknown } | null | undefined)?.jobId;
+  return typeof jobId === "string" && jobId !== "" ? jobId : undefined;
+}
+
+/** Keeps the first `max` errors by input position, whatever order they arrive in. */
+function firstErrors(max: number) {
+  let kept: { index: number; error: ReplayError }[] = [];
+  const trim = () => {
+    kept.sort((a, b) => a.index - b.index);
+    kept = kept.slice(0, max);
+  };
+  return {
+    add(index: number, error: ReplayError) {
+      kept.push({ index, error });
+      if (kept.length > 2 * max) trim();
+    },
+    first(): ReplayError[] {
+      trim();
+      return kept.map((e) => e.error);
+    },
+  };
 }
 
 function eventIdOf(error: unknown, event: Record<string, unknown>): string {
@@ -321,4 +412,9 @@ async function inFolder<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   } finally {
     process.chdir(previous);
   }
+}
+
+/** The table's pages of stored items, each expanded to records. */
+async function* expandedPages(table: LocalTable): AsyncGenerator<JobRecord[]> {
+  for await (const page of table.pages()) yield page.map((item) => fromItem(item));
 }

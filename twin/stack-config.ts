@@ -15,6 +15,11 @@ export const PROJECT = "batch-job-log";
 
 export const DEFAULT_STACK = "dev";
 
+/** The table the twin writes for `stack` unless told another: batch-job-log-<stack>. */
+export function defaultTableName(stack: string = DEFAULT_STACK): string {
+  return `${PROJECT}-${stack}`;
+}
+
 /** What a stack name may hold (and so the `Pulumi.<stack>.yaml` file name). */
 export const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 

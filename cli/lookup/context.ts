@@ -3,11 +3,10 @@
  * the table from the common options, and the guard that turns any failure into one line and
  * releases what the command opened.
  */
-import * as fs from "fs";
 import * as path from "path";
-import { createDocumentClient, type CommandSender } from "../../record";
+import type { CommandSender } from "../../record";
 import { EXIT_FAILED, UsageError, type CliIO } from "../io";
-import { OptionError, type CommonOptions } from "../options";
+import type { CommonOptions } from "../options";
 import { awsSettings, createTableClient, type AwsSettings } from "./clients";
 import { logAccess, type LogAccess } from "./log-access";
 import { describeError, type ErrorContext } from "./errors";
@@ -48,8 +47,9 @@ export interface RunContext extends ErrorContext {
 }
 
 /**
- * The job table the options name: on the embedded database of --db (dynalite on that folder,
- * dummy credentials), else on DynamoDB with the command's AWS settings, after checking --profile.
+ * The job table the options name: with --db, the table kept in that folder (cli/local-db.ts:
+ * dynalite on the folder, dummy credentials, served until `guard` ends the command); else on
+ * DynamoDB with the command's AWS settings, after checking --profile.
  */
 export async function openTable(
   common: CommonOptions,
@@ -58,16 +58,23 @@ export async function openTable(
   context: RunContext,
 ): Promise<OpenedTable> {
   const aws = await awsSettings(context.command, common, io);
+  if (common.db !== undefined) {
+    context.db = common.db;
+    const { openDbTable }: typeof import("../local-db") = require("../local-db");
+    const local = await openDbTable(common.db, {
+      cwd: io.cwd,
+      env: io.env,
+      table: common.table,
+      region: aws.region,
+    });
+    context.cleanup.push(local.close);
+    context.tableName = local.tableName;
+    return { table: new JobTable(local.tableName, local.client), client: local.client, aws };
+  }
   const tableName = await resolveTableName(common, io, deps.stackOutput);
   context.tableName = tableName;
-  let client: CommandSender;
-  if (common.db === undefined) {
-    context.region = aws.region;
-    client = createTableClient(aws);
-  } else {
-    context.db = common.db;
-    client = await openDb(common.db, io, context);
-  }
+  context.region = aws.region;
+  const client = createTableClient(aws);
   return { table: new JobTable(tableName, client), client, aws };
 }
 
@@ -94,23 +101,6 @@ export async function openLogAccess(
   const local = await startLocalLogs(path.resolve(io.cwd, file));
   context.cleanup.push(() => local.close());
   return logAccess({ aws, local: { endpoint: local.endpoint, file, exists: local.exists } });
-}
-
-/** A document client on dynalite serving the folder `replay --db DIR` keeps its table in. */
-async function openDb(dir: string, io: CliIO, context: RunContext): Promise<CommandSender> {
-  const folder = path.resolve(io.cwd, dir);
-  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new OptionError(
-      `--db for ${context.command}: there is no folder ${dir}; ` +
-        `make it with \`batch-job-log replay --db ${dir}\``,
-    );
-  }
-  // dynalite and the twin's helpers load only for --db.
-  const { localClientConfig, startLocalDynamo } =
-    require("../../twin/dynamo-local") as typeof import("../../twin/dynamo-local");
-  const dynamo = await startLocalDynamo({ path: folder });
-  context.cleanup.push(() => dynamo.close());
-  return createDocumentClient(localClientConfig(dynamo.endpoint));
 }
 
 /**

@@ -1,7 +1,6 @@
 /**
- * Which table a lookup reads: --table, else BATCH_JOB_LOG_TABLE, else `pulumi stack output
- * tableName`; with --db, the table `replay --db` writes unless --table. Nothing here loads an SDK
- * or Pulumi.
+ * Which table a lookup reads on DynamoDB: --table, else BATCH_JOB_LOG_TABLE, else `pulumi stack
+ * output tableName` (with --db, cli/local-db.ts names it). Nothing here loads an SDK or Pulumi.
  */
 import type { CliIO } from "../io";
 import type { CommonOptions } from "../options";
@@ -9,9 +8,6 @@ import { NoTableError } from "./errors";
 import { runPulumi, type PulumiResult } from "./pulumi-cli";
 
 export const TABLE_ENV = "BATCH_JOB_LOG_TABLE";
-
-/** The table of an embedded database (--db) without --table: replay's for the default stack. */
-export const DB_TABLE = "batch-job-log-dev";
 
 /** Runs `pulumi stack output tableName`; resolves undefined with why when it cannot. */
 export type PulumiStackOutput = (
@@ -23,14 +19,13 @@ export type PulumiStackOutput = (
 export const pulumiStackOutput: PulumiStackOutput = (cwd, env) =>
   runPulumi(["stack", "output", "tableName"], cwd, env);
 
-/** The table to read: --table, else DB_TABLE with --db, else $BATCH_JOB_LOG_TABLE, else the stack's. */
+/** The table to read: --table, else $BATCH_JOB_LOG_TABLE, else the stack's output. */
 export async function resolveTableName(
   common: CommonOptions,
   io: CliIO,
   stackOutput: PulumiStackOutput = pulumiStackOutput,
 ): Promise<string> {
   if (common.table) return common.table;
-  if (common.db !== undefined) return DB_TABLE;
   const fromEnv = io.env[TABLE_ENV];
   if (fromEnv) return fromEnv;
   const { value, problem } = await stackOutput(io.cwd, io.env);

@@ -1,0 +1,127 @@
+/**
+ * `--db DIR`: the embedded DynamoDB kept in a folder. `replay --db DIR` writes its table there
+ * (dynalite's LevelDB store; replaying again adds to the same table), and the lookups read it
+ * with `--db DIR`: dynalite serves the folder on a loopback port for the command's duration,
+ * with dummy credentials, offline. The table is --table, else batch-job-log-<stack> as replay
+ * names it (the stack `pulumi stack --show-name` prints, else dev).
+ *
+ * Independent of how the flags are parsed: the parsers hand the flags' values to these functions.
+ * Nothing is loaded at import but this module's own; dynalite only when a folder is opened.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { CommandSender } from "../record";
+import { UsageError } from "./io";
+import { shellQuote } from "./lookup/console-link";
+import { LookupError } from "./lookup/errors";
+
+/** The file LevelDB writes first in its folder: what tells a table folder from another one. */
+const LEVELDB_MARKER = "CURRENT";
+
+/**
+ * The folder `replay --db DIR` keeps its table in, resolved against `cwd`: a new folder (made on
+ * the first replay), an empty one, or one a replay made. A file, or a folder of other files, is a
+ * usage error: the store would be written among them.
+ */
+export function dbFolderToWrite(given: string, cwd: string): string {
+  const dir = path.resolve(cwd, given);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return dir;
+    throw new UsageError(`--db ${given}: cannot read it (${code ?? error}).`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`--db ${given}: not a folder.`);
+  const entries = fs.readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(LEVELDB_MARKER)) {
+    throw new UsageError(
+      `--db ${given}: the folder holds other files; give a new or empty folder, or one that ` +
+        "`batch-job-log replay --db` made.",
+    );
+  }
+  return dir;
+}
+
+/** The folder a lookup's `--db DIR` reads, resolved against `cwd`: one `replay --db` made. */
+export function dbFolderToRead(given: string, cwd: string): string {
+  const dir = path.resolve(cwd, given);
+  if (!fs.existsSync(dir)) {
+    throw new UsageError(
+      `--db ${given}: no such folder; \`batch-job-log replay --db ${shellQuote(given)}\` makes it.`,
+    );
+  }
+  if (!fs.existsSync(path.join(dir, LEVELDB_MARKER))) {
+    throw new UsageError(
+      `--db ${given}: not a table folder; \`batch-job-log replay --db DIR\` makes one.`,
+    );
+  }
+  return dir;
+}
+
+export interface DbTable {
+  readonly tableName: string;
+  /** A document client on the folder's dynalite, with dummy credentials. */
+  readonly client: CommandSender;
+  /** Stops dynalite; the folder is left as it is. */
+  close(): Promise<void>;
+}
+
+export interface DbTableOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** --table; by default batch-job-log-<stack>. */
+  readonly table?: string;
+  /** The client's region (dynalite keeps tables by name only); us-east-1 by default. */
+  readonly region?: string;
+}
+
+/** Serves the table kept in the folder `given` (--db) until `close()`. */
+export async function openDbTable(given: string, options: DbTableOptions): Promise<DbTable> {
+  const dir = dbFolderToRead(given, options.cwd);
+  const tableName = options.table ?? (await defaultTable(options.env));
+  const local: typeof import("../twin/dynamo-local") = require("../twin/dynamo-local");
+  const { createDocumentClient }: typeof import("../record") = require("../record");
+  const dynamo = await local.startLocalDynamo({ path: dir });
+  const client = createDocumentClient(local.localClientConfig(dynamo.endpoint, options.region));
+  const close = async () => {
+    (client as { destroy?: () => void }).destroy?.();
+    await dynamo.close();
+  };
+  try {
+    await checkTableIn(client, tableName, given);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { tableName, client, close };
+}
+
+/** batch-job-log-<stack>, the stack being the one `replay` would evaluate. */
+async function defaultTable(env: DbTableOptions["env"]): Promise<string> {
+  const { replayStack }: typeof import("./stack") = require("./stack");
+  const {
+    defaultTableName,
+  }: typeof import("../twin/stack-config") = require("../twin/stack-config");
+  const { findProjectRoot }: typeof import("../twin/lambda") = require("../twin/lambda");
+  return defaultTableName((await replayStack(undefined, findProjectRoot(), env)).name);
+}
+
+/** A LookupError naming the tables the folder does hold when `tableName` is not one of them. */
+async function checkTableIn(client: CommandSender, tableName: string, given: string) {
+  const sdk: typeof import("@aws-sdk/client-dynamodb") = require("@aws-sdk/client-dynamodb");
+  try {
+    await client.send(new sdk.DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if ((error as { name?: string }).name !== "ResourceNotFoundException") throw error;
+  }
+  const { TableNames = [] } = (await client.send(
+    new sdk.ListTablesCommand({}),
+  )) as import("@aws-sdk/client-dynamodb").ListTablesCommandOutput;
+  throw new LookupError(
+    `--db ${given} holds no table ${tableName}` +
+      (TableNames.length > 0 ? `; it holds ${TableNames.join(", ")}: pass --table NAME.` : "."),
+  );
+}
