@@ -3,18 +3,16 @@
  * twin when no --endpoint is given, and by the tests. Nothing is mocked: the SDK speaks the real
  * DynamoDB wire protocol to it.
  */
-import type { AddressInfo } from "net";
 import * as path from "path";
 import { ScanCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import { createDocumentClient } from "../record";
 import { LOCAL_CREDENTIALS } from "./environment";
+import { serveOnLoopback, type Served } from "./loopback";
 import { createTableInput, ensureTable } from "./table";
 
-export interface LocalDynamo {
-  readonly endpoint: string;
-  close(): Promise<void>;
-}
+/** A running dynalite: where it listens, and how to stop it. */
+export type LocalDynamo = Served;
 
 /** The region of a local client when none is given. */
 export const LOCAL_REGION = "us-east-1";
@@ -37,19 +35,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
     updateTableMs: 0,
     ...(options.path === undefined ? {} : { path: options.path }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections?.();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return serveOnLoopback(server);
 }
 
 /** Opens and closes the LevelDB store in `dir` with the `level` that dynalite uses. */

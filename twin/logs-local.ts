@@ -16,7 +16,7 @@
  */
 import * as fs from "fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "http";
-import type { AddressInfo } from "net";
+import { serveOnLoopback } from "./loopback";
 
 /** The account the local groups belong to (the sample's, and moto's and LocalStack's default). */
 export const LOCAL_ACCOUNT = "123456789012";
@@ -109,22 +109,8 @@ export async function startLocalLogs(file: string): Promise<LocalLogs> {
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    file,
-    exists,
-    operations,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const { endpoint, close } = await serveOnLoopback(server);
+  return { endpoint, file, exists, operations, close };
 }
 
 class ServiceError extends Error {

@@ -175,21 +175,11 @@ export function logAccess(options: LogAccessOptions): LogAccess {
         const arn = logGroupArn(ref.logRegion, ref.account ?? "ACCOUNT", ref.logGroup);
         return { client: client(ref.logRegion), group: name, ref, arn, way: "local", local };
       }
-      if (ref.account === undefined) {
-        const me = await callerAccount();
-        const arn = logGroupArn(ref.logRegion, me ?? "ACCOUNT", ref.logGroup);
-        return {
-          client: client(ref.logRegion),
-          group: name,
-          ref,
-          arn,
-          way: "own",
-          callerAccount: me,
-        };
-      }
-      const arn = logGroupArn(ref.logRegion, ref.account, ref.logGroup);
+      // A group of the caller's own account (or of an account the record does not say) is read
+      // by name; another account's by ARN, or through --role-arn.
       const me = await callerAccount();
-      if (me === undefined || me === ref.account) {
+      const arn = logGroupArn(ref.logRegion, ref.account ?? me ?? "ACCOUNT", ref.logGroup);
+      if (ref.account === undefined || me === undefined || me === ref.account) {
         return {
           client: client(ref.logRegion),
           group: name,
