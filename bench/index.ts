@@ -7,7 +7,9 @@
  *
  * Sections: sizes (bytes and write units per job kind), lambda (archive, cold start, warm cost),
  * replay (replay of growing inputs through the CLI), tests (the test suite, whole and per file).
- * docs/benchmarks.md is written only by a run of every section; `--only` prints what it measured.
+ * Each section is stamped with its date, commit and load average, and a run replaces in
+ * docs/benchmarks.md only the sections it measured (`--only`), keeping the others as they were:
+ * the replay of a million events takes most of an hour and need not be redone for a new test.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -55,15 +57,17 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const sections = sectionsToRun(process.argv.slice(2));
   const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
-  const date = new Date();
-  const parts: string[] = [];
+  const parts = new Map<Section, string>();
+  const measured = (section: Section, started: Date, text: string) =>
+    parts.set(section, stamped(section, started, text));
 
   if (sections.includes("sizes")) {
     log("item sizes");
-    parts.push(sizesReport(kindSizes(ROOT), sampleSizes(ROOT)));
+    measured("sizes", new Date(), sizesReport(kindSizes(ROOT), sampleSizes(ROOT)));
   }
   if (sections.includes("lambda")) {
     log("evaluating the program and starting the twin");
+    const started = new Date();
     const templates = terminalTemplates(ROOT);
     const twin = await startTwin();
     try {
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
       const cold = await coldStart(twin, templates, ROOT);
       log("warm cost");
       const warm = await warmCost(twin, templates);
-      parts.push(lambdaReport(archive, cold, warm));
+      measured("lambda", started, lambdaReport(archive, cold, warm));
     } finally {
       await twin.close();
     }
@@ -80,22 +84,50 @@ async function main(): Promise<void> {
   if (sections.includes("replay")) {
     const sizes = replaySizes(process.argv.slice(2));
     log(`replay of ${sizes.map(count).join(", ")} events`);
-    parts.push(replayReport(await replayScale(ROOT, log, sizes)));
+    const started = new Date();
+    measured("replay", started, replayReport(await replayScale(ROOT, log, sizes)));
   }
   if (sections.includes("tests")) {
-    if (timingAvailable()) parts.push(testsReport(await testSuite(ROOT, log)));
+    const started = new Date();
+    if (timingAvailable()) measured("tests", started, testsReport(await testSuite(ROOT, log)));
     else log("no /usr/bin/time (Debian package time): the test suite is not measured");
   }
 
-  const text = [header(date), ...parts].join("\n");
-  process.stdout.write(text);
-  if (sections.length === SECTIONS.length) {
-    fs.writeFileSync(path.join(ROOT, "docs", "benchmarks.md"), text);
-    log("wrote docs/benchmarks.md");
-  }
+  process.stdout.write([...parts.values()].join("\n"));
+  const file = path.join(ROOT, "docs", "benchmarks.md");
+  const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const kept = SECTIONS.map((s) => parts.get(s) ?? previousSection(before, s)).filter(
+    (text): text is string => text !== undefined,
+  );
+  fs.writeFileSync(file, [header(), ...kept].join("\n"));
+  log(`wrote ${[...parts.keys()].join(", ")} into docs/benchmarks.md`);
 }
 
-function header(date: Date): string {
+/** A section between its markers, with the run that measured it: date, commit, load. */
+function stamped(section: Section, started: Date, text: string): string {
+  const m = machine(ROOT);
+  const [title, ...rest] = text.split("\n");
+  return [
+    `<!-- bench:${section} -->`,
+    title,
+    "",
+    `*Measured ${started.toISOString()} at commit ${m.commit}; load average (1, 5, 15 min) at the end: ${m.loadAverage}.*`,
+    ...rest,
+    `<!-- /bench:${section} -->`,
+    "",
+  ].join("\n");
+}
+
+/** The section as the previous run wrote it, markers included; none when it is not there. */
+function previousSection(text: string, section: Section): string | undefined {
+  const start = text.indexOf(`<!-- bench:${section} -->`);
+  const endMarker = `<!-- /bench:${section} -->`;
+  const end = text.indexOf(endMarker, start);
+  if (start < 0 || end < 0) return undefined;
+  return `${text.slice(start, end + endMarker.length)}\n`;
+}
+
+function header(): string {
   const m = machine(ROOT);
   return [
     "# Benchmarks",
@@ -107,16 +139,16 @@ function header(date: Date): string {
     "",
     "## Machine",
     "",
+    "Each section says when and at which commit it was measured: `--only SECTION` measures some",
+    "sections again and keeps the others.",
+    "",
     "| | |",
     "|---|---|",
-    `| date | ${date.toISOString()} |`,
-    `| commit | ${m.commit} |`,
     `| CPU | ${m.cpu} |`,
     `| cores | ${m.cores} |`,
     `| memory | ${m.memoryGB.toFixed(1)} GB |`,
     `| Node.js | ${m.node} |`,
     `| OS | ${m.platform} |`,
-    `| load average (1, 5, 15 min) at the start | ${m.loadAverage} |`,
     "",
   ].join("\n");
 }
