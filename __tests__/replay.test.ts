@@ -117,6 +117,7 @@ async function sourceReplay(events: readonly object[]): Promise<Expected> {
       invalid: 0,
       matched: 0,
       skipped: 0,
+      refused: 0,
       recorded: 0,
       unchanged: 0,
       failed: 0,
@@ -361,6 +362,7 @@ describe("the --json document, written as the table is read", () => {
     invalid: 0,
     matched: 2,
     skipped: 0,
+    refused: 0,
     recorded: 2,
     unchanged: 0,
     failed: 0,
@@ -544,6 +546,8 @@ describe("exit statuses and usage errors", () => {
       "--db DIR",
       "--stack NAME",
       "--config key=value",
+      "--account ACCOUNT",
+      "--org ACCOUNT=ORG",
       "-h, --help",
       "--profile NAME",
       "--region REGION",
@@ -618,6 +622,7 @@ describe("broken events and input that is not events, among good ones", () => {
       invalid: 0,
       matched: 4,
       skipped: 0,
+      refused: 0,
       recorded: 3,
       unchanged: 0,
       failed: 1,
@@ -649,6 +654,7 @@ describe("broken events and input that is not events, among good ones", () => {
       invalid: 3,
       matched: 3,
       skipped: 0,
+      refused: 0,
       recorded: 3,
       unchanged: 0,
       failed: 0,
@@ -732,6 +738,7 @@ describe("broken events and input that is not events, among good ones", () => {
         invalid: 1200,
         matched: 2,
         skipped: 0,
+        refused: 0,
         recorded: 1,
         unchanged: 0,
         failed: 1,
@@ -831,6 +838,7 @@ describe("--db DIR: the table kept in a folder, read by the lookups", () => {
       invalid: 0,
       matched: 3,
       skipped: 0,
+      refused: 0,
       recorded: 0,
       unchanged: 3,
       failed: 0,
@@ -1091,12 +1099,19 @@ describe("the twin under a config with RUNNING among the statuses", () => {
       invalid: 0,
       matched: 3 * jobs,
       skipped: 0,
+      refused: 0,
       recorded: 2 * jobs,
       unchanged: jobs,
       failed: 0,
     };
-    expect(sequential).toEqual({ summary: counts, errors: [] });
-    expect(concurrent).toEqual({ summary: counts, errors: [] });
+    const alone = {
+      summary: counts,
+      errors: [],
+      refusals: [],
+      origins: ["123456789012 us-east-1"],
+    };
+    expect(sequential).toEqual(alone);
+    expect(concurrent).toEqual(alone);
     const finalStatuses = (items: JobRecord[]) => items.map((r) => [r.status, r.eventId]);
     expect(finalStatuses(await itemsOf(jobIdOf(2, 0).slice(0, -8)))).toEqual(
       Array.from({ length: jobs }, (_, n) => ["SUCCEEDED", `${jobIdOf(2, n)}-s`]),
@@ -1127,11 +1142,14 @@ describe("the twin under a config with RUNNING among the statuses", () => {
         invalid: 0,
         matched: total / 20,
         skipped: total - total / 20,
+        refused: 0,
         recorded: total / 20,
         unchanged: 0,
         failed: 0,
       },
       errors: [],
+      refusals: [],
+      origins: ["123456789012 us-east-1"],
     });
     expect(done).toBe(total);
     expect(aheadMost).toBeLessThanOrEqual(concurrency);

@@ -16,6 +16,9 @@ import {
   SampleFacts,
   generateSampleEvents,
   generateSampleLogs,
+  HUB_JOBS_PER_ORIGIN,
+  HUB_ORIGINS,
+  hubSampleEvents,
   toJsonl,
 } from "../samples/generate";
 
@@ -154,6 +157,43 @@ describe("generateSampleEvents", () => {
     const firstDiff = want.findIndex((line, i) => line !== lines[i]);
     expect(firstDiff).toBe(-1);
     expect(text === expected).toBe(true);
+  });
+
+  it("moves whole jobs of the sample to each hub origin in samples/hub-events.jsonl, byte for byte", () => {
+    // Prepare
+    const hubEvents = hubSampleEvents(events);
+    const rootOf = (e: { detail: Record<string, unknown> }) =>
+      String(e.detail.jobId).split(/[:#]/)[0];
+
+    // Assess: the committed file is what the generator writes.
+    expect(fs.readFileSync(path.join(path.dirname(JSONL), "hub-events.jsonl"), "utf8")).toBe(
+      toJsonl(hubEvents),
+    );
+    // Every origin has its jobs, each job one origin, with every event the sample has of it.
+    const originsByJob = new Map<string, Set<string>>();
+    for (const e of hubEvents) {
+      const origins = originsByJob.get(rootOf(e)) ?? new Set();
+      originsByJob.set(rootOf(e), origins.add(`${e.account} ${e.region}`));
+    }
+    expect([...originsByJob.values()].every((o) => o.size === 1)).toBe(true);
+    const perOrigin = new Map<string, number>();
+    for (const [origin] of originsByJob.values()) {
+      perOrigin.set(origin, (perOrigin.get(origin) ?? 0) + 1);
+    }
+    expect(perOrigin).toEqual(
+      new Map(HUB_ORIGINS.map((o) => [`${o.account} ${o.region}`, HUB_JOBS_PER_ORIGIN])),
+    );
+    for (const root of originsByJob.keys()) {
+      const inSample = events.filter((e) => rootOf(e) === root).length;
+      expect([root, hubEvents.filter((e) => rootOf(e) === root).length]).toEqual([root, inSample]);
+    }
+    // Nothing of the sample's account or region is left in a moved job.
+    for (const e of hubEvents.filter((h) => h.account !== "123456789012")) {
+      expect(JSON.stringify(e)).not.toContain("123456789012");
+    }
+    for (const e of hubEvents.filter((h) => h.region !== "us-east-1")) {
+      expect(JSON.stringify(e)).not.toContain("us-east-1");
+    }
   });
 
   it("reports facts that a recount of the events agrees with", () => {

@@ -90,6 +90,9 @@ export const REPLAY = defineCommand({
     "Replays AWS Batch events through the EventBridge rule and the exact Lambda this program " +
       "deploys (evaluated offline under Pulumi mocks), writing to an embedded DynamoDB, then " +
       "shows the table.",
+    "The stack's role counts: a hub (acceptFrom) takes other accounts' and regions' events " +
+      "through its bus policy (those refused are listed, not recorded) and its bus's rule; a " +
+      "spoke (forwardTo) records nothing and reports what it would forward, and where.",
     "Exit status: 0 every matched event was recorded (or already was), 1 some failed, 2 usage error.",
   ],
   positionals: [
@@ -134,6 +137,23 @@ export const REPLAY = defineCommand({
       repeatable: true,
       description: `override a stack config value, e.g. --config 'statuses=["RUNNING","FAILED"]'`,
     },
+    {
+      name: "account",
+      type: "text",
+      valueName: "ACCOUNT",
+      description:
+        "the account the stack is deployed to (default 123456789012, the sample's): a hub takes " +
+        "other accounts' events through its bus policy, a spoke sees only its own",
+    },
+    {
+      name: "org",
+      type: "text",
+      valueName: "ACCOUNT=ORG",
+      repeatable: true,
+      description:
+        "an account's AWS Organization, for a hub whose acceptFrom names organizations " +
+        "(events do not carry it), e.g. --org 345678901234=o-a1b2c3d4e5",
+    },
   ],
   aws: [
     {
@@ -158,8 +178,10 @@ export const REPLAY = defineCommand({
       command: `batch-job-log replay --db ${SAMPLE_DB}`,
     },
     {
-      description: "Replay the test fixtures with RUNNING events recorded too, as JSON",
-      command: `batch-job-log replay __tests__/fixtures/events --config 'statuses=["RUNNING","SUCCEEDED","FAILED"]' --json`,
+      description:
+        "Replay jobs of five accounts and regions through the example hub's bus policy and rules",
+      command:
+        "batch-job-log replay samples/hub-events.jsonl --stack hub --org 345678901234=o-a1b2c3d4e5",
     },
     {
       description: "Replay into DynamoDB Local, in a table of your choosing",

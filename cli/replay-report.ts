@@ -5,7 +5,12 @@
  * too, as a stream. Both read the table page by page: neither holds the whole table.
  */
 import type { JobRecord } from "../record";
-import type { ReplayError, ReplaySummary } from "../twin/replay-engine";
+import type {
+  ForwardResult,
+  ForwardSummary,
+  ReplayError,
+  ReplaySummary,
+} from "../twin/replay-engine";
 import { counted, writeDrained, type CliIO } from "./io";
 import { shellQuote } from "./lookup/console-link";
 import { columns } from "./lookup/format";
@@ -30,6 +35,8 @@ export async function writeReplayDocument(
   summary: ReplaySummary,
   errors: readonly ReplayError[],
   pages: AsyncIterable<readonly JobRecord[]>,
+  /** A hub's: the events its bus policy refused, as `refused` after `errors`. */
+  refused?: readonly ReplayError[],
 ): Promise<void> {
   const indented = (value: unknown, depth: number) =>
     JSON.stringify(value, null, 2).replace(/\n/g, `\n${"  ".repeat(depth)}`);
@@ -40,9 +47,10 @@ export async function writeReplayDocument(
     for (const record of page) text += `${records++ === 0 ? "" : ","}\n    ${indented(record, 2)}`;
     if (text !== "") await writeDrained(out, text);
   }
+  const more = refused === undefined ? "" : `,\n  "refused": ${indented(refused, 1)}`;
   await writeDrained(
     out,
-    `${records > 0 ? "\n  " : ""}],\n  "errors": ${indented(errors, 1)}\n}\n`,
+    `${records > 0 ? "\n  " : ""}],\n  "errors": ${indented(errors, 1)}${more}\n}\n`,
   );
 }
 
@@ -166,20 +174,73 @@ export function formatJobs(digest: JobsDigest): string {
   return lines.join("\n");
 }
 
-/** The summary's counts, with thousands separators, aligned. */
-export function formatSummary(summary: ReplaySummary): string {
-  const rows: [string, number][] = [
+/** The summary's counts, with thousands separators, aligned; a hub's with what it refused. */
+export function formatSummary(summary: ReplaySummary, hub = false): string {
+  return formatCounts([
     ["read", summary.read],
     ["not events", summary.invalid],
+    ...(hub ? [["refused by the bus policy", summary.refused] as [string, number]] : []),
     ["matched", summary.matched],
     ["skipped by the rule", summary.skipped],
     ["recorded", summary.recorded],
     ["unchanged", summary.unchanged],
     ["failed", summary.failed],
+  ]);
+}
+
+/** Origins listed in a note, at most. */
+const ORIGINS_SHOWN = 5;
+
+/**
+ * A standalone stack's note when the events came from several accounts or regions (none
+ * otherwise): it would only ever receive its own.
+ */
+export function originsNote(origins: readonly string[]): string[] {
+  if (origins.length < 2) return [];
+  return [
+    `note: the events came from ${counted(origins.length, "account and region", "accounts and regions")}; ` +
+      "a standalone stack receives only its own (replay them with --stack hub to see what a hub accepts)",
   ];
+}
+
+/** A spoke's replay as a person reads it: where it forwards, the counts, the next step. */
+export function formatForwarding(stack: string, result: ForwardResult): string {
+  const { summary, place } = result;
+  const elsewhere = result.origins.filter((o) => o !== `${place.account} ${place.region}`);
+  const listed =
+    elsewhere.length > ORIGINS_SHOWN
+      ? `${elsewhere.slice(0, ORIGINS_SHOWN).join(", ")} and ${elsewhere.length - ORIGINS_SHOWN} more`
+      : elsewhere.join(", ");
+  return [
+    `Stack ${stack} is a spoke in ${place.account} ${place.region}: it records nothing; its rule puts ` +
+      `what it matches on ${result.forwardTo} through the role ${result.roleName}.`,
+    formatForwardSummary(summary),
+    ...(summary.elsewhere > 0
+      ? [
+          `note: ${counted(summary.elsewhere, "event")} came from ${listed}, not this spoke's ` +
+            "account and region (--account, --region)",
+        ]
+      : []),
+    "next: batch-job-log replay FILE --stack HUB   (what the hub records of what its spokes forward)",
+  ].join("\n");
+}
+
+/** What a spoke would do with the events: forward them, skip them, never see them. */
+function formatForwardSummary(summary: ForwardSummary): string {
+  return formatCounts([
+    ["read", summary.read],
+    ["not events", summary.invalid],
+    ["forwarded", summary.forwarded],
+    ["skipped by the rule", summary.skipped],
+    ["not on this bus", summary.elsewhere],
+  ]);
+}
+
+function formatCounts(rows: readonly (readonly [string, number])[]): string {
   const text = rows.map(([label, n]) => [label, n.toLocaleString("en-US")] as const);
+  const labels = Math.max(20, ...rows.map(([label]) => label.length + 1));
   const width = Math.max(...text.map(([, n]) => n.length));
-  return text.map(([label, n]) => `  ${label.padEnd(20)}${n.padStart(width)}`).join("\n");
+  return text.map(([label, n]) => `  ${label.padEnd(labels)}${n.padStart(width)}`).join("\n");
 }
 
 /**
@@ -233,16 +294,45 @@ function noStreamNote(record: JobRecord): string {
  * The errors as the human output lists them: a title counting them all, the first ERRORS_SHOWN,
  * and how many more there were.
  */
-export function formatErrors(summary: ReplaySummary, errors: readonly ReplayError[]): string {
-  const total = summary.failed + summary.invalid;
+export function formatErrors(
+  summary: Pick<ReplaySummary, "invalid"> & Partial<Pick<ReplaySummary, "failed">>,
+  errors: readonly ReplayError[],
+): string {
+  const failed = summary.failed ?? 0;
   const title = [
-    summary.failed > 0 ? counted(summary.failed, "event failed", "events failed") : "",
+    failed > 0 ? counted(failed, "event failed", "events failed") : "",
     summary.invalid > 0
       ? counted(summary.invalid, "input is not an event", "inputs are not events")
       : "",
   ]
     .filter(Boolean)
     .join(" and ");
+  return formatListed(title, failed + summary.invalid, errors);
+}
+
+/**
+ * The events a hub's bus policy refused, one line per reason (it names the account) with how
+ * many and the first of them; --json lists each.
+ */
+export function formatRefusals(summary: ReplaySummary, refusals: readonly ReplayError[]): string {
+  const byReason = new Map<string, { count: number; first: ReplayError }>();
+  for (const refusal of refusals) {
+    const seen = byReason.get(refusal.message);
+    if (seen) seen.count++;
+    else byReason.set(refusal.message, { count: 1, first: refusal });
+  }
+  const lines = [...byReason.entries()].map(
+    ([reason, { count, first }]) =>
+      `  ${counted(count, "event")} (first ${first.source}): ${reason}`,
+  );
+  if (refusals.length < summary.refused) {
+    lines.push(`  ... and ${(summary.refused - refusals.length).toLocaleString("en-US")} more`);
+  }
+  const title = `${counted(summary.refused, "event")} refused by the hub bus policy, not recorded (--json lists each)`;
+  return [`${title}:`, ...lines].join("\n");
+}
+
+function formatListed(title: string, total: number, errors: readonly ReplayError[]): string {
   const shown = errors.slice(0, ERRORS_SHOWN);
   const lines = shown.map(
     (e) => `  ${e.source}  ${e.eventId === undefined ? "" : `event ${e.eventId}: `}${e.message}`,

@@ -12,7 +12,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { openEvents, STDIN_PATH, type EventInput } from "../twin/events-input";
 import { findProjectRoot } from "../twin/lambda";
-import { parseConfigOverrides, readStackConfig } from "../twin/stack-config";
+import type { ForwardResult } from "../twin/replay-engine";
+import { ACCOUNT_ID, parseOrganizations } from "../twin/routing";
+import { fullKey, parseConfigOverrides, readStackConfig } from "../twin/stack-config";
 import { REPLAY } from "./commands";
 import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO, type Command } from "./io";
 import { dbFolderToWrite } from "./local-db";
@@ -23,9 +25,12 @@ import { progressBar } from "./progress";
 import {
   digestJobs,
   formatErrors,
+  formatForwarding,
   formatJobs,
+  formatRefusals,
   formatSummary,
   nextStep,
+  originsNote,
   writeReplayDocument,
   type TableWhere,
 } from "./replay-report";
@@ -60,11 +65,50 @@ export const replay: Command = async (argv, io) => {
   if (common.profile !== undefined) await checkProfile(REPLAY.name, common.profile, io.env);
 
   const stack = await replayStack(values.stack, projectRoot, io.env);
-  const config = {
+  const config: Record<string, string> = {
     ...readStackConfig(projectRoot, stack.name, stack.explicit),
     ...parseConfigOverrides(values.config),
     ...(common.region ? { "aws:region": common.region } : {}),
   };
+  if (values.account !== undefined && !ACCOUNT_ID.test(values.account)) {
+    throw new UsageError(`--account "${values.account}" for replay: an account id has 12 digits.`);
+  }
+  const place = {
+    account: values.account,
+    organizations: parseOrganizations(values.org),
+    region: common.region ?? config["aws:region"] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
+  };
+  const asUsage = (error: unknown): never => {
+    // An invalid stack config value is the caller's mistake, like an unknown flag.
+    if ((error as { name?: string }).name === "ConfigError")
+      throw new UsageError(oneLine((error as Error).message));
+    throw error;
+  };
+
+  const forwardTo = config[fullKey("forwardTo")];
+  if (forwardTo !== undefined) {
+    const tableOption = ["db", "endpoint", "table"].find(
+      (name) => common[name as "db" | "endpoint" | "table"] !== undefined,
+    );
+    if (tableOption !== undefined) {
+      throw new UsageError(
+        `--${tableOption === "endpoint" ? "endpoint-url" : tableOption} for replay: stack ${stack.name} is a spoke (forwardTo), which has no table; replay its hub's stack to see what is recorded.`,
+      );
+    }
+    const progress = replayProgress(io.stderr, input);
+    let result: ForwardResult;
+    try {
+      result = await replayEngine()
+        .forwardEvents({ projectRoot, stack: stack.name, config, ...place }, input.items(), {
+          onProgress: progress.step,
+        })
+        .catch(asUsage);
+    } finally {
+      progress.end();
+    }
+    return reportForwarding(io, stack.name, result, common.json);
+  }
+
   const { startTwin } = replayEngine();
   const twin = await startTwin({
     projectRoot,
@@ -74,14 +118,9 @@ export const replay: Command = async (argv, io) => {
     dbPath,
     profile: common.profile,
     tableName: common.table,
-    region: common.region ?? config["aws:region"] ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
+    ...place,
     env: io.env,
-  }).catch((error: unknown) => {
-    // An invalid stack config value is the caller's mistake, like an unknown flag.
-    if ((error as { name?: string }).name === "ConfigError")
-      throw new UsageError(oneLine((error as Error).message));
-    throw error;
-  });
+  }).catch(asUsage);
   // The shipped sample's log events go beside its table, for `logs` and `search --db DIR`.
   if (dbPath !== undefined && sample) {
     fs.copyFileSync(path.join(projectRoot, SAMPLE_LOGS), path.join(dbPath, DB_LOGS_FILE));
@@ -95,14 +134,22 @@ export const replay: Command = async (argv, io) => {
     } finally {
       progress.end();
     }
-    const { summary, errors } = result;
+    const { summary, errors, refusals, origins } = result;
+    const hub = twin.role === "hub";
     const status = summary.failed + summary.invalid > 0 ? EXIT_FAILED : EXIT_OK;
     if (common.json) {
-      await writeReplayDocument(io.stdout, summary, errors, twin.pages());
+      await writeReplayDocument(
+        io.stdout,
+        summary,
+        errors,
+        twin.pages(),
+        hub ? refusals : undefined,
+      );
       return status;
     }
     const jobs = await digestJobs(twin.pages());
     io.stdout.write(formatJobs(jobs) + "\n\n");
+    if (summary.refused > 0) io.stdout.write(formatRefusals(summary, refusals) + "\n\n");
     if (errors.length > 0) io.stderr.write(formatErrors(summary, errors) + "\n\n");
     const where = !twin.embedded
       ? twin.endpoint
@@ -112,9 +159,13 @@ export const replay: Command = async (argv, io) => {
     const next = nextStep(jobs.rows, tableWhere(common, values.stack, twin.tableName));
     io.stdout.write(
       [
-        `Replayed ${counted(summary.read - summary.invalid, "event")} through the rule and Lambda of stack ` +
-          `${stack.name} (table ${twin.tableName} on ${where}):`,
-        formatSummary(summary),
+        hub
+          ? `Replayed ${counted(summary.read - summary.invalid, "event")} through the bus policy, rules and Lambda ` +
+            `of the hub stack ${stack.name} in ${twin.place.account} ${twin.place.region} (table ${twin.tableName} on ${where}):`
+          : `Replayed ${counted(summary.read - summary.invalid, "event")} through the rule and Lambda of stack ` +
+            `${stack.name} (table ${twin.tableName} on ${where}):`,
+        formatSummary(summary, hub),
+        ...(hub ? [] : originsNote(origins)),
         ...(next === undefined ? [] : [next]),
         "",
       ].join("\n"),
@@ -124,6 +175,26 @@ export const replay: Command = async (argv, io) => {
     await twin.close();
   }
 };
+
+/** A spoke's replay: what it would forward, to which bus, through which role. */
+function reportForwarding(
+  io: CliIO,
+  stack: string,
+  result: ForwardResult,
+  json: boolean | undefined,
+): number {
+  const { summary, errors, place } = result;
+  const status = summary.invalid > 0 ? EXIT_FAILED : EXIT_OK;
+  if (json) {
+    const { forwardTo, roleName, jobs, origins } = result;
+    const document = { role: "spoke", place, forwardTo, roleName, summary, jobs, origins, errors };
+    io.stdout.write(JSON.stringify(document, null, 2) + "\n");
+    return status;
+  }
+  if (errors.length > 0) io.stderr.write(formatErrors(summary, errors) + "\n\n");
+  io.stdout.write(formatForwarding(stack, result) + "\n");
+  return status;
+}
 
 /** Where the replayed table is for the lookups that would read it. */
 function tableWhere(

@@ -37,11 +37,20 @@ import {
 import {
   DEFAULT_MOCK_REGION,
   evaluateProgram,
+  MOCK_ACCOUNT,
   onlyLambda,
   onlyResource,
   RESOURCE_TYPES,
   type ProgramModel,
 } from "./program";
+import {
+  originOf,
+  routerFor,
+  type Origin,
+  type Role,
+  type Router,
+  type StackPlace,
+} from "./routing";
 import { DEFAULT_STACK, defaultTableName } from "./stack-config";
 
 export interface TwinOptions {
@@ -61,6 +70,13 @@ export interface TwinOptions {
   readonly tableName?: string;
   /** Region of the DynamoDB client; by default the stack's `aws:region`, else us-east-1. */
   readonly region?: string;
+  /**
+   * The account the stack is deployed to (MOCK_ACCOUNT by default): a hub's own events come
+   * through its default bus, other accounts' through its bus policy (twin/routing.ts).
+   */
+  readonly account?: string;
+  /** Organization of each account (`--org`), for a hub bus policy's aws:PrincipalOrgID. */
+  readonly organizations?: Readonly<Record<string, string>>;
   /**
    * With `endpoint`: the profile of the shared config files whose credentials both the twin's
    * client and the Lambda's use (never dummy credentials then).
@@ -87,6 +103,11 @@ export interface ReplaySummary {
   matched: number;
   /** Events the rule's pattern does not match (EventBridge would not deliver them). */
   skipped: number;
+  /**
+   * Events of other accounts a hub's bus policy refuses (a hub only; 0 otherwise): they never
+   * reach the rule.
+   */
+  refused: number;
   /** Handler calls that wrote the item. */
   recorded: number;
   /** Handler calls that left the item as it was (an equal or newer revision was there). */
@@ -110,7 +131,17 @@ export interface ReplayResult {
    * calls. There were `summary.invalid + summary.failed` in all.
    */
   readonly errors: ReplayError[];
+  /** The first `maxErrors` events a hub's bus policy refused, with why, in input order. */
+  readonly refusals: ReplayError[];
+  /**
+   * The accounts and regions the events came from (`account region`, sorted; at most
+   * MAX_ORIGINS_KEPT): a standalone stack only ever receives its own.
+   */
+  readonly origins: string[];
 }
+
+/** Origins listed in a result, at most. */
+export const MAX_ORIGINS_KEPT = 100;
 
 export interface ReplayOptions {
   /**
@@ -126,6 +157,10 @@ export interface ReplayOptions {
 
 export interface Twin {
   readonly model: ProgramModel;
+  /** standalone or hub (a spoke has no table: see `forwardEvents`). */
+  readonly role: Exclude<Role, "spoke">;
+  /** The account and region the stack is taken to be deployed to. */
+  readonly place: StackPlace;
   readonly pattern: EventPattern;
   readonly tableName: string;
   readonly endpoint: string;
@@ -162,16 +197,26 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const stack = options.stack ?? DEFAULT_STACK;
   const config = options.config ?? {};
   const model = await programModel({ projectRoot, stack, config, load: options.load });
+  const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
+  const place = stackPlace(options, region);
+  const router = routerFor(model, place);
+  if (router.role === "spoke") {
+    throw new InputError(
+      `Stack ${stack} is a spoke (forwardTo): it has no table and no Lambda; its events go to its hub.`,
+    );
+  }
+  const role = router.role;
 
-  const rule = onlyResource(model, RESOURCE_TYPES.rule).inputs;
-  // compileEventPattern validates it (once), or throws.
-  const pattern = JSON.parse(String(rule.eventPattern)) as EventPattern;
-  const matches = compileEventPattern(pattern);
+  // compileEventPattern validates them (once), or throws.
+  const pattern = JSON.parse(router.patterns.default) as EventPattern;
+  const matchers = {
+    default: compileEventPattern(pattern),
+    hub: router.patterns.hub ? compileEventPattern(JSON.parse(router.patterns.hub)) : undefined,
+  };
   const functionInputs = onlyResource(model, RESOURCE_TYPES.fn).inputs as {
     environment?: { variables?: Record<string, string> };
   };
 
-  const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
   const tableName = options.tableName ?? defaultTableName(stack);
   const env = options.env ?? process.env;
   let table: LocalTable | undefined;
@@ -206,6 +251,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     let closed = false;
     const twin: Twin = {
       model,
+      role,
+      place,
       pattern,
       tableName,
       endpoint,
@@ -214,7 +261,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       createdTable: table.createdTable,
       lambdaEnvironment,
       lambda: loaded,
-      replay: (input, replayOptions) => replayEvents(loaded, matches, input, replayOptions),
+      replay: (input, replayOptions) =>
+        replayEvents(loaded, router, matchers, input, replayOptions),
       items: async () => (await (table as LocalTable).items()).map((item) => fromItem(item)),
       pages: () => expandedPages(table as LocalTable),
       async close() {
@@ -241,9 +289,15 @@ interface HandlerOutcome {
   readonly outcome?: string;
 }
 
+type Matchers = {
+  readonly default: (event: unknown) => boolean;
+  readonly hub?: (event: unknown) => boolean;
+};
+
 async function replayEvents(
   lambda: LoadedLambda,
-  matches: (event: unknown) => boolean,
+  router: Router,
+  matchers: Matchers,
   input: AsyncIterable<InputItem> | Iterable<InputItem>,
   options: ReplayOptions = {},
 ): Promise<ReplayResult> {
@@ -252,15 +306,19 @@ async function replayEvents(
     invalid: 0,
     matched: 0,
     skipped: 0,
+    refused: 0,
     recorded: 0,
     unchanged: 0,
     failed: 0,
   };
-  const errors = firstErrors(options.maxErrors ?? MAX_ERRORS_KEPT);
+  const maxErrors = options.maxErrors ?? MAX_ERRORS_KEPT;
+  const errors = firstErrors(maxErrors);
+  const refusals = firstErrors(maxErrors);
+  const origins = originSet();
   let done = 0;
   const finished = () => options.onProgress?.(++done);
 
-  /** The events the rule matches, numbered in input order; the rest are counted on the way. */
+  /** The events the rules match, numbered in input order; the rest are counted on the way. */
   async function* matched(): AsyncGenerator<SourcedEvent & { readonly index: number }> {
     for await (const item of input) {
       const index = summary.read++;
@@ -268,7 +326,20 @@ async function replayEvents(
         summary.invalid++;
         errors.add(index, { source: item.source, message: item.problem });
         finished();
-      } else if (!matches(item.event)) {
+        continue;
+      }
+      const origin = originOf(item.event);
+      origins.add(origin);
+      const route = router.route(origin);
+      if (route.to === "refused") {
+        summary.refused++;
+        refusals.add(index, {
+          source: item.source,
+          eventId: eventIdOf(undefined, item.event),
+          message: route.reason,
+        });
+        finished();
+      } else if (!(route.to === "hub" ? matchers.hub : matchers.default)?.(item.event)) {
         summary.skipped++;
         finished();
       } else {
@@ -300,7 +371,114 @@ async function replayEvents(
       },
     }),
   );
-  return { summary, errors: errors.first() };
+  return {
+    summary,
+    errors: errors.first(),
+    refusals: refusals.first(),
+    origins: origins.list(),
+  };
+}
+
+/** Where the stack is taken to be: --account (MOCK_ACCOUNT) and the region. */
+function stackPlace(
+  options: Pick<TwinOptions, "account" | "organizations">,
+  region: string,
+): StackPlace {
+  return { account: options.account ?? MOCK_ACCOUNT, region, organizations: options.organizations };
+}
+
+/** The distinct origins of the events, `account region`, up to MAX_ORIGINS_KEPT. */
+function originSet() {
+  const seen = new Set<string>();
+  return {
+    add(origin: Origin | undefined) {
+      if (origin && seen.size < MAX_ORIGINS_KEPT) seen.add(`${origin.account} ${origin.region}`);
+    },
+    list: () => [...seen].sort(compare),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A spoke: what it would forward, and where
+// ---------------------------------------------------------------------------------------------
+
+export interface ForwardSummary {
+  /** Items read from the input. */
+  read: number;
+  /** Lines or elements that are not events. */
+  invalid: number;
+  /** Events of the spoke's account and region its rule matches: put on the hub's bus. */
+  forwarded: number;
+  /** Events of the spoke's account and region its rule does not match. */
+  skipped: number;
+  /** Events of other accounts or regions: never on this spoke's default bus. */
+  elsewhere: number;
+}
+
+export interface ForwardResult {
+  readonly summary: ForwardSummary;
+  /** The hub's bus and the role the spoke's target puts events there with. */
+  readonly forwardTo: string;
+  readonly roleName: string;
+  readonly place: StackPlace;
+  readonly errors: ReplayError[];
+  readonly origins: string[];
+  /** Distinct jobs forwarded (job ids as the events name them), the first `maxErrors`. */
+  readonly jobs: string[];
+}
+
+/**
+ * A spoke's replay: evaluates the program and pushes the events through its rule, counting what
+ * its target would put on the hub's bus. No table, no Lambda: a spoke records nothing.
+ */
+export async function forwardEvents(
+  options: Omit<TwinOptions, "endpoint" | "dbPath" | "tableName" | "profile">,
+  input: AsyncIterable<InputItem> | Iterable<InputItem>,
+  replayOptions: Pick<ReplayOptions, "onProgress" | "maxErrors"> = {},
+): Promise<ForwardResult> {
+  const projectRoot = options.projectRoot ?? findProjectRoot();
+  const stack = options.stack ?? DEFAULT_STACK;
+  const config = options.config ?? {};
+  const model = await programModel({ projectRoot, stack, config, load: options.load });
+  const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
+  const place = stackPlace(options, region);
+  const router = routerFor(model, place);
+  if (!router.forward) {
+    throw new InputError(`Stack ${stack} is not a spoke: it has no forwardTo.`);
+  }
+  const matches = compileEventPattern(JSON.parse(router.patterns.default));
+  const summary: ForwardSummary = { read: 0, invalid: 0, forwarded: 0, skipped: 0, elsewhere: 0 };
+  const maxErrors = replayOptions.maxErrors ?? MAX_ERRORS_KEPT;
+  const errors = firstErrors(maxErrors);
+  const origins = originSet();
+  const jobs = new Set<string>();
+  for await (const item of input) {
+    const index = summary.read++;
+    if (isUnusable(item)) {
+      summary.invalid++;
+      errors.add(index, { source: item.source, message: item.problem });
+    } else {
+      const origin = originOf(item.event);
+      origins.add(origin);
+      if (router.route(origin).to === "elsewhere") summary.elsewhere++;
+      else if (!matches(item.event)) summary.skipped++;
+      else {
+        summary.forwarded++;
+        const jobId = jobIdOf(item.event);
+        if (jobId !== undefined && jobs.size < maxErrors) jobs.add(jobId);
+      }
+    }
+    replayOptions.onProgress?.(summary.read);
+  }
+  return {
+    summary,
+    forwardTo: router.forward.busArn,
+    roleName: router.forward.roleName,
+    place,
+    errors: errors.first(),
+    origins: origins.list(),
+    jobs: [...jobs],
+  };
 }
 
 /** The job an event writes (the item's key), when it names one. */
@@ -366,6 +544,24 @@ function isLoopback(endpoint: string): boolean {
 // ---------------------------------------------------------------------------------------------
 
 const models = new Map<string, Promise<ProgramModel>>();
+
+/**
+ * The program under mocks for this stack and config, as `startTwin` and `forwardEvents` evaluate
+ * it (the same evaluation when they did already).
+ */
+export function stackModel(options: {
+  readonly projectRoot?: string;
+  readonly stack?: string;
+  readonly config?: Readonly<Record<string, string>>;
+  readonly load?: () => Record<string, unknown>;
+}): Promise<ProgramModel> {
+  return programModel({
+    projectRoot: options.projectRoot ?? findProjectRoot(),
+    stack: options.stack ?? DEFAULT_STACK,
+    config: options.config ?? {},
+    load: options.load,
+  });
+}
 
 /**
  * The program under mocks for this stack and config, evaluated once per process and reused: the

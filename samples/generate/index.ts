@@ -37,11 +37,14 @@
  *   - Each stream's lines come from a generator seeded from the seed and the stream name, so
  *     that the events do not depend on what jobs print.
  *
+ *   hubSampleEvents(events): samples/hub-events.jsonl, a few of those jobs moved to other
+ *   accounts and regions, for `replay --stack hub` (hub.ts).
+ *
  *   toJsonl(items): one JSON.stringify per line, "\n" after each.
  *
  * CLI: `node dist/samples/generate/index.js [eventsFile] [seed] [logsFile]` writes both files;
  * eventsFile defaults to samples/events.jsonl under the current directory, seed to 1, logsFile
- * to logs.jsonl next to eventsFile. The committed samples/*.jsonl are seed 1, written by
+ * to logs.jsonl next to eventsFile; hub-events.jsonl is written next to eventsFile. The committed samples/*.jsonl are seed 1, written by
  * `npm run build && node dist/samples/generate/index.js` from the repository's root.
  *
  * Layout: planner.ts (the table: one row per kind of job, its count and how its spec varies),
@@ -55,6 +58,7 @@ import * as path from "path";
 import { deliver } from "./delivery";
 import type { BatchEvent } from "./envelope";
 import { computeFacts, type SampleFacts } from "./facts";
+import { hubSampleEvents } from "./hub";
 import type { JobKind } from "./jobs";
 import { skippableEvents } from "./kinds/skippable";
 import { sampleLogs, type SampleLogEntry } from "./logs";
@@ -63,6 +67,7 @@ import { Rng } from "./rng";
 
 export { SAMPLE_EPOCH_MS, type BatchEvent } from "./envelope";
 export type { SampleFacts } from "./facts";
+export { HUB_JOBS_PER_ORIGIN, HUB_ORIGINS, hubSampleEvents } from "./hub";
 export { JOB_KINDS, type JobKind } from "./jobs";
 export type { LogEvent, LogGroupEntry, LogStreamEntry, SampleLogEntry } from "./logs";
 
@@ -100,6 +105,10 @@ if (require.main === module) {
   const logs = generateSampleLogs(seed);
   fs.writeFileSync(eventsFile, toJsonl(events));
   fs.writeFileSync(logsFile, toJsonl(logs));
+  const hubFile = path.join(path.dirname(eventsFile), "hub-events.jsonl");
+  const hubEvents = hubSampleEvents(events);
+  fs.writeFileSync(hubFile, toJsonl(hubEvents));
   process.stdout.write(`${eventsFile}: ${JSON.stringify(facts)}\n`);
   process.stdout.write(`${logsFile}: ${logs.length} entries\n`);
+  process.stdout.write(`${hubFile}: ${hubEvents.length} events\n`);
 }

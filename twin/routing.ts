@@ -1,0 +1,228 @@
+/**
+ * Which bus an event reaches and whether it gets onto it, for the three roles of the program
+ * (README, "One index for an organization"), read from the resources the program registered:
+ *
+ * - standalone: the default bus of the stack's account and region; the twin replays every event
+ *   through its rule, as it always has (`origins` in the result says when the input came from
+ *   several accounts or regions, which a standalone stack would never receive).
+ * - hub: an event of the hub's own account and region is on the default bus and goes through
+ *   `job-state-change`. Any other is put on the hub's bus by a spoke, and gets there only if the
+ *   bus policy lets the spoke's account `events:PutEvents`: an Allow whose principal names the
+ *   account, or `*` under an `aws:PrincipalOrgID` condition naming the account's organization
+ *   (which the caller says, `--org ACCOUNT=o-...`: an event does not carry it), and no Deny that
+ *   matches. The hub's own account in another region needs no statement: its IAM role suffices.
+ *   Then the hub bus's rule.
+ * - spoke: only its own account and region's events are on its default bus; those its rule
+ *   matches are forwarded to the hub's bus. It records nothing.
+ */
+import { InputError } from "./errors";
+import { resourcesOfType, RESOURCE_TYPES, type ProgramModel } from "./program";
+
+export type Role = "standalone" | "hub" | "spoke";
+
+/** Where an event comes from: the account and region of its envelope. */
+export interface Origin {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The account and region the stack is deployed to. */
+export interface StackPlace extends Origin {
+  /** Organization of each account, as the caller knows it (`--org ACCOUNT=o-...`). */
+  readonly organizations?: Readonly<Record<string, string>>;
+}
+
+/** What happens to one event on its way to the handler. */
+export type Route =
+  | { readonly to: "default" }
+  | { readonly to: "hub" }
+  | { readonly to: "refused"; readonly reason: string }
+  | { readonly to: "elsewhere" };
+
+export interface Router {
+  readonly role: Role;
+  /** The event patterns of the rules, by the bus they listen on. */
+  readonly patterns: { readonly default: string; readonly hub?: string };
+  /** A spoke's target: the hub's bus, and the role EventBridge puts events there with. */
+  readonly forward?: { readonly busArn: string; readonly roleName: string };
+  route(origin: Origin | undefined): Route;
+}
+
+/** The account and region of an event's envelope, when it has both. */
+export function originOf(event: Record<string, unknown>): Origin | undefined {
+  const { account, region } = event;
+  return typeof account === "string" && typeof region === "string" && account && region
+    ? { account, region }
+    : undefined;
+}
+
+export const ACCOUNT_ID = /^\d{12}$/;
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/** `--org ACCOUNT=o-...` pairs to a map of account to organization. */
+export function parseOrganizations(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [account, organization, ...rest] = pair.split("=");
+    if (rest.length > 0 || !ACCOUNT_ID.test(account) || !ORGANIZATION_ID.test(organization ?? "")) {
+      throw new InputError(
+        `--org "${pair}": expected ACCOUNT=ORGANIZATION, a 12-digit account id and an o- id, e.g. 345678901234=o-a1b2c3d4e5.`,
+      );
+    }
+    out[account] = organization;
+  }
+  return out;
+}
+
+/** The router of the program's role, from its rules, bus, bus policy and targets. */
+export function routerFor(model: ProgramModel, place: StackPlace): Router {
+  const rules = resourcesOfType(model, RESOURCE_TYPES.rule);
+  const onDefault = rules.find((r) => !onCustomBus(r.inputs));
+  if (!onDefault) throw new Error("The program registered no rule on the default bus.");
+  const patterns = { default: String(onDefault.inputs.eventPattern) };
+  const own = (origin: Origin | undefined) =>
+    !origin || (origin.account === place.account && origin.region === place.region);
+
+  const forwardTarget = resourcesOfType(model, RESOURCE_TYPES.target).find((t) =>
+    String(t.inputs.arn).includes(":event-bus/"),
+  );
+  if (forwardTarget) {
+    const role = resourcesOfType(model, RESOURCE_TYPES.role).find(
+      (r) => r.state.arn === forwardTarget.inputs.roleArn,
+    );
+    return {
+      role: "spoke",
+      patterns,
+      forward: { busArn: String(forwardTarget.inputs.arn), roleName: String(role?.state.name) },
+      route: (origin) => (own(origin) ? { to: "default" } : { to: "elsewhere" }),
+    };
+  }
+
+  const bus = resourcesOfType(model, RESOURCE_TYPES.eventBus)[0];
+  if (!bus) {
+    return { role: "standalone", patterns, route: () => ({ to: "default" }) };
+  }
+  const onHub = rules.find((r) => r.inputs.eventBusName === bus.state.name);
+  const policies = resourcesOfType(model, RESOURCE_TYPES.eventBusPolicy).map((p) =>
+    parsePolicy(String(p.inputs.policy)),
+  );
+  const busArn = String(bus.state.arn);
+  return {
+    role: "hub",
+    patterns: { ...patterns, hub: onHub ? String(onHub.inputs.eventPattern) : undefined },
+    route(origin) {
+      if (own(origin)) return { to: "default" };
+      const { account } = origin as Origin;
+      const decision = putEventsDecision(policies, busArn, account, place);
+      return decision === "allowed" ? { to: "hub" } : { to: "refused", reason: decision };
+    },
+  };
+}
+
+function onCustomBus(inputs: Record<string, unknown>): boolean {
+  const bus = inputs.eventBusName;
+  return typeof bus === "string" && bus !== "default";
+}
+
+interface Statement {
+  readonly Effect?: string;
+  readonly Principal?: unknown;
+  readonly Action?: unknown;
+  readonly Resource?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+function parsePolicy(text: string): Statement[] {
+  const document = JSON.parse(text) as { Statement?: Statement | Statement[] };
+  const statements = document.Statement ?? [];
+  return Array.isArray(statements) ? statements : [statements];
+}
+
+/**
+ * May `account` put events on the bus? "allowed", or why not. Deny wins over Allow; the bus's
+ * own account needs no statement. Conditions other than aws:PrincipalOrgID and
+ * aws:PrincipalAccount (StringEquals) are not evaluated: a statement with one never applies.
+ */
+function putEventsDecision(
+  policies: readonly Statement[][],
+  busArn: string,
+  account: string,
+  place: StackPlace,
+): "allowed" | string {
+  const organization = place.organizations?.[account];
+  const applies = (s: Statement) =>
+    names(s.Action, ["events:PutEvents", "events:*", "*"]) &&
+    names(s.Resource ?? "*", [busArn, "*"]) &&
+    principalIncludes(s.Principal, account) &&
+    conditionHolds(s.Condition, account, organization);
+  const statements = policies.flat();
+  const denied = statements.find((s) => s.Effect === "Deny" && applies(s));
+  if (denied) {
+    return `the hub bus policy denies account ${account}${sid(denied)}`;
+  }
+  if (account === place.account) return "allowed";
+  if (statements.some((s) => s.Effect === "Allow" && applies(s))) return "allowed";
+  const orgs = statements.flatMap((s) => orgIds(s.Condition));
+  const membership =
+    orgs.length === 0
+      ? ""
+      : organization
+        ? `, and its organization ${organization} is not ${orgs.join(" or ")}`
+        : `, and its organization is not known; if it belongs to ${orgs.join(" or ")}, say so ` +
+          `with --org ${account}=${orgs[0]}`;
+  return `account ${account} is not in the hub bus policy (acceptFrom)${membership}`;
+}
+
+function sid(statement: Statement): string {
+  const name = (statement as { Sid?: unknown }).Sid;
+  return typeof name === "string" ? ` (statement ${name})` : "";
+}
+
+/** Whether a policy value (a string or a list) names one of `wanted`. */
+function names(value: unknown, wanted: readonly string[]): boolean {
+  const values = Array.isArray(value) ? value : [value];
+  return values.some((v) => typeof v === "string" && wanted.includes(v));
+}
+
+function principalIncludes(principal: unknown, account: string): boolean {
+  if (principal === "*") return true;
+  const aws = (principal as { AWS?: unknown } | undefined)?.AWS;
+  const values = Array.isArray(aws) ? aws : [aws];
+  return values.some(
+    (v) =>
+      v === "*" ||
+      v === account ||
+      (typeof v === "string" && new RegExp(`^arn:[^:]+:iam::${account}:root$`).test(v)),
+  );
+}
+
+function conditionHolds(
+  condition: Statement["Condition"],
+  account: string,
+  organization: string | undefined,
+): boolean {
+  for (const [operator, keys] of Object.entries(condition ?? {})) {
+    for (const [key, value] of Object.entries(keys)) {
+      const known = operator === "StringEquals" ? caseless(key) : undefined;
+      if (known === "aws:principalorgid") {
+        if (organization === undefined || !names(value, [organization])) return false;
+      } else if (known === "aws:principalaccount") {
+        if (!names(value, [account])) return false;
+      } else {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+function orgIds(condition: Statement["Condition"]): string[] {
+  const value = Object.entries(condition?.StringEquals ?? {}).find(
+    ([key]) => caseless(key) === "aws:principalorgid",
+  )?.[1];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+}
+
+function caseless(key: string): string {
+  return key.toLowerCase();
+}
