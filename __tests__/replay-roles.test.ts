@@ -15,8 +15,8 @@ import { formatForwarding, formatRefusals, originsNote } from "../cli/replay-rep
 import { openEvents } from "../twin/events-input";
 import { MOCK_ACCOUNT, RESOURCE_TYPES, type ProgramModel } from "../twin/program";
 import { forwardEvents, stackModel, type ForwardResult } from "../twin/replay-engine";
-import { parseOrganizations, routerFor, type StackPlace } from "../twin/routing";
-import { readStackConfig } from "../twin/stack-config";
+import { routerFor, type StackPlace } from "../twin/routing";
+import { parseOrganizations, readStackConfig } from "../twin/stack-config";
 import { useDummyCredentials } from "./helpers/aws-env";
 import { freshProgramLoader } from "./helpers/program";
 

@@ -13,8 +13,13 @@ import * as path from "path";
 import { openEvents, STDIN_PATH, type EventInput } from "../twin/events-input";
 import { findProjectRoot } from "../twin/lambda";
 import type { ForwardResult } from "../twin/replay-engine";
-import { ACCOUNT_ID, parseOrganizations } from "../twin/routing";
-import { fullKey, parseConfigOverrides, readStackConfig } from "../twin/stack-config";
+import {
+  ACCOUNT_ID,
+  fullKey,
+  parseConfigOverrides,
+  parseOrganizations,
+  readStackConfig,
+} from "../twin/stack-config";
 import { REPLAY } from "./commands";
 import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO, type Command } from "./io";
 import { dbFolderToWrite } from "./local-db";

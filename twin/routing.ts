@@ -15,7 +15,6 @@
  * - spoke: only its own account and region's events are on its default bus; those its rule
  *   matches are forwarded to the hub's bus. It records nothing.
  */
-import { InputError } from "./errors";
 import { resourcesOfType, RESOURCE_TYPES, type ProgramModel } from "./program";
 
 export type Role = "standalone" | "hub" | "spoke";
@@ -54,24 +53,6 @@ export function originOf(event: Record<string, unknown>): Origin | undefined {
   return typeof account === "string" && typeof region === "string" && account && region
     ? { account, region }
     : undefined;
-}
-
-export const ACCOUNT_ID = /^\d{12}$/;
-export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
-
-/** `--org ACCOUNT=o-...` pairs to a map of account to organization. */
-export function parseOrganizations(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const [account, organization, ...rest] = pair.split("=");
-    if (rest.length > 0 || !ACCOUNT_ID.test(account) || !ORGANIZATION_ID.test(organization ?? "")) {
-      throw new InputError(
-        `--org "${pair}": expected ACCOUNT=ORGANIZATION, a 12-digit account id and an o- id, e.g. 345678901234=o-a1b2c3d4e5.`,
-      );
-    }
-    out[account] = organization;
-  }
-  return out;
 }
 
 /** The router of the program's role, from its rules, bus, bus policy and targets. */

@@ -92,3 +92,24 @@ function configValue(key: string, value: unknown, file: string): string {
   }
   return JSON.stringify(value);
 }
+
+export const ACCOUNT_ID = /^\d{12}$/;
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/**
+ * `replay --org ACCOUNT=o-...` pairs to a map of account to organization (a hub bus policy's
+ * aws:PrincipalOrgID: twin/routing.ts).
+ */
+export function parseOrganizations(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [account, organization, ...rest] = pair.split("=");
+    if (rest.length > 0 || !ACCOUNT_ID.test(account) || !ORGANIZATION_ID.test(organization ?? "")) {
+      throw new InputError(
+        `--org "${pair}": expected ACCOUNT=ORGANIZATION, a 12-digit account id and an o- id, e.g. 345678901234=o-a1b2c3d4e5.`,
+      );
+    }
+    out[account] = organization;
+  }
+  return out;
+}
