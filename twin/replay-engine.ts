@@ -193,13 +193,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   if (options.dbPath !== undefined && options.endpoint !== undefined) {
     throw new InputError("A table folder (dbPath) is for the embedded dynalite, not an endpoint.");
   }
-  const projectRoot = options.projectRoot ?? findProjectRoot();
-  const stack = options.stack ?? DEFAULT_STACK;
-  const config = options.config ?? {};
-  const model = await programModel({ projectRoot, stack, config, load: options.load });
-  const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
-  const place = stackPlace(options, region);
-  const router = routerFor(model, place);
+  const { projectRoot, stack, model, region, place, router } = await routed(options);
   if (router.role === "spoke") {
     throw new InputError(
       `Stack ${stack} is a spoke (forwardTo): it has no table and no Lambda; its events go to its hub.`,
@@ -379,6 +373,17 @@ async function replayEvents(
   };
 }
 
+/** The program of the stack, where it is taken to be deployed, and how events reach it. */
+async function routed(options: TwinOptions) {
+  const projectRoot = options.projectRoot ?? findProjectRoot();
+  const stack = options.stack ?? DEFAULT_STACK;
+  const config = options.config ?? {};
+  const model = await programModel({ projectRoot, stack, config, load: options.load });
+  const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
+  const place = stackPlace(options, region);
+  return { projectRoot, stack, config, model, region, place, router: routerFor(model, place) };
+}
+
 /** Where the stack is taken to be: --account (MOCK_ACCOUNT) and the region. */
 function stackPlace(
   options: Pick<TwinOptions, "account" | "organizations">,
@@ -436,13 +441,7 @@ export async function forwardEvents(
   input: AsyncIterable<InputItem> | Iterable<InputItem>,
   replayOptions: Pick<ReplayOptions, "onProgress" | "maxErrors"> = {},
 ): Promise<ForwardResult> {
-  const projectRoot = options.projectRoot ?? findProjectRoot();
-  const stack = options.stack ?? DEFAULT_STACK;
-  const config = options.config ?? {};
-  const model = await programModel({ projectRoot, stack, config, load: options.load });
-  const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
-  const place = stackPlace(options, region);
-  const router = routerFor(model, place);
+  const { stack, place, router } = await routed(options);
   if (!router.forward) {
     throw new InputError(`Stack ${stack} is not a spoke: it has no forwardTo.`);
   }
