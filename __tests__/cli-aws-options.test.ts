@@ -11,12 +11,11 @@ import type { AddressInfo } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
 import { marshall } from "@aws-sdk/util-dynamodb";
-import type { CliIO } from "../cli/io";
-import { main } from "../cli/main";
 import { recordFromEvent } from "../record";
 import { startLocalDynamo } from "../twin/dynamo-local";
 import { setEnvironment } from "../twin/environment";
 import { useDummyCredentials } from "./helpers/aws-env";
+import { runCli, type Ran } from "./helpers/cli-io";
 import { terminalEvent } from "./helpers/fixtures";
 
 /** The ec2-single fixture's job, as the table holds it: one stream, in us-east-1. */
@@ -120,24 +119,9 @@ async function recordingProxy(target: string): Promise<Recorder> {
   };
 }
 
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-
 /** `batch-job-log <args>` with the process environment (which the SDK reads too). */
-async function run(args: readonly string[]): Promise<Ran> {
-  let out = "";
-  let err = "";
-  const io: CliIO = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t), isTTY: false },
-    env: { ...process.env },
-    cwd: process.cwd(),
-  };
-  const code = await main(args, io);
-  return { code, out, err };
+function run(args: readonly string[]): Promise<Ran> {
+  return runCli(args, { env: { ...process.env } });
 }
 
 /** Sets variables for one test; `afterEach` puts them back. */

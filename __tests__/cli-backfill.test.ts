@@ -20,7 +20,6 @@ import {
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { backfill } from "../cli/backfill";
-import type { CliIO } from "../cli/io";
 import { main } from "../cli/main";
 import type { LookupDeps } from "../cli/lookup/context";
 import {
@@ -39,6 +38,7 @@ import {
   type LocalTable,
 } from "../twin/dynamo-local";
 import { fixture, terminalEvent } from "./helpers/fixtures";
+import { recordingIO } from "./helpers/cli-io";
 
 const TABLE_PREFIX = "batch-job-log-backfill";
 const QUEUE_A = "arn:aws:batch:us-east-1:123456789012:job-queue/ec2-ondemand";
@@ -223,19 +223,15 @@ async function backfilled(args: string[], expected: string): Promise<void> {
 }
 
 async function run(args: string[], options: { tty?: boolean; deps?: LookupDeps } = {}) {
-  let out = "";
-  let err = "";
-  const io: CliIO = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t), isTTY: options.tty ?? false },
+  const io = recordingIO({
     env: { BATCH_JOB_LOG_TABLE: table, AWS_REGION: "us-east-1" },
-    cwd: process.cwd(),
-  };
+    tty: options.tty,
+  });
   const code = await backfill([...args, "--endpoint", dynamo.endpoint], io, {
     now: () => NOW,
     ...options.deps,
   });
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe("backfill", () => {

@@ -9,21 +9,14 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { COMMANDS } from "../cli/commands";
 import { bashScript, zshScript } from "../cli/completion";
-import type { CliIO } from "../cli/io";
-import { main } from "../cli/main";
+import { runCli } from "./helpers/cli-io";
 
 const SPECS = COMMANDS.map((c) => c.spec);
 
 /** What `batch-job-log <args>` prints on stdout, and its status. */
 async function run(args: string[]): Promise<[number, string]> {
-  let out = "";
-  const io: CliIO = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: () => true },
-    env: {},
-    cwd: process.cwd(),
-  };
-  return [await main(args, io), out];
+  const { code, out } = await runCli(args);
+  return [code, out];
 }
 
 test("`completion bash` and `completion zsh` print the scripts made from the specs", async () => {

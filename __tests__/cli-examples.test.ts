@@ -9,10 +9,9 @@ import { mkdtempSync, readFileSync, renameSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { FIND, LOGS, REPLAY, SEARCH, SHOW } from "../cli/commands";
-import type { CliIO } from "../cli/io";
-import { main } from "../cli/main";
 import type { CommandSpec } from "../cli/options";
 import { useDummyCredentials } from "./helpers/aws-env";
+import { runCli, type Ran } from "./helpers/cli-io";
 
 const SAMPLE_EVENTS = readFileSync(join(__dirname, "..", "samples", "events.jsonl"), "utf8")
   .trimEnd()
@@ -20,24 +19,9 @@ const SAMPLE_EVENTS = readFileSync(join(__dirname, "..", "samples", "events.json
 
 let cwd: string;
 
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-
 /** `batch-job-log <args>` in the temporary folder, without pulumi on the PATH. */
-async function run(args: readonly string[]): Promise<Ran> {
-  let out = "";
-  let err = "";
-  const io: CliIO = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t), isTTY: false },
-    env: { PATH: join(cwd, "no-pulumi-here"), AWS_REGION: "us-east-1" },
-    cwd,
-  };
-  const code = await main(args, io);
-  return { code, out, err };
+function run(args: readonly string[]): Promise<Ran> {
+  return runCli(args, { cwd, env: { PATH: join(cwd, "no-pulumi-here"), AWS_REGION: "us-east-1" } });
 }
 
 /** The arguments of the example of `spec` whose description starts with `start`. */

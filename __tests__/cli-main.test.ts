@@ -5,20 +5,9 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { main, USAGE, versionLine } from "../cli/main";
-import type { CliIO } from "../cli/io";
+import { recordingIO } from "./helpers/cli-io";
 
-function io(): CliIO & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    env: {},
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
+const io = () => recordingIO();
 
 it("prints the usage on stderr with status 2 when no command is given", async () => {
   const cli = io();

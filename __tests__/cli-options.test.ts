@@ -4,8 +4,6 @@
  * specs (cli/commands.ts): every example in a `--help` is valid usage of its command.
  */
 import { COMMANDS } from "../cli/commands";
-import type { CliIO } from "../cli/io";
-import { main } from "../cli/main";
 import {
   closest,
   countOf,
@@ -17,6 +15,7 @@ import {
   parseCommand,
   type CommandSpec,
 } from "../cli/options";
+import { runCli } from "./helpers/cli-io";
 
 const DEMO = defineCommand({
   name: "demo",
@@ -282,15 +281,8 @@ describe("errors name the option and the command, on one line", () => {
   });
 
   test("through the dispatcher: `batch-job-log: <message>`, exit 2, nothing on stdout", async () => {
-    let out = "";
-    let err = "";
-    const io: CliIO = {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      env: {},
-      cwd: process.cwd(),
-    };
-    expect(await main(["show", "--bogus"], io)).toBe(2);
+    const { code, out, err } = await runCli(["show", "--bogus"]);
+    expect(code).toBe(2);
     expect([out, err]).toEqual([
       "",
       "batch-job-log: unknown option --bogus for show (see batch-job-log show --help)\n",

@@ -36,6 +36,7 @@ import {
 } from "../record";
 import { startLocalTable, type LocalTable } from "../twin/dynamo-local";
 import { useDummyCredentials } from "./helpers/aws-env";
+import { recordingIO, type Ran } from "./helpers/cli-io";
 
 const TABLE = "batch-job-log-many";
 const ACCOUNT = "123456789012";
@@ -191,12 +192,6 @@ beforeEach(() => {
   stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
 });
 
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-
 type Cmd = (argv: readonly string[], io: CliIO, deps?: LookupDeps) => Promise<number>;
 
 /** No real waiting: the waits asked for are recorded. */
@@ -211,14 +206,10 @@ async function run(
   deps: LookupDeps = {},
   tty = false,
 ): Promise<Ran> {
-  let out = "";
-  let err = "";
-  const io: CliIO = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t), isTTY: tty },
+  const io = recordingIO({
     env: { BATCH_JOB_LOG_TABLE: TABLE, AWS_REGION: "us-east-1", PATH: process.env.PATH },
-    cwd: process.cwd(),
-  };
+    tty,
+  });
   waits = [];
   const code = await cmd([...args, "--endpoint", dynamo.endpoint], io, {
     now: () => NOW,
@@ -226,7 +217,7 @@ async function run(
     random: () => 0.5,
     ...deps,
   });
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 /** A GetLogEvents answer from `events` of each stream, `per` events a page, tokens `f/<n>`. */

@@ -10,7 +10,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { CliIO } from "../cli/io";
 import { main } from "../cli/main";
 import { formatForwarding, formatRefusals, originsNote } from "../cli/replay-report";
 import { openEvents } from "../twin/events-input";
@@ -24,6 +23,7 @@ import { compileEventPattern } from "../twin/event-pattern";
 import { loadSerializedLambda, type LoadedLambda } from "../twin/lambda";
 import { onlyLambda } from "../twin/program";
 import { useDummyCredentials } from "./helpers/aws-env";
+import { recordingIO } from "./helpers/cli-io";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
 import {
   EXPECTED,
@@ -65,18 +65,11 @@ const fromAccount = (...accounts: string[]) => events.filter((e) => accounts.inc
 
 useDummyCredentials();
 
-function fakeIO(): CliIO & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t), isTTY: false },
+const fakeIO = () =>
+  recordingIO({
     env: { PATH: path.join(ROOT, "no-pulumi-here"), AWS_REGION: "us-east-1" },
     cwd: ROOT,
-    out: () => out,
-    err: () => err,
-  };
-}
+  });
 
 async function replay(args: string[]) {
   const io = fakeIO();

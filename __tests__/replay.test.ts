@@ -41,17 +41,13 @@ import {
 import { errorLine, openEvents, type InputItem } from "../twin/events-input";
 import { MAX_ERRORS_KEPT, startTwin, type Twin } from "../twin/replay-engine";
 import { parseConfigOverrides, readStackConfig } from "../twin/stack-config";
+import { recordingIO, type RecordingIO } from "./helpers/cli-io";
 import { withoutWriteTime } from "./helpers/dynamo";
 import { fixture } from "./helpers/fixtures";
 import { freshProgramLoader } from "./helpers/program";
 
 const { events: sampleEvents, facts } = generateSampleEvents(1);
 const ROOT = path.join(__dirname, "..");
-
-interface FakeIO extends CliIO {
-  out(): string;
-  err(): string;
-}
 
 /**
  * A terminal whose PATH has no `pulumi`, so that replay's stack is `dev` on any machine
@@ -62,18 +58,8 @@ function fakeIO(
   tty = false,
   env: CliIO["env"] = { PATH: noPulumi },
   stdin?: CliIO["stdin"],
-): FakeIO {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (text: string) => (out += text), isTTY: false },
-    stderr: { write: (text: string) => (err += text), isTTY: tty },
-    env,
-    cwd,
-    stdin,
-    out: () => out,
-    err: () => err,
-  };
+): RecordingIO {
+  return recordingIO({ cwd, tty, env, stdin });
 }
 
 /** What the deployed rule lets through with the default statuses, written out by hand. */
@@ -219,7 +205,7 @@ function firstFailedWithStream(records: readonly Omit<JobRecord, "recordedAt">[]
 }
 
 describe("replay of the shipped sample", () => {
-  let io: FakeIO;
+  let io: RecordingIO;
   let status: number;
   beforeAll(async () => {
     io = fakeIO();
