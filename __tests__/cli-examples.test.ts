@@ -1,14 +1,15 @@
 /**
  * The examples of `--help` work on the shipped sample: `replay --db .sample-db` (what `npm start`
  * runs) keeps the sample's table and its log events (samples/logs.jsonl) in a folder, then every
- * example of `show`, `find`, `logs` and `search` that reads `--db .sample-db` and nothing else of
- * AWS runs as printed, and finds what its description promises. One Pulumi evaluation (the replay); each lookup opens the folder with its
- * own dynalite, as the command does.
+ * example of `show`, `find`, `logs` and `search` runs as printed and finds what its description
+ * promises; so do `logs` of the sample's multi-node job and of a job whose stream expired. One
+ * Pulumi evaluation (the replay); each lookup opens the folder with its own dynalite, as the
+ * command does. The hub example of `replay` runs in replay-roles.test.ts.
  */
 import { mkdtempSync, readFileSync, renameSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { FIND, LOGS, REPLAY, SEARCH, SHOW } from "../cli/commands";
+import { FIND, LOGS, REPLAY, SAMPLE, SAMPLE_DB, SEARCH, SHOW } from "../cli/commands";
 import type { CommandSpec } from "../cli/options";
 import { useDummyCredentials } from "./helpers/aws-env";
 import { runCli, type Ran } from "./helpers/cli-io";
@@ -131,7 +132,7 @@ test("logs: an array job's failed children, merged in time order, prefixed", asy
 });
 
 test("logs: every node of a multi-node job; every attempt of a retried one", async () => {
-  const nodes = await run(example(LOGS, "Every node of a multi-node"));
+  const nodes = await run(["logs", SAMPLE.multiNodeParent, "--db", SAMPLE_DB]);
   expect(nodes.code).toBe(0);
   const prefixes = nodes.out
     .trimEnd()
@@ -154,7 +155,7 @@ test("logs: every node of a multi-node job; every attempt of a retried one", asy
 });
 
 test("logs: a stream gone under its group's 14-day retention says so", async () => {
-  const r = await run(example(LOGS, "Why a job's stream is gone"));
+  const r = await run(["logs", SAMPLE.expired, "--db", SAMPLE_DB]);
   expect([r.code, r.out]).toEqual([1, ""]);
   expect(r.err.split("\n")[1]).toMatch(
     /^batch-job-log logs: log stream ecs\/default\/96bde4227ba3da6a8b13f164d7ff38fd in log group \/ecs\/fargate-report \(us-east-1\) has expired: the group keeps events 14 days \(retentionInDays\) and attempt 1 ended 2026-11-01T00:33:43.213Z, \d+ days ago\.$/,

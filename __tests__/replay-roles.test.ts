@@ -10,6 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { REPLAY } from "../cli/commands";
 import { main } from "../cli/main";
 import { formatForwarding, formatRefusals, originsNote } from "../cli/replay-report";
 import { openEvents } from "../twin/events-input";
@@ -88,7 +89,20 @@ describe("a hub replays other accounts' events through its bus policy", () => {
   }
 
   beforeAll(async () => {
-    const { status, io } = await replay(["--org", `${ORG_MEMBER}=${ORG}`, "--json"]);
+    // Act: replay's --help example of a hub, as JSON.
+    const example = REPLAY.examples.find((e) => e.description.includes("hub's bus policy"));
+    const [program, ...args] = String(example?.command).split(" ");
+    expect([program, ...args]).toEqual([
+      "batch-job-log",
+      "replay",
+      HUB_EVENTS,
+      "--stack",
+      "hub",
+      "--org",
+      `${ORG_MEMBER}=${ORG}`,
+    ]);
+    const io = fakeIO();
+    const status = await main([...args, "--json"], io);
     withOrg = { status, doc: JSON.parse(io.out()) };
   }, 120_000);
 

@@ -12,7 +12,7 @@ import type { Command } from "./io";
 import { defineCommand, defineOption, type CommandSpec } from "./options";
 
 /** Job ids and names of samples/events.jsonl, for the examples. */
-const SAMPLE = {
+export const SAMPLE = {
   /** align-tumor-0054: failed after three attempts (two hosts terminated, then exit 1). */
   retriedJob: "2260c43a-ea1b-4721-ac9f-8ae0c3a8f82f",
   /** tiles-z12-0211: an array job of 6 children, 2 of them failed. */
@@ -27,7 +27,7 @@ const SAMPLE = {
 } as const;
 
 /** Where the examples read the sample from. */
-const SAMPLE_DB = ".sample-db";
+export const SAMPLE_DB = ".sample-db";
 
 export const TABLE = defineOption({
   name: "table",
@@ -319,28 +319,12 @@ export const LOGS = defineCommand({
       command: `batch-job-log logs ${SAMPLE.arrayParent} --failed --db ${SAMPLE_DB}`,
     },
     {
-      description: "Every node of a multi-node (MPI) job, prefixed with its node",
-      command: `batch-job-log logs ${SAMPLE.multiNodeParent} --db ${SAMPLE_DB}`,
-    },
-    {
       description: "Every attempt of a job that failed three times, prefixed with its attempt",
       command: `batch-job-log logs ${SAMPLE.retriedJob} --all-attempts --db ${SAMPLE_DB}`,
     },
     {
       description: "Why a job that never started has no log events to print",
       command: `batch-job-log logs ${SAMPLE.neverStarted} --db ${SAMPLE_DB}`,
-    },
-    {
-      description: "Why a job's stream is gone: its log group keeps events 14 days",
-      command: `batch-job-log logs ${SAMPLE.expired} --db ${SAMPLE_DB}`,
-    },
-    {
-      description: "The last hour of a job's log, then new events as they come, with a profile",
-      command: `batch-job-log logs ${SAMPLE.retriedJob} --since 1h --follow --profile prod`,
-    },
-    {
-      description: "A job of another account of a hub table, through a role in that account",
-      command: `batch-job-log logs ${SAMPLE.retriedJob} --role-arn 'arn:aws:iam::{account}:role/BatchLogReader' --profile hub`,
     },
   ],
 });
@@ -423,10 +407,6 @@ export const SEARCH = defineCommand({
     {
       description: "The same with a Logs Insights query, as JSON",
       command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --mode insights --json --db ${SAMPLE_DB}`,
-    },
-    {
-      description: "Last week's runs of a job that printed a traceback, with a profile",
-      command: "batch-job-log search Traceback --name nightly-etl --since 1w --profile prod",
     },
   ],
 });
