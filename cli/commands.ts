@@ -184,9 +184,8 @@ export const REPLAY = defineCommand({
         "batch-job-log replay samples/hub-events.jsonl --stack hub --org 345678901234=o-a1b2c3d4e5",
     },
     {
-      description: "Replay into DynamoDB Local, in a table of your choosing",
-      command:
-        "batch-job-log replay samples/events.jsonl --endpoint-url http://localhost:8000 --table jobs",
+      description: "Replay the sample with RUNNING events recorded too, as one JSON document",
+      command: `batch-job-log replay samples/events.jsonl --config 'statuses=["RUNNING","SUCCEEDED","FAILED"]' --json`,
     },
   ],
 });
