@@ -4,16 +4,16 @@
  * when the CLI is not on the PATH, fails or prints no stack name. The CLI is a fake `pulumi`
  * script on a PATH of its own, which logs where and how it was run.
  *
- * A file of its own: replay evaluates the program once per process, for one stack and config,
- * and the end-to-end test here uses another stack than replay.test.ts.
+ * Then replay's stack config end to end: an invalid value is a usage error, and the selected
+ * stack is the one evaluated. A file of its own: replay evaluates the program once per process,
+ * for one stack and config, and the end-to-end test here uses another stack than replay.test.ts.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { CliIO } from "../cli/io";
-import { main } from "../cli/main";
 import { replayStack } from "../cli/stack";
 import { readStackConfig } from "../twin/stack-config";
+import { runCli } from "./helpers/cli-io";
 
 const ROOT = path.join(__dirname, "..");
 const EVENTS = path.join("__tests__", "fixtures", "events", "ec2-single.json");
@@ -106,20 +106,29 @@ describe("replayStack", () => {
   });
 });
 
-describe("replay without --stack", () => {
-  test("evaluates the program as the selected stack, whose Pulumi.<stack>.yaml may be missing", async () => {
+describe("replay's stack config", () => {
+  // First in this file: the evaluation fails at the top of index.ts, before any resource, and
+  // leaves the process free to evaluate the program with another config below.
+  test("an invalid --config value: exit 2, one line naming the key and the value", async () => {
+    const { code, out, err } = await runCli(
+      ["replay", EVENTS, "--config", "kmsKeyArn=alias/a\nb"],
+      { env: { PATH: empty }, cwd: ROOT },
+    );
+    expect([code, out, err]).toEqual([
+      2,
+      "",
+      'batch-job-log replay: Invalid configuration "batch-job-log:kmsKeyArn": "alias/a\\nb" is not a KMS key ARN.\n',
+    ]);
+  });
+
+  test("without --stack, the program is evaluated as the selected stack, whose Pulumi.<stack>.yaml may be missing", async () => {
     fakePulumi('[ "$*" = "stack --show-name" ] && echo ci-replay && exit 0\nexit 3');
     expect(fs.existsSync(path.join(ROOT, "Pulumi.ci-replay.yaml"))).toBe(false);
-    let out = "";
-    let err = "";
-    const io: CliIO = {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t), isTTY: false },
-      env: { PATH: bin },
-      cwd: ROOT,
-    };
-    const status = await main(["replay", EVENTS, "--config", "aws:region=eu-west-1"], io);
-    expect([status, err]).toEqual([0, ""]);
+    const { code, out, err } = await runCli(
+      ["replay", EVENTS, "--config", "aws:region=eu-west-1"],
+      { env: { PATH: bin }, cwd: ROOT },
+    );
+    expect([code, err]).toEqual([0, ""]);
     expect(out.split("\n").find((line) => line.startsWith("Replayed "))).toBe(
       "Replayed 4 events through the rule and Lambda of stack ci-replay " +
         "(table batch-job-log-ci-replay on embedded dynalite):",
