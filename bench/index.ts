@@ -280,7 +280,8 @@ function testsReport({ whole, files }: { whole: TestRun; files: TestRun[] }): st
   return [
     "## The test suite",
     "",
-    "`npm test` as people run it (jest's workers), then each file alone (`jest --runInBand FILE`),",
+    "`npm test` as people run it before a commit (jest's workers, its transform cache warmed by a",
+    "run that is not measured), then each file alone (`jest --runInBand FILE`),",
     "under GNU time: wall time, CPU time (user + system, child processes included) and the peak",
     "resident set of the largest process. Files are listed by CPU time.",
     "",
