@@ -17,15 +17,37 @@ import { fullKey, readStackConfig } from "../../twin/stack-config";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-export async function evaluateFresh(config: Record<string, string> = {}): Promise<ProgramModel> {
-  return evaluateProgram({ config, load: freshProgramLoader() });
+/**
+ * Evaluations of this test file, by stack and config: a file that asks for the same one twice
+ * (program.test.ts checks the program's inputs, then runs the policy pack over them) evaluates
+ * once. Models are shared: tests change copies, never a model.
+ */
+const evaluations = new Map<string, Promise<ProgramModel>>();
+
+function once(
+  stack: string,
+  config: Record<string, string>,
+  evaluate: () => Promise<ProgramModel>,
+) {
+  const key = JSON.stringify([stack, Object.entries(config).sort()]);
+  let model = evaluations.get(key);
+  if (!model) {
+    model = evaluate();
+    evaluations.set(key, model);
+    model.catch(() => evaluations.delete(key));
+  }
+  return model;
+}
+
+export function evaluateFresh(config: Record<string, string> = {}): Promise<ProgramModel> {
+  return once("dev", config, () => evaluateProgram({ config, load: freshProgramLoader() }));
 }
 
 /**
  * Evaluates index.ts afresh as `stack` with the config the engine would hand it: Pulumi.yaml's
  * defaults, then Pulumi.<stack>.yaml.
  */
-export async function evaluateStack(stack: string): Promise<ProgramModel> {
+export function evaluateStack(stack: string): Promise<ProgramModel> {
   const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
     config: Record<string, { default?: unknown }>;
   };
@@ -36,7 +58,7 @@ export async function evaluateStack(stack: string): Promise<ProgramModel> {
     defaults[fullKey(key)] = typeof value === "string" ? value : JSON.stringify(value);
   }
   const config = { ...defaults, ...readStackConfig(ROOT, stack, true) };
-  return evaluateProgram({ config, stack, load: freshProgramLoader() });
+  return once(stack, config, () => evaluateProgram({ config, stack, load: freshProgramLoader() }));
 }
 
 /**
