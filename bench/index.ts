@@ -132,8 +132,8 @@ function header(): string {
   return [
     "# Benchmarks",
     "",
-    "Written by `npm run bench` (bench/); every figure below comes from one run, next to its floor",
-    "measured in the same run. The benchmark reports and never fails; no test asserts on time.",
+    "Written by `npm run bench` (bench/); every figure below is next to its floor, measured in the",
+    "same run. The benchmark reports and never fails; no test asserts on time.",
     "DynamoDB is dynalite, in the measuring process, so the figures compare this code with a floor",
     "on the same machine; they are not Lambda's or DynamoDB's latencies.",
     "",
