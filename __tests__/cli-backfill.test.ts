@@ -19,7 +19,8 @@ import {
 } from "@aws-sdk/client-batch";
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { backfill } from "../cli/backfill";
+import * as backfillCommand from "../cli/commands/backfill";
+import { runCommand } from "../cli/dispatch";
 import { main } from "../cli/main";
 import type { LookupDeps } from "../cli/lookup/context";
 import {
@@ -227,7 +228,7 @@ async function run(args: string[], options: { tty?: boolean; deps?: LookupDeps }
     env: { BATCH_JOB_LOG_TABLE: table, AWS_REGION: "us-east-1" },
     tty: options.tty,
   });
-  const code = await backfill([...args, "--endpoint", dynamo.endpoint], io, {
+  const code = await runCommand(backfillCommand, [...args, "--endpoint", dynamo.endpoint], io, {
     now: () => NOW,
     ...options.deps,
   });

@@ -7,11 +7,11 @@ import { execFileSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { COMMANDS } from "../cli/commands";
-import { bashScript, zshScript } from "../cli/completion";
+import { allCommands } from "../cli/commands";
+import { bashScript, zshScript } from "../cli/commands/completion";
 import { runCli } from "./helpers/cli-io";
 
-const SPECS = COMMANDS.map((c) => c.spec);
+const SPECS = allCommands().map((c) => c.spec);
 
 /** What `batch-job-log <args>` prints on stdout, and its status. */
 async function run(args: string[]): Promise<[number, string]> {
@@ -135,7 +135,7 @@ describe("zsh", () => {
       "            '--limit=[at most N runs]:N: ' \\",
       "            '--table=[the job table]:NAME: ' \\",
       "            '--db=[the embedded table kept in DIR by `replay --db DIR`\\: offline, no credentials]:DIR:_files -/' \\",
-      "            '--json[an array of {jobId, jobName, createdAt, status, exitCode, startedAt, stoppedAt, jobQueue, region, account}]' \\",
+      "            '--json[one JSON object a line]' \\",
       "            '--profile=[a profile of the shared AWS config and credentials files]:NAME: ' \\",
       "            '--region=[the AWS region]:REGION: ' \\",
       "            '(--endpoint-url --endpoint)'{--endpoint-url=,--endpoint=}'[send every AWS call of the command]:URL: ' \\",

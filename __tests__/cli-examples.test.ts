@@ -9,10 +9,15 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { FIND, LOGS, REPLAY, SAMPLE, SAMPLE_DB, SEARCH, SHOW } from "../cli/commands";
+import { spec as FIND } from "../cli/commands/find";
+import { spec as LOGS } from "../cli/commands/logs";
+import { spec as REPLAY } from "../cli/commands/replay";
+import { spec as SEARCH } from "../cli/commands/search";
+import { SAMPLE, SAMPLE_DB } from "../cli/commands/shared";
+import { spec as SHOW } from "../cli/commands/show";
 import type { CommandSpec } from "../cli/options";
 import { useDummyCredentials } from "./helpers/aws-env";
-import { runCli, type Ran } from "./helpers/cli-io";
+import { jsonLines, runCli, type Ran } from "./helpers/cli-io";
 
 const SAMPLE_EVENTS = readFileSync(join(__dirname, "..", "samples", "events.jsonl"), "utf8")
   .trimEnd()
@@ -94,7 +99,7 @@ test("find: the array job's runs, the failed ones, the newest three as JSON", as
   ).toEqual(["FAILED", "FAILED", "FAILED"]);
 
   const newest = await run(example(FIND, "The newest three"));
-  const runs = JSON.parse(newest.out) as { createdAt: number }[];
+  const runs = jsonLines<{ createdAt: number }>(newest.out);
   expect(runs).toHaveLength(3);
   expect(runs.map((r) => r.createdAt)).toEqual(runs.map((r) => r.createdAt).sort((a, b) => b - a));
 });

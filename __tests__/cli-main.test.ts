@@ -4,7 +4,9 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
-import { main, USAGE, versionLine } from "../cli/main";
+import { main, usage, versionLine } from "../cli/main";
+
+const USAGE = usage();
 import { recordingIO } from "./helpers/cli-io";
 
 const io = () => recordingIO();
@@ -86,7 +88,7 @@ it("lists every command in the usage, with its summary", () => {
 it("reports an unexpected multi-line error on one line, with status 1", async () => {
   // Prepare: a command whose module cannot be loaded throws "Cannot find module ...\nRequire stack: ...".
   const cli = io();
-  jest.doMock("../cli/show", () => {
+  jest.doMock("../cli/commands/show", () => {
     throw Object.assign(
       new Error("Cannot find module '@aws-sdk/client-x'\nRequire stack:\n- /a.js"),
       {
@@ -99,5 +101,5 @@ it("reports an unexpected multi-line error on one line, with status 1", async ()
   // Assess
   expect(status).toBe(1);
   expect(cli.err()).toBe("batch-job-log show: Cannot find module '@aws-sdk/client-x'\n");
-  jest.dontMock("../cli/show");
+  jest.dontMock("../cli/commands/show");
 });

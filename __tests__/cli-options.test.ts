@@ -1,9 +1,9 @@
 /**
  * The declarative option parser (cli/options.ts): from one spec, the help text, the parsed and
  * typed values, and one-line errors naming the option and the command; then the real commands'
- * specs (cli/commands.ts): every example in a `--help` is valid usage of its command.
+ * specs (cli/commands/): every example in a `--help` is valid usage of its command.
  */
-import { COMMANDS } from "../cli/commands";
+import { allCommands } from "../cli/commands";
 import {
   closest,
   countOf,
@@ -147,7 +147,7 @@ describe("help", () => {
   });
 
   test("every command's help ends with its examples", () => {
-    for (const { spec } of COMMANDS) {
+    for (const { spec } of allCommands()) {
       const help = helpText(spec);
       const last = spec.examples[spec.examples.length - 1];
       expect(help.endsWith(`  ${last.command}\n`)).toBe(true);
@@ -335,14 +335,15 @@ describe("the commands' examples", () => {
   const words = (command: string) =>
     (command.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^'(.*)'$/, "$1"));
 
-  test.each(COMMANDS.filter((c) => c.spec.name !== "completion").map((c) => [c.spec.name, c.spec]))(
-    "%s: every example parses with its command's spec",
-    (_name, spec) => {
-      for (const example of (spec as CommandSpec).examples) {
-        const [program, command, ...argv] = words(example.command);
-        expect([program, command]).toEqual(["batch-job-log", (spec as CommandSpec).name]);
-        expect(parseCommand(spec as CommandSpec, argv).help).toBe(false);
-      }
-    },
-  );
+  test.each(
+    allCommands()
+      .filter((c) => c.spec.name !== "completion")
+      .map((c) => [c.spec.name, c.spec]),
+  )("%s: every example parses with its command's spec", (_name, spec) => {
+    for (const example of (spec as CommandSpec).examples) {
+      const [program, command, ...argv] = words(example.command);
+      expect([program, command]).toEqual(["batch-job-log", (spec as CommandSpec).name]);
+      expect(parseCommand(spec as CommandSpec, argv).help).toBe(false);
+    }
+  });
 });

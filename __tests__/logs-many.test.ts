@@ -22,12 +22,12 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import type { CliIO } from "../cli/io";
-import { find } from "../cli/find";
-import { logs } from "../cli/logs";
+import * as findCommand from "../cli/commands/find";
+import * as logsCommand from "../cli/commands/logs";
+import * as searchCommand from "../cli/commands/search";
 import type { LookupDeps } from "../cli/lookup/context";
 import { LOGS_CONCURRENCY, THROTTLE_RETRIES } from "../cli/lookup/log-read";
 import { JobTable } from "../cli/lookup/table";
-import { search } from "../cli/search";
 import {
   createRecordWriter,
   tableKeysAndIndexes,
@@ -36,7 +36,11 @@ import {
 } from "../record";
 import { startLocalTable, type LocalTable } from "../twin/dynamo-local";
 import { useDummyCredentials } from "./helpers/aws-env";
-import { recordingIO, type Ran } from "./helpers/cli-io";
+import { command, jsonLines, recordingIO, type Ran } from "./helpers/cli-io";
+
+const find = command(findCommand);
+const logs = command(logsCommand);
+const search = command(searchCommand);
 
 const TABLE = "batch-job-log-many";
 const ACCOUNT = "123456789012";
@@ -746,7 +750,7 @@ describe("across accounts", () => {
     ]);
     expect(both.out.split("\n")[2]).toContain(`${FOREIGN}  ${OTHER}  eu-west-1`);
     const one = await run(find, ["foreign", "--account", OTHER, "--json"]);
-    expect(JSON.parse(one.out).map((r: JobRecord) => [r.jobId, r.account, r.region])).toEqual([
+    expect(jsonLines<JobRecord>(one.out).map((r) => [r.jobId, r.account, r.region])).toEqual([
       [FOREIGN, OTHER, "eu-west-1"],
     ]);
     const none = await run(find, ["foreign", "--job-region", "ap-south-1"]);

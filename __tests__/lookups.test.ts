@@ -25,16 +25,21 @@ import {
   type CommandSender,
   type JobRecord,
 } from "../record";
-import { find } from "../cli/find";
+import * as findCommand from "../cli/commands/find";
+import * as logsCommand from "../cli/commands/logs";
+import * as showCommand from "../cli/commands/show";
 import type { CliIO } from "../cli/io";
-import { logs } from "../cli/logs";
 import type { LookupDeps } from "../cli/lookup/context";
 import { pulumiStackOutput } from "../cli/lookup/options";
 import { JobTable } from "../cli/lookup/table";
 import { main } from "../cli/main";
-import { show } from "../cli/show";
 import { startLocalTable, type LocalTable } from "../twin/dynamo-local";
+import { command, jsonLines } from "./helpers/cli-io";
 import { fixture as loadFixture, type BatchEvent } from "./helpers/fixtures";
+
+const find = command(findCommand);
+const logs = command(logsCommand);
+const show = command(showCommand);
 
 const TABLE = "batch-job-log-lookups";
 
@@ -425,6 +430,32 @@ describe("logs", () => {
     nextBackwardToken: "b/0",
   });
 
+  test("a job's control characters: escaped on a terminal, as written with --raw or on a pipe, JSON-escaped with --json", async () => {
+    // Prepare: a line that would write the clipboard (OSC 52), clear the screen, return,
+    // backspace and open a C1 CSI; a tab, which stays.
+    const line = "\x1b]52;c;ZXZpbA==\x07copied \x1b[2Jcleared\rback\bspace\x9b31m\ttab";
+    logsMock
+      .on(GetLogEventsCommand)
+      .callsFake((input: GetLogEventsCommandInput) =>
+        input.nextToken === undefined ? page([line], "f/1") : page([], "f/1"),
+      );
+    const on = async (tty: boolean, ...flags: string[]) => {
+      const { value, result } = io({}, tty);
+      const code = await main(["logs", EC2, ...flags, "--endpoint", dynamo.endpoint], value);
+      return { code, out: result().out };
+    };
+    // Act, Assess
+    expect(await on(true)).toEqual({
+      code: 0,
+      out: "\\x1b]52;c;ZXZpbA==\\x07copied \\x1b[2Jcleared\\x0dback\\x08space\\x9b31m\ttab\n",
+    });
+    expect(await on(true, "--raw")).toEqual({ code: 0, out: line + "\n" });
+    expect(await on(false)).toEqual({ code: 0, out: line + "\n" });
+    const json = await on(true, "--json");
+    expect(json.out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(JSON.parse(json.out).message).toBe(line);
+  });
+
   test("pages with nextForwardToken until the token repeats: every event once, in order", async () => {
     const pages: Record<string, ReturnType<typeof page>> = {
       start: page(["one", "two"], "f/1"),
@@ -618,11 +649,11 @@ describe("find", () => {
     ]);
   });
 
-  test("--limit, --status and --since; --json is an array", async () => {
+  test("--limit, --status and --since; --json is JSON Lines, a run a line", async () => {
     const ids = async (args: string[], deps?: LookupDeps) => {
       const r = await runCmd(find, ["etl-orders-20261101", "--json", ...args], { deps });
       expect(r.code).toBe(0);
-      return (JSON.parse(r.out) as JobRecord[]).map((j) => j.jobId);
+      return jsonLines<JobRecord>(r.out).map((j) => j.jobId);
     };
     expect(await ids(["--limit", "2"])).toEqual(["run-d", "run-c"]);
     expect(await ids(["--status", "failed"])).toEqual(["run-c", "run-a"]);
@@ -630,7 +661,7 @@ describe("find", () => {
     // Created within 6 hours of 2026-11-02T18:00:00Z: run-d, run-c (14:33:20) but not run-b (11:46:40).
     const now = Date.parse("2026-11-02T18:00:00Z");
     expect(await ids(["--since", "6h"], { now: () => now })).toEqual(["run-d", "run-c"]);
-    const json = JSON.parse(
+    const json = jsonLines(
       (await runCmd(find, ["etl-orders-20261101", "--json", "--limit", "1"])).out,
     );
     expect(json).toEqual([
@@ -649,8 +680,8 @@ describe("find", () => {
     ]);
   });
 
-  test("a name without runs: an empty array, or a note", async () => {
-    expect((await runCmd(find, ["no-such-name", "--json"])).out).toBe("[]\n");
+  test("a name without runs: no line of JSON, or a note", async () => {
+    expect((await runCmd(find, ["no-such-name", "--json"])).out).toBe("");
     const r = await runCmd(find, ["no-such-name"]);
     expect([r.code, r.out, r.err]).toEqual([
       0,

@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { REPLAY } from "../cli/commands";
+import { spec as REPLAY } from "../cli/commands/replay";
 import { main } from "../cli/main";
 import { formatForwarding, formatRefusals, originsNote } from "../cli/replay-report";
 import { openEvents } from "../twin/events-input";

@@ -1,19 +1,28 @@
 #!/usr/bin/env node
 /**
- * batch-job-log: the command-line tool. Dispatches to the subcommands of cli/commands.ts, each
- * loaded only when called, so that `show`, `logs` and `find` never load Pulumi; answers
- * `--help`, `--version` and unknown commands itself; turns whatever a command throws into one
- * line on stderr and an exit status.
+ * batch-job-log: the command-line tool. Answers `--help`, `--version`, `help [COMMAND]` and
+ * unknown commands itself; hands the named command to cli/dispatch.ts, which parses its
+ * arguments against its spec and runs it. A command's module (cli/commands/<name>.ts, listed by
+ * cli/commands/index.ts) is loaded only when it is named, so `show`, `logs` and `find` never load
+ * Pulumi. Whatever a command throws becomes one line on stderr and an exit status.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { InputError } from "../twin/errors";
 import { findProjectRoot } from "../twin/lambda";
-import { COMMANDS } from "./commands";
+import { allCommands, COMMAND_NAMES, loadCommand, type CommandDeps } from "./commands";
+import { runCommand, splitCommandLine, type CommandLine } from "./dispatch";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, firstLine, type CliIO } from "./io";
-import { closest, OptionError, PROGRAM, programHelp, helpText } from "./options";
+import { closest, helpText, helpWidth, OptionError, PROGRAM, programHelp } from "./options";
+import { Output } from "./output";
 
-export const USAGE = programHelp(COMMANDS.map((c) => c.spec));
+/** The tool's usage, wrapped to `width` columns: every command with its summary. */
+export function usage(width?: number): string {
+  return programHelp(
+    allCommands().map((c) => c.spec),
+    width,
+  );
+}
 
 /** `batch-job-log 0.1.0 node/v20.20.2 linux/x64`, from package.json (from cli/ or dist/cli/). */
 export function versionLine(): string {
@@ -22,38 +31,64 @@ export function versionLine(): string {
   return `${PROGRAM} ${version} node/${process.version} ${process.platform}/${process.arch}`;
 }
 
-/** Runs the tool; resolves to the exit status. */
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined) {
-    io.stderr.write(USAGE);
-    return EXIT_USAGE;
-  }
-  if (name === "--help" || name === "-h") {
-    io.stdout.write(USAGE);
-    return EXIT_OK;
-  }
-  if (name === "--version" || name === "-v") {
+/** Runs the tool; resolves to the exit status. `deps` are the commands' seams, for tests. */
+export async function main(
+  argv: readonly string[],
+  io: CliIO,
+  deps: CommandDeps = {},
+): Promise<number> {
+  const [first] = argv;
+  if (first === "--version" || first === "-v") {
     io.stdout.write(versionLine() + "\n");
     return EXIT_OK;
   }
-  const names = COMMANDS.map((c) => c.spec.name);
+  let line: CommandLine;
+  try {
+    line = splitCommandLine(argv);
+  } catch (error) {
+    if (error instanceof OptionError) return usageError(io, error.message);
+    throw error;
+  }
+  const width = helpWidth(new Output(io, line.flags).width);
+  if (line.name === undefined && line.leading.length === 0) {
+    io.stderr.write(usage(width));
+    return EXIT_USAGE;
+  }
+  if (first === "--help" || first === "-h" || (line.name === undefined && helpAsked(line))) {
+    io.stdout.write(usage(width));
+    return EXIT_OK;
+  }
+  const name = line.name;
+  if (name === undefined) {
+    return usageError(
+      io,
+      `missing command after ${line.leading.join(" ")} (see ${PROGRAM} --help)`,
+    );
+  }
   if (name === "help") {
     // `help COMMAND` is `COMMAND --help`.
-    const topic = COMMANDS.find((c) => c.spec.name === rest[0]);
-    if (rest.length === 0 || topic) {
-      io.stdout.write(topic ? helpText(topic.spec) : USAGE);
+    const topic = line.argv[line.leading.length];
+    const command = topic === undefined ? undefined : loadCommand(topic);
+    if (topic === undefined || command) {
+      io.stdout.write(command ? helpText(command.spec, width) : usage(width));
       return EXIT_OK;
     }
-    return usageError(io, unknownCommand(rest[0], names));
+    return usageError(io, unknownCommand(topic));
   }
   if (name.startsWith("-")) {
     return usageError(io, `unknown option ${name} for ${PROGRAM} (see ${PROGRAM} --help)`);
   }
-  const command = COMMANDS.find((c) => c.spec.name === name);
-  if (!command) return usageError(io, unknownCommand(name, names));
+  if (!COMMAND_NAMES.includes(name)) return usageError(io, unknownCommand(name));
   try {
-    return await command.load()(rest, io);
+    const command = loadCommand(name);
+    if (command === undefined) return usageError(io, unknownCommand(name));
+    return await runCommand(
+      command,
+      line.argv,
+      io,
+      { commands: () => allCommands().map((c) => c.spec), ...deps },
+      line.flags,
+    );
   } catch (error) {
     // The parser's messages name the command already.
     if (error instanceof OptionError) return usageError(io, error.message);
@@ -69,8 +104,13 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 }
 
-function unknownCommand(name: string, names: readonly string[]): string {
-  const suggestion = closest(name, names);
+/** `batch-job-log --json --help`: global options and --help, no command. */
+function helpAsked(line: CommandLine): boolean {
+  return line.leading.includes("--help") || line.leading.includes("-h");
+}
+
+function unknownCommand(name: string): string {
+  const suggestion = closest(name, COMMAND_NAMES);
   return (
     `unknown command "${name}" for ${PROGRAM}` +
     (suggestion ? `; did you mean ${suggestion}?` : "") +

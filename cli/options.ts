@@ -1,8 +1,8 @@
 /**
  * The one option parser of every subcommand. A command is declared once, as data (a CommandSpec:
  * name, summary, positionals, options, AWS options, examples), and from that one spec come the
- * parsing with typed values, the `--help` text, the one-line usage errors and (cli/completion.ts)
- * the shell completion. The specs themselves are in cli/commands.ts.
+ * parsing with typed values, the `--help` text, the one-line usage errors and (cli/commands/completion.ts)
+ * the shell completion. The specs themselves are each beside its command, in cli/commands/.
  *
  * Built on `util.parseArgs` in tokens mode, which splits `--name=value`, `-abc` and `--` as
  * POSIX tools do; this module adds what it lacks: long aliases (`--endpoint`), allowed values,
@@ -15,6 +15,7 @@
  */
 import { parseArgs } from "util";
 import { UsageError } from "./io";
+import type { Output } from "./output";
 
 export const PROGRAM = "batch-job-log";
 
@@ -151,6 +152,15 @@ export type Parsed<S extends CommandSpec> =
       readonly args: Args<S>;
       readonly common: CommonOptions;
     };
+
+/** What a command's run function gets: its parsed arguments and the output layer. */
+export interface Input<S extends CommandSpec> {
+  readonly values: Values<S>;
+  readonly args: Args<S>;
+  readonly common: CommonOptions;
+  /** Where it prints (cli/output.ts): tables, JSON, colour, escaping. */
+  readonly out: Output;
+}
 
 /** A usage error found by the parser; its message names the command, so it goes out as is. */
 export class OptionError extends UsageError {
@@ -298,7 +308,7 @@ export function parseCommand<const S extends CommandSpec>(
     if (token.kind !== "option") continue;
     const flag = token.rawName;
     const option = optionOf(token);
-    if (!option) throw new OptionError(`unknown option ${flag} for ${spec.name} ${seeHelp(spec)}`);
+    if (!option) throw new OptionError(unknownOption(flag, spec, options));
     const name = option.name;
     if (given.has(name) && !option.repeatable) {
       throw new OptionError(`${flag} for ${spec.name} is given more than once`);
@@ -349,6 +359,14 @@ export function parseCommand<const S extends CommandSpec>(
     json: v.json === true,
   };
   return { help: false, values: values as Values<S>, args: args as Args<S>, common };
+}
+
+/** "unknown option --sinse for logs; did you mean --since? (see ...)" */
+function unknownOption(flag: string, spec: CommandSpec, options: readonly OptionSpec[]): string {
+  const names = options.flatMap((o) => [o.name, ...(o.aliases ?? [])]);
+  const suggestion = flag.startsWith("--") ? closest(flag.slice(2), names) : undefined;
+  const mean = suggestion === undefined ? "" : `; did you mean --${suggestion}?`;
+  return `unknown option ${flag} for ${spec.name}${mean} ${seeHelp(spec)}`;
 }
 
 /** An option's value from its text, checked against its type and choices. */
@@ -416,21 +434,28 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** Help lines are wrapped to this width. */
+/** Help lines are wrapped to this width when the terminal's is unknown (a pipe, a file). */
 export const HELP_WIDTH = 100;
+/** Nor narrower than this on a narrow terminal. */
+const MIN_HELP_WIDTH = 40;
 /** Names wider than this put their description on the next line. */
 const MAX_NAME_WIDTH = 32;
 
-/** `text` wrapped at HELP_WIDTH, every line after the first indented by `indent`. */
-function wrap(text: string, firstIndent: number, indent = firstIndent): string[] {
+/** `text` wrapped at `helpWidth`, every line after the first indented by `indent`. */
+function wrap(
+  text: string,
+  helpWidth: number,
+  firstIndent: number,
+  indent = firstIndent,
+): string[] {
   const lines: string[] = [];
   let line = "";
-  let width = HELP_WIDTH - firstIndent;
+  let width = helpWidth - firstIndent;
   for (const word of text.split(/ +/)) {
     if (line !== "" && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
-      width = HELP_WIDTH - indent;
+      width = helpWidth - indent;
     } else {
       line = line === "" ? word : `${line} ${word}`;
     }
@@ -440,11 +465,15 @@ function wrap(text: string, firstIndent: number, indent = firstIndent): string[]
 }
 
 /** "  name   description" rows, the descriptions aligned and wrapped. */
-function table(rows: readonly (readonly [string, string])[], nameWidth: number): string[] {
+function table(
+  rows: readonly (readonly [string, string])[],
+  nameWidth: number,
+  helpWidth: number,
+): string[] {
   return rows.flatMap(([name, description]) => {
     const indent = 2 + nameWidth + 2;
-    if (name.length > nameWidth) return [`  ${name}`, ...wrap(description, indent)];
-    const [first, ...rest] = wrap(description, indent);
+    if (name.length > nameWidth) return [`  ${name}`, ...wrap(description, helpWidth, indent)];
+    const [first, ...rest] = wrap(description, helpWidth, indent);
     return [`  ${name.padEnd(nameWidth)}  ${first.trimStart()}`, ...rest];
   });
 }
@@ -487,50 +516,70 @@ export function synopsis(spec: CommandSpec): string {
   return [spec.name, ...args, "[options]"].join(" ");
 }
 
-/** The `--help` text: usage, description, arguments, options, AWS options, examples last. */
-export function helpText(spec: CommandSpec): string {
+/** The width help is wrapped to: the terminal's (`columns`), else HELP_WIDTH. */
+export function helpWidth(columns: number | undefined): number {
+  return columns === undefined ? HELP_WIDTH : Math.max(MIN_HELP_WIDTH, columns);
+}
+
+/**
+ * The `--help` text: usage, description, arguments, options, AWS options, examples last; wrapped
+ * to `width` columns.
+ */
+export function helpText(spec: CommandSpec, width = HELP_WIDTH): string {
   const sections: (readonly [string, (readonly [string, string])[]])[] = [
     ["Arguments:", spec.positionals.map((p) => [p.name, describe(p, false)] as const)],
     ["Options:", [...spec.options, HELP].map((o) => [optionLabel(o), describe(o, true)] as const)],
     ["AWS options:", (spec.aws ?? []).map((o) => [optionLabel(o), describe(o, true)] as const)],
   ];
   const nameWidth = Math.min(
-    MAX_NAME_WIDTH,
+    Math.min(MAX_NAME_WIDTH, Math.floor(width / 3)),
     Math.max(...sections.flatMap(([, rows]) => rows.map(([name]) => name.length))),
   );
   const lines = [`Usage: ${PROGRAM} ${synopsis(spec)}`];
-  for (const paragraph of spec.description) lines.push("", ...wrap(paragraph, 0));
+  for (const paragraph of spec.description) lines.push("", ...wrap(paragraph, width, 0));
   for (const [title, rows] of sections) {
-    if (rows.length > 0) lines.push("", title, ...table(rows, nameWidth));
+    if (rows.length > 0) lines.push("", title, ...table(rows, nameWidth, width));
   }
   if (spec.examples.length > 0) {
     lines.push("", "Examples:");
     spec.examples.forEach((e, i) => {
       if (i > 0) lines.push("");
-      lines.push(...wrap(`# ${e.description}`, 2, 4), `  ${e.command}`);
+      lines.push(...wrap(`# ${e.description}`, width, 2, 4), `  ${e.command}`);
     });
   }
   return lines.join("\n") + "\n";
 }
 
-/** The tool's own usage: every command with its summary. */
-export function programHelp(specs: readonly CommandSpec[]): string {
+/** The output options every command takes, anywhere on the line (cli/dispatch.ts answers them). */
+export const OUTPUT_OPTIONS_HELP: readonly (readonly [string, string])[] = [
+  ["--no-color", "no colour, even on a terminal (none either with NO_COLOR set, or on a pipe)"],
+  ["--raw", "print the control characters a job wrote as they are (a terminal shows them escaped)"],
+];
+
+/** The tool's own usage: every command with its summary, wrapped to `width` columns. */
+export function programHelp(specs: readonly CommandSpec[], width = HELP_WIDTH): string {
   const rows: [string, string][] = specs.map((s) => [s.name, s.summary]);
   const options: [string, string][] = [
     ["-h, --help", "show this help"],
     ["-v, --version", "print the version of batch-job-log, Node.js and the platform"],
+    ...OUTPUT_OPTIONS_HELP.map(([name, text]) => [name, text] as [string, string]),
   ];
-  const width = Math.max(...[...rows, ...options].map(([name]) => name.length));
+  const nameWidth = Math.max(...[...rows, ...options].map(([name]) => name.length));
   return [
     `Usage: ${PROGRAM} <command> [options]`,
     "",
     "Commands:",
-    ...table(rows, width),
+    ...table(rows, nameWidth, width),
     "",
     "Options:",
-    ...table(options, width),
+    ...table(options, nameWidth, width),
     "",
-    `Run '${PROGRAM} <command> --help' for a command's options and examples.`,
+    ...wrap(
+      "--json, --db, --table, --profile, --region and --endpoint-url may come before the " +
+        `command too. Run '${PROGRAM} <command> --help' for a command's options and examples.`,
+      width,
+      0,
+    ),
     "",
   ].join("\n");
 }

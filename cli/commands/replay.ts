@@ -10,23 +10,22 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { openEvents, STDIN_PATH, type EventInput } from "../twin/events-input";
-import { findProjectRoot } from "../twin/lambda";
-import type { ForwardResult } from "../twin/replay-engine";
+import { openEvents, STDIN_PATH, type EventInput } from "../../twin/events-input";
+import { findProjectRoot } from "../../twin/lambda";
+import type { ForwardResult } from "../../twin/replay-engine";
 import {
   ACCOUNT_ID,
   fullKey,
   parseConfigOverrides,
   parseOrganizations,
   readStackConfig,
-} from "../twin/stack-config";
-import { REPLAY } from "./commands";
-import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO, type Command } from "./io";
-import { dbFolderToWrite } from "./local-db";
-import { checkProfile } from "./lookup/clients";
-import { DB_LOGS_FILE } from "./lookup/context";
-import { helpText, parseCommand } from "./options";
-import { progressBar } from "./progress";
+} from "../../twin/stack-config";
+import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO } from "../io";
+import { dbFolderToWrite } from "../local-db";
+import { checkProfile } from "../lookup/clients";
+import { DB_LOGS_FILE } from "../lookup/context";
+import { defineCommand, type Input } from "../options";
+import { progressBar } from "../progress";
 import {
   digestJobs,
   formatErrors,
@@ -38,8 +37,116 @@ import {
   originsNote,
   writeReplayDocument,
   type TableWhere,
-} from "./replay-report";
-import { replayStack } from "./stack";
+} from "../replay-report";
+import { replayStack } from "../stack";
+import { DB, ENDPOINT_URL, PROFILE, REGION, SAMPLE_DB } from "./shared";
+
+export const spec = defineCommand({
+  name: "replay",
+  summary: "replay Batch events through the exact Lambda on an embedded DynamoDB",
+  description: [
+    "Replays AWS Batch events through the EventBridge rule and the exact Lambda this program " +
+      "deploys (evaluated offline under Pulumi mocks), writing to an embedded DynamoDB, then " +
+      "shows the table.",
+    "The stack's role counts: a hub (acceptFrom) takes other accounts' and regions' events " +
+      "through its bus policy (those refused are listed, not recorded) and its bus's rule; a " +
+      "spoke (forwardTo) records nothing and reports what it would forward, and where.",
+    "Exit status: 0 every matched event was recorded (or already was), 1 some failed, 2 usage error.",
+  ],
+  positionals: [
+    {
+      name: "PATH",
+      type: "path",
+      repeatable: true,
+      description:
+        ".json files (one event or an array), .jsonl files (one event per line), or folders of " +
+        "them (default: the shipped sample, samples/events.jsonl)",
+    },
+  ],
+  options: [
+    {
+      name: "json",
+      type: "boolean",
+      description: "print one JSON document {summary, records, errors} on stdout",
+    },
+    {
+      name: "table",
+      type: "table",
+      description: "the table to write (default batch-job-log-<stack>); created if missing",
+    },
+    {
+      ...DB,
+      description:
+        "keep the embedded table in DIR, for `show`, `find` and `logs --db DIR` to read it",
+      conflicts: ["endpoint-url"],
+    },
+    {
+      name: "stack",
+      type: "text",
+      valueName: "NAME",
+      description:
+        "read Pulumi.<NAME>.yaml (default: the stack `pulumi stack --show-name` prints in the " +
+        "project folder, else dev)",
+    },
+    {
+      name: "config",
+      type: "text",
+      valueName: "key=value",
+      repeatable: true,
+      description: `override a stack config value, e.g. --config 'statuses=["RUNNING","FAILED"]'`,
+    },
+    {
+      name: "account",
+      type: "text",
+      valueName: "ACCOUNT",
+      description:
+        "the account the stack is deployed to (default 123456789012, the sample's): a hub takes " +
+        "other accounts' events through its bus policy, a spoke sees only its own",
+    },
+    {
+      name: "org",
+      type: "text",
+      valueName: "ACCOUNT=ORG",
+      repeatable: true,
+      description:
+        "an account's AWS Organization, for a hub whose acceptFrom names organizations " +
+        "(events do not carry it), e.g. --org 345678901234=o-a1b2c3d4e5",
+    },
+  ],
+  aws: [
+    {
+      ...PROFILE,
+      description: "the profile whose credentials write to --endpoint-url",
+      requires: ["endpoint-url"],
+    },
+    {
+      ...REGION,
+      description: "the stack's region and the DynamoDB client's (default: the stack's aws:region)",
+    },
+    {
+      ...ENDPOINT_URL,
+      description:
+        "write to this DynamoDB-compatible endpoint instead of the embedded dynalite " +
+        "(e.g. DynamoDB Local)",
+    },
+  ],
+  examples: [
+    {
+      description: `Replay the shipped sample and keep its table in ${SAMPLE_DB} for the lookups`,
+      command: `batch-job-log replay --db ${SAMPLE_DB}`,
+    },
+    {
+      description:
+        "Replay jobs of five accounts and regions through the example hub's bus policy and rules",
+      command:
+        "batch-job-log replay samples/hub-events.jsonl --stack hub --org 345678901234=o-a1b2c3d4e5",
+    },
+    {
+      description: "Replay the sample with RUNNING events recorded too, as one JSON document",
+      command: `batch-job-log replay samples/events.jsonl --config 'statuses=["RUNNING","SUCCEEDED","FAILED"]' --json`,
+    },
+  ],
+});
 
 /** Inputs smaller than this replay in about a second: no progress bar. */
 export const PROGRESS_MIN_BYTES = 256 * 1024;
@@ -50,24 +157,21 @@ export const SAMPLE_EVENTS = path.join("samples", "events.jsonl");
 export const SAMPLE_LOGS = path.join("samples", "logs.jsonl");
 
 /** Loads Pulumi, the AWS SDK and dynalite: required after parsing. */
-function replayEngine(): typeof import("../twin/replay-engine") {
-  return require("../twin/replay-engine");
+function replayEngine(): typeof import("../../twin/replay-engine") {
+  return require("../../twin/replay-engine");
 }
 
-export const replay: Command = async (argv, io) => {
-  const parsed = parseCommand(REPLAY, argv);
-  if (parsed.help) {
-    io.stdout.write(helpText(REPLAY));
-    return EXIT_OK;
-  }
-  const { values, args, common } = parsed;
+export async function run(
+  { values, args, common }: Input<typeof spec>,
+  io: CliIO,
+): Promise<number> {
   const projectRoot = findProjectRoot();
   const sample = args.PATH.length === 0;
   const paths = sample ? [path.join(projectRoot, SAMPLE_EVENTS)] : args.PATH;
   // Every path is checked before anything is replayed: a usage error costs no replay.
   const input = openEvents(paths, io.cwd, paths.includes(STDIN_PATH) ? io.stdin : undefined);
   const dbPath = common.db === undefined ? undefined : dbFolderToWrite(common.db, io.cwd);
-  if (common.profile !== undefined) await checkProfile(REPLAY.name, common.profile, io.env);
+  if (common.profile !== undefined) await checkProfile(spec.name, common.profile, io.env);
 
   const stack = await replayStack(values.stack, projectRoot, io.env);
   const config: Record<string, string> = {
@@ -179,7 +283,7 @@ export const replay: Command = async (argv, io) => {
   } finally {
     await twin.close();
   }
-};
+}
 
 /** A spoke's replay: what it would forward, to which bus, through which role. */
 function reportForwarding(

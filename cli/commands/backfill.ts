@@ -27,15 +27,60 @@ import {
   isInvalidEventError,
   TERMINAL_STATUSES,
   type RecordWriter,
-} from "../record";
-import { BACKFILL } from "./commands";
-import { EXIT_FAILED, EXIT_OK, type CliIO } from "./io";
-import { createBatchClient, describeJobQueues, describeJobs, listJobs } from "./lookup/clients";
-import { guard, openTable, type LookupDeps } from "./lookup/context";
-import { describeError } from "./lookup/errors";
-import { plural } from "./lookup/format";
-import { helpText, parseCommand } from "./options";
-import { progressBar } from "./progress";
+} from "../../record";
+import { EXIT_FAILED, EXIT_OK, type CliIO } from "../io";
+import { createBatchClient, describeJobQueues, describeJobs, listJobs } from "../lookup/clients";
+import { guard, openTable, type LookupDeps } from "../lookup/context";
+import { describeError } from "../lookup/errors";
+import { plural } from "../lookup/format";
+import { defineCommand, type Input } from "../options";
+import { progressBar } from "../progress";
+import { AWS_OPTIONS, JSON_OUTPUT, SINCE, TABLE } from "./shared";
+
+export const spec = defineCommand({
+  name: "backfill",
+  summary: "record the jobs Batch still remembers",
+  description: [
+    "Records the finished jobs (SUCCEEDED, FAILED) that Batch still remembers (at least 7 days), " +
+      "without ever replacing an item written from an event or a newer one. Safe to run again. " +
+      "It calls AWS Batch: there is no offline sample of it.",
+  ],
+  positionals: [],
+  options: [
+    { ...SINCE, description: "only jobs created within this time, e.g. 2h, 3d (default: all)" },
+    {
+      name: "queue",
+      type: "text",
+      valueName: "ARN",
+      repeatable: true,
+      description: "a job queue, by name or ARN (default: every queue of the region)",
+    },
+    {
+      name: "retention-days",
+      type: "count",
+      valueName: "N",
+      description: "set the items' expiresAt as a stack with retentionDays N does",
+    },
+    TABLE,
+    {
+      ...JSON_OUTPUT,
+      description:
+        "the summary as {region, queues, listed, described, recorded, unchanged, failed}",
+    },
+  ],
+  aws: AWS_OPTIONS,
+  examples: [
+    {
+      description: "The jobs of the last three days, in the stack's table, with a profile",
+      command: "batch-job-log backfill --since 3d --profile prod",
+    },
+    {
+      description: "Two queues only, into a table of another region",
+      command:
+        "batch-job-log backfill --queue ec2-spot --queue fargate --region eu-west-1 --table batch-job-log-prod",
+    },
+  ],
+});
 
 /** DescribeJobs takes at most 100 job ids per call. */
 export const DESCRIBE_BATCH = 100;
@@ -52,17 +97,12 @@ export interface BackfillSummary {
   failed: number;
 }
 
-export async function backfill(
-  argv: readonly string[],
+export async function run(
+  input: Input<typeof spec>,
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const parsed = parseCommand(BACKFILL, argv);
-  if (parsed.help) {
-    io.stdout.write(helpText(BACKFILL));
-    return EXIT_OK;
-  }
-  const { common, values } = parsed;
+  const { common, values, out } = input;
   const { since: sinceMs, "retention-days": retentionDays } = values;
   const now = deps.now ?? Date.now;
 
@@ -112,7 +152,7 @@ export async function backfill(
     progress.done();
 
     if (common.json) {
-      io.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+      out.document(summary);
     } else {
       io.stdout.write(
         `backfill ${batchRegion}, ${plural(queues.length, "queue")}: ` +

@@ -1,32 +1,51 @@
 /**
  * `batch-job-log completion bash|zsh`: prints a shell completion script generated from the
- * command specs (cli/commands.ts): the commands, each command's options with their aliases and
+ * command specs (cli/commands/index.ts lists them): the commands, each command's options with their aliases and
  * short flags, the allowed values of an option (`find --status`) or a positional
  * (`completion SHELL`), folders for `--db DIR` and file names for `replay PATH`. Values nothing
  * can list (job ids, durations, URLs) complete to nothing rather than to file names.
  */
-import { COMMANDS, COMPLETION } from "./commands";
-import { EXIT_OK, type Command } from "./io";
+import { EXIT_OK, type CliIO } from "../io";
 import {
   allOptions,
-  helpText,
-  parseCommand,
+  defineCommand,
   PROGRAM,
+  type Input,
   valueNameOf,
   type CommandSpec,
   type OptionSpec,
-} from "./options";
+} from "../options";
 
-export const completion: Command = async (argv, io) => {
-  const parsed = parseCommand(COMPLETION, argv);
-  if (parsed.help) {
-    io.stdout.write(helpText(COMPLETION));
-    return EXIT_OK;
-  }
-  const specs = COMMANDS.map((c) => c.spec);
-  io.stdout.write(parsed.args.SHELL === "bash" ? bashScript(specs) : zshScript(specs));
+export const spec = defineCommand({
+  name: "completion",
+  summary: "print a shell completion script (bash, zsh)",
+  description: [
+    "Prints a script that completes batch-job-log's commands, options and their allowed values " +
+      "in bash or zsh, for the command `batch-job-log` on the PATH (e.g. after `npm link`).",
+  ],
+  positionals: [{ name: "SHELL", description: "the shell", choices: ["bash", "zsh"] }],
+  options: [],
+  examples: [
+    {
+      description: "Complete in every new bash",
+      command: "echo 'source <(batch-job-log completion bash)' >> ~/.bashrc",
+    },
+    {
+      description: "Complete in zsh: a file in a folder of $fpath, read by compinit",
+      command: 'batch-job-log completion zsh > "${fpath[1]}/_batch-job-log"',
+    },
+  ],
+});
+
+export async function run(
+  input: Input<typeof spec>,
+  _io: CliIO,
+  deps: { readonly commands?: () => readonly CommandSpec[] } = {},
+): Promise<number> {
+  const specs = deps.commands?.() ?? [spec];
+  input.out.print(input.args.SHELL === "bash" ? bashScript(specs) : zshScript(specs));
   return EXIT_OK;
-};
+}
 
 const TOP_OPTIONS = ["-h", "--help", "-v", "--version"];
 

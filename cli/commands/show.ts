@@ -4,22 +4,60 @@
  * CloudWatch console link and the `aws logs tail` command; the pod and node of an EKS attempt;
  * the children of an array or multi-node parent, from the `byParentJobId` index.
  */
-import { isTerminalStatus, type JobRecord, type LogStreamRef } from "../record";
-import { SHOW } from "./commands";
-import { EXIT_OK, type CliIO } from "./io";
-import { logStreamConsoleUrl, tailCommand } from "./lookup/console-link";
-import { guard, openTable, type LookupDeps } from "./lookup/context";
-import { failureReason, joinReasons } from "./lookup/errors";
-import { columns, elapsed, formatTime, labelled } from "./lookup/format";
+import { isTerminalStatus, type JobRecord, type LogStreamRef } from "../../record";
+import { EXIT_OK, type CliIO } from "../io";
+import type { Output } from "../output";
+import { logStreamConsoleUrl, tailCommand } from "../lookup/console-link";
+import { guard, openTable, type LookupDeps } from "../lookup/context";
+import { failureReason, joinReasons } from "../lookup/errors";
+import { elapsed, formatTime, labelled as labelledText } from "../lookup/format";
 import {
   attemptCount,
   isEks,
   isParent,
   noStreamForAttempt,
   noStreamReason,
-} from "./lookup/streams";
-import type { ChildSummary } from "./lookup/table";
-import { helpText, parseCommand } from "./options";
+} from "../lookup/streams";
+import type { ChildSummary } from "../lookup/table";
+import { defineCommand, type Input } from "../options";
+import { AWS_OPTIONS, DB, JSON_OUTPUT, SAMPLE, SAMPLE_DB, TABLE } from "./shared";
+
+export const spec = defineCommand({
+  name: "show",
+  summary: "where a job's logs are, per attempt and container",
+  description: [
+    "Where a job's logs are: per attempt and container, the log group, region and stream, a " +
+      "CloudWatch console link and the `aws logs tail` command; the pod of an EKS attempt; the " +
+      "children of an array or multi-node parent.",
+  ],
+  positionals: [
+    {
+      name: "JOB_ID",
+      description:
+        "a job id; an array child is PARENT:INDEX, a node of a multi-node job PARENT#NODE",
+    },
+  ],
+  options: [
+    TABLE,
+    DB,
+    { ...JSON_OUTPUT, description: "the stored item, with logLinks and children" },
+  ],
+  aws: AWS_OPTIONS,
+  examples: [
+    {
+      description: "Where the logs of each of the three attempts of a failed job are",
+      command: `batch-job-log show ${SAMPLE.retriedJob} --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "An array job and its children, with their statuses",
+      command: `batch-job-log show ${SAMPLE.arrayParent} --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "One child of that array job, as JSON",
+      command: `batch-job-log show ${SAMPLE.arrayParent}:3 --db ${SAMPLE_DB} --json`,
+    },
+  ],
+});
 
 /** Where one stream is, with the ways to open it. */
 export interface LogLink extends LogStreamRef {
@@ -27,17 +65,12 @@ export interface LogLink extends LogStreamRef {
   readonly tailCommand: string;
 }
 
-export async function show(
-  argv: readonly string[],
+export async function run(
+  input: Input<typeof spec>,
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const parsed = parseCommand(SHOW, argv);
-  if (parsed.help) {
-    io.stdout.write(helpText(SHOW));
-    return EXIT_OK;
-  }
-  const { common, args } = parsed;
+  const { common, args, out } = input;
   const jobId = args.JOB_ID;
   return guard("show", io, async (context) => {
     const { table } = await openTable(common, io, deps, context);
@@ -45,9 +78,9 @@ export async function show(
     const children = isParent(record) ? await table.children(record.jobId) : [];
     if (common.json) {
       const links = (record.logStreams ?? []).map(logLink);
-      io.stdout.write(JSON.stringify({ ...record, logLinks: links, children }, null, 2) + "\n");
+      out.document({ ...record, logLinks: links, children });
     } else {
-      io.stdout.write(renderShow(record, children).join("\n") + "\n");
+      out.printLines(renderShow(record, children, out));
     }
     return EXIT_OK;
   });
@@ -61,14 +94,20 @@ function logLink(s: LogStreamRef): LogLink {
   };
 }
 
-/** The text `show` prints, line by line. */
-function renderShow(record: JobRecord, children: readonly ChildSummary[]): string[] {
+/**
+ * The text `show` prints, line by line, escaped by the output layer (what a job set may hold
+ * control characters), the statuses coloured.
+ */
+function renderShow(record: JobRecord, children: readonly ChildSummary[], out: Output): string[] {
+  const labelled = (pairs: readonly (readonly [string, string | undefined])[]) =>
+    labelledText(pairs.map(([label, value]) => [label, value && out.escape(value)] as const));
   const reason = failureReason(record);
   const duration = elapsed(record.startedAt, record.stoppedAt);
+  const STATUS = "\0status";
   const lines = labelled([
     ["job", record.jobId],
     ["name", record.jobName],
-    ["status", record.status + flags(record)],
+    ["status", STATUS],
     ["reason", reason],
     ["exit code", record.exitCode === undefined ? undefined : String(record.exitCode)],
     ["queue", record.jobQueue],
@@ -89,12 +128,17 @@ function renderShow(record: JobRecord, children: readonly ChildSummary[]): strin
     ["nodes", nodesLine(record)],
     ["eks cluster", record.eksClusterArn],
     ...otherFields(record),
-  ]);
+  ]).map((line) =>
+    // The status, escaped and coloured by the output layer, after the padding of the labels.
+    line.startsWith("status ")
+      ? line.replace(out.escape(STATUS), out.status(record.status) + flags(record))
+      : line,
+  );
 
   const count = attemptCount(record);
   const streams = record.logStreams ?? [];
   if (count === 0) {
-    lines.push("", `logs: ${noStreamReason(record)}`);
+    lines.push("", out.escape(`logs: ${noStreamReason(record)}`));
   }
   for (let n = 1; n <= count; n++) {
     const a = record.attempts?.[n - 1];
@@ -105,12 +149,12 @@ function renderShow(record: JobRecord, children: readonly ChildSummary[]): strin
         : `${formatTime(a.startedAt)} to ${formatTime(a.stoppedAt)}`,
       attemptReason(record, n),
     ].filter((f): f is string => f !== undefined);
-    lines.push("", `attempt ${n}${facts.length > 0 ? `: ${facts.join(", ")}` : ""}`);
+    lines.push("", out.escape(`attempt ${n}${facts.length > 0 ? `: ${facts.join(", ")}` : ""}`));
     const own = streams.filter((s) => s.attempt === n);
     for (const s of own) {
       const link = logLink(s);
       lines.push(
-        `  container ${s.container}`,
+        `  container ${out.escape(s.container)}`,
         ...labelled([
           ["log group", `${s.logGroup} (${s.logRegion})`],
           ["stream", s.logStreamName],
@@ -128,7 +172,7 @@ function renderShow(record: JobRecord, children: readonly ChildSummary[]): strin
         ]).map((l) => `  ${l}`),
       );
     }
-    if (own.length === 0) lines.push(`  logs: ${noStreamInAttempt(record, n)}`);
+    if (own.length === 0) lines.push(out.escape(`  logs: ${noStreamInAttempt(record, n)}`));
     else if (a !== undefined && a.startedAt === undefined && isTerminalStatus(record.status)) {
       // DockerTimeoutError-style failures name a stream that was never created.
       lines.push("  note: this attempt never started; its stream may never have been created.");
@@ -144,16 +188,19 @@ function renderShow(record: JobRecord, children: readonly ChildSummary[]): strin
     if (children.length > 0) {
       const kind = record.arraySize !== undefined ? "INDEX" : "NODE";
       lines.push(
-        ...columns([
-          [kind, "STATUS", "EXIT", "STOPPED", "JOB ID"],
-          ...children.map((c) => [
-            String(c.arrayIndex ?? c.nodeIndex ?? "-"),
-            c.status,
-            c.exitCode === undefined ? "-" : String(c.exitCode),
-            formatTime(c.stoppedAt),
-            c.jobId,
-          ]),
-        ]).map((l) => `  ${l}`),
+        ...out.table(
+          [
+            [kind, "STATUS", "EXIT", "STOPPED", "JOB ID"],
+            ...children.map((c) => [
+              String(c.arrayIndex ?? c.nodeIndex ?? "-"),
+              c.status,
+              c.exitCode === undefined ? "-" : String(c.exitCode),
+              formatTime(c.stoppedAt),
+              c.jobId,
+            ]),
+          ],
+          { indent: "  ", statusColumn: 1 },
+        ),
       );
     }
   }

@@ -14,32 +14,123 @@
  * stream, whyMissing for a stream that does not exist).
  */
 import type { OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
-import type { JobRecord, LogStreamRef } from "../record";
-import { LOGS } from "./commands";
-import { EXIT_FAILED, EXIT_OK, type CliIO } from "./io";
+import type { JobRecord, LogStreamRef } from "../../record";
+import { EXIT_FAILED, EXIT_OK, type CliIO } from "../io";
 import {
   guard,
   openLogAccess,
   openTable,
   sleep as realSleep,
   type LookupDeps,
-} from "./lookup/context";
-import { isMissingStream, LookupError } from "./lookup/errors";
-import { plural } from "./lookup/format";
-import { followJob } from "./lookup/follow";
-import type { LogAccess } from "./lookup/log-access";
-import { groupRef, header, printEvent, type LogsRun } from "./lookup/log-output";
+} from "../lookup/context";
+import { isMissingStream, LookupError } from "../lookup/errors";
+import { plural } from "../lookup/format";
+import { followJob } from "../lookup/follow";
+import type { LogAccess } from "../lookup/log-access";
+import { groupRef, header, printEvent, type LogsRun } from "../lookup/log-output";
 import {
   LogCalls,
   mergeByTimestamp,
   mergePageLimit,
   streamPages,
   whyMissing,
-} from "./lookup/log-read";
-import { attemptCount, chooseStream, isParent } from "./lookup/streams";
-import type { ChildSummary, JobTable } from "./lookup/table";
-import { OptionError, helpText, parseCommand } from "./options";
-import { progressBar } from "./progress";
+} from "../lookup/log-read";
+import { attemptCount, chooseStream, isParent } from "../lookup/streams";
+import type { ChildSummary, JobTable } from "../lookup/table";
+import { defineCommand, OptionError, type Input } from "../options";
+import { progressBar } from "../progress";
+import { AWS_OPTIONS, DB, JSON_OUTPUT, ROLE_ARN, SAMPLE, SAMPLE_DB, SINCE, TABLE } from "./shared";
+
+export const spec = defineCommand({
+  name: "logs",
+  summary: "print the log events of a job, of its children or of its nodes",
+  description: [
+    "Prints a job's log events from CloudWatch Logs (the last attempt's, unless --attempt or " +
+      "--all-attempts), oldest first, from the log group, region and account its record names. " +
+      "Of an array parent, prints its children's logs, of a multi-node parent every node's, " +
+      "merged in time order, each line prefixed as `docker compose logs` does: `[3] ` for array " +
+      "child 3, `node 3 | ` for node 3, `[3 a1] ` and `node 3 a1 | ` with --all-attempts " +
+      "(`[a1] ` for a job that is no parent), the prefixes padded to one width.",
+    "When there is nothing to print, says why: the stream was never created (the job failed " +
+      "before its container started), it expired under its log group's retention, access was " +
+      "denied (which permission on which log group), or the job logs elsewhere. With --db, the " +
+      "job and its events are read offline: the table, and DIR/logs.jsonl through a local " +
+      "CloudWatch Logs endpoint.",
+  ],
+  positionals: [{ name: "JOB_ID", description: "a job id, as `show` takes it" }],
+  options: [
+    {
+      name: "attempt",
+      type: "count",
+      description: "the attempt to read, counting from 1 (default: the last with a stream)",
+      conflicts: ["all-attempts"],
+    },
+    {
+      name: "all-attempts",
+      type: "boolean",
+      description: "every attempt's stream in attempt order, each line prefixed with its attempt",
+    },
+    {
+      name: "container",
+      type: "text",
+      valueName: "NAME",
+      description: "the container to read in a multi-container job (default: the main one)",
+    },
+    {
+      name: "failed",
+      type: "boolean",
+      description: "of an array or multi-node parent: only the FAILED children or nodes",
+    },
+    {
+      name: "index",
+      type: "text",
+      valueName: "N[,M]",
+      description: "of an array or multi-node parent: only these children or nodes, e.g. 0,3,7",
+    },
+    SINCE,
+    {
+      name: "follow",
+      short: "f",
+      type: "boolean",
+      description:
+        "then print new events as they come (CloudWatch Logs Live Tail where the caller may, " +
+        "else polling), moving to a retried job's new attempt, until the job has ended and its " +
+        "stream is drained, or Ctrl-C; one job, not a parent",
+    },
+    {
+      name: "interval",
+      type: "count",
+      valueName: "SECS",
+      default: 2,
+      description: "seconds between polls (and between reads of the record) with --follow",
+      requires: ["follow"],
+    },
+    ROLE_ARN,
+    TABLE,
+    DB,
+    {
+      ...JSON_OUTPUT,
+      description:
+        "one JSON object per event: {timestamp, ingestionTime, message}, with jobId, arrayIndex " +
+        "or nodeIndex, attempt and container where lines come from several streams",
+    },
+  ],
+  aws: AWS_OPTIONS,
+  examples: [
+    {
+      description: "What the failed children of an array job printed, merged in time order",
+      command: `batch-job-log logs ${SAMPLE.arrayParent} --failed --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "Every attempt of a job that failed three times, prefixed with its attempt",
+      command: `batch-job-log logs ${SAMPLE.retriedJob} --all-attempts --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "Why a job that never started has no log events to print",
+      command: `batch-job-log logs ${SAMPLE.neverStarted} --db ${SAMPLE_DB}`,
+    },
+  ],
+});
 
 /** One stream to print, with what its lines are prefixed with and tagged with in --json. */
 export interface Source {
@@ -49,17 +140,13 @@ export interface Source {
   readonly label: string;
 }
 
-export async function logs(
-  argv: readonly string[],
+export async function run(
+  input: Input<typeof spec>,
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const parsed = parseCommand(LOGS, argv);
-  if (parsed.help) {
-    io.stdout.write(helpText(LOGS));
-    return EXIT_OK;
-  }
-  const { common, values, args } = parsed;
+  // Printed through io, whose stdout is the output layer's (cli/output.ts).
+  const { common, values, args } = input;
   const jobId = args.JOB_ID;
   const indexes = values.index === undefined ? undefined : parseIndexes(values.index);
   const now = deps.now ?? Date.now;

@@ -18,23 +18,106 @@
  */
 import * as readline from "readline";
 import type { FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
-import type { JobRecord, LogStreamRef } from "../record";
-import { SEARCH } from "./commands";
-import { EXIT_FAILED, EXIT_OK, type CliIO } from "./io";
+import type { JobRecord, LogStreamRef } from "../../record";
+import { EXIT_FAILED, EXIT_OK, type CliIO } from "../io";
 import {
   guard,
   openLogAccess,
   openTable,
   sleep as realSleep,
   type LookupDeps,
-} from "./lookup/context";
-import { isMissingStream, LookupError } from "./lookup/errors";
-import { plural } from "./lookup/format";
-import type { LogTarget } from "./lookup/log-access";
-import { groupRef } from "./lookup/log-output";
-import { Limiter, LogCalls, describeGroup } from "./lookup/log-read";
-import type { RunFilter } from "./lookup/table";
-import { helpText, parseCommand } from "./options";
+} from "../lookup/context";
+import { isMissingStream, LookupError } from "../lookup/errors";
+import { plural } from "../lookup/format";
+import type { LogTarget } from "../lookup/log-access";
+import { groupRef } from "../lookup/log-output";
+import { Limiter, LogCalls, describeGroup } from "../lookup/log-read";
+import type { RunFilter } from "../lookup/table";
+import { defineCommand, type Input } from "../options";
+import { BATCH_STATUSES } from "../../record/constants";
+import { AWS_OPTIONS, DB, JSON_OUTPUT, ROLE_ARN, SAMPLE, SAMPLE_DB, SINCE, TABLE } from "./shared";
+
+export const spec = defineCommand({
+  name: "search",
+  summary: "find log lines across many runs: which jobs printed TEXT",
+  description: [
+    "Finds the log lines that contain TEXT (exactly, case-sensitive) in the streams of many " +
+      "jobs, every attempt and container. Which jobs comes from the table: with --name the runs " +
+      "of that name (the byJobName index), without it a Scan of the whole table (said on " +
+      "stderr), both narrowed by --status, --since, --queue, --account and --job-region.",
+    "Per log group, up to 500 streams are searched with FilterLogEvents (100 stream names a " +
+      "call, each batch over its jobs' time window), more with a CloudWatch Logs Insights query " +
+      "(--mode to choose). Before a query, the number of streams and an estimate of the bytes " +
+      "it scans go to stderr; an estimate over 1 GB needs --yes, or a yes at the prompt when " +
+      "stdin is a terminal.",
+    "Exit status: 0 some line matched, 1 none did (or the search failed), 2 usage error.",
+  ],
+  positionals: [{ name: "TEXT", description: "the text to find in log lines" }],
+  options: [
+    { name: "name", type: "text", valueName: "JOB_NAME", description: "the runs of this job name" },
+    {
+      name: "status",
+      type: "text",
+      valueName: "STATUS",
+      choices: BATCH_STATUSES,
+      ignoreCase: true,
+      description: "only jobs in this status",
+    },
+    { ...SINCE, description: "only jobs created within this time, e.g. 2h, 3d, 1w" },
+    {
+      name: "queue",
+      type: "text",
+      valueName: "QUEUE",
+      description: "only jobs of this job queue, by name or ARN",
+    },
+    {
+      name: "account",
+      type: "text",
+      valueName: "ACCOUNT",
+      description: "only jobs of this AWS account (a hub table holds several)",
+    },
+    {
+      name: "job-region",
+      type: "region",
+      description: "only jobs that ran in this region (--region is the table's)",
+    },
+    {
+      name: "mode",
+      type: "text",
+      valueName: "MODE",
+      choices: ["auto", "filter", "insights"],
+      default: "auto",
+      description:
+        "filter: FilterLogEvents; insights: a Logs Insights query; auto: insights for a log " +
+        "group with more than 500 streams to search",
+    },
+    { name: "yes", short: "y", type: "boolean", description: "run a large query without asking" },
+    ROLE_ARN,
+    TABLE,
+    DB,
+    {
+      ...JSON_OUTPUT,
+      description:
+        "one JSON object per matching line: {jobId, jobName, attempt, container, logGroup, " +
+        "logRegion, logStreamName, timestamp, message} (and arrayIndex, nodeIndex, account)",
+    },
+  ],
+  aws: AWS_OPTIONS,
+  examples: [
+    {
+      description: "Which jobs of the sample ran out of memory, from every job of the table",
+      command: `batch-job-log search OutOfMemoryError --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "Which failed runs of an array job's name printed a PostGIS failure",
+      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "The same with a Logs Insights query, as JSON",
+      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --mode insights --json --db ${SAMPLE_DB}`,
+    },
+  ],
+});
 
 const logsSdk = (): typeof import("@aws-sdk/client-cloudwatch-logs") =>
   require("@aws-sdk/client-cloudwatch-logs");
@@ -75,17 +158,13 @@ interface Match {
   readonly message: string;
 }
 
-export async function search(
-  argv: readonly string[],
+export async function run(
+  input: Input<typeof spec>,
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const parsed = parseCommand(SEARCH, argv);
-  if (parsed.help) {
-    io.stdout.write(helpText(SEARCH));
-    return EXIT_OK;
-  }
-  const { common, values, args } = parsed;
+  // Printed through io, whose stdout is the output layer's (cli/output.ts).
+  const { common, values, args } = input;
   const text = args.TEXT;
   const now = (deps.now ?? Date.now)();
   const wait = deps.sleep ?? realSleep;
