@@ -3,7 +3,7 @@
  * job record out, with its revision. No I/O, no clients, no `@pulumi/*`: the Lambda, the local twin
  * and `backfill` all build records with these functions.
  *
- * Field reference: shared/docs/batch-events.md (where the log group, region and streams are for
+ * Field reference: docs/batch-events.md (where the log group, region and streams are for
  * each job kind). Every field is optional but `detail.jobId` and `detail.status`; a field that is
  * present with the wrong type is an error, an unknown field is ignored.
  *

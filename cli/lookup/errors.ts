@@ -170,7 +170,7 @@ export function missingStreamReason(
 /**
  * The one line for a stream that does not exist: where it was looked for, then why the job
  * ended, from the attempt first and the job second. `DockerTimeoutError`-style failures name a
- * stream that was never created (shared/docs/batch-events.md).
+ * stream that was never created (docs/batch-events.md).
  */
 export function missingStreamMessage(record: JobRecord, stream: LogStreamRef): string {
   const where =

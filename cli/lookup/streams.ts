@@ -1,6 +1,6 @@
 /**
- * Which stream of a record to read, and, when there is none, exactly why (shared/docs/
- * batch-events.md, "Where the logs are"): an EKS job keeps its logs in the cluster, a non-awslogs
+ * Which stream of a record to read, and, when there is none, exactly why (docs/batch-events.md,
+ * "Where the logs are"): an EKS job keeps its logs in the cluster, a non-awslogs
  * driver sends them elsewhere, an array parent never runs, a job that never started wrote nothing.
  */
 import type { AttemptRecord, JobRecord, LogStreamRef } from "../../record";

@@ -163,7 +163,7 @@ export function simulateSingleJob(
       stop =
         t + (o.kind === "pull-failure" ? rng.int(15_000, 90_000) : 240_000 + rng.int(500, 4000));
       ac.reason = reason;
-      // The attempt names a stream that is never created (shared/docs/batch-events.md).
+      // The attempt names a stream that is never created (docs/batch-events.md).
       if (o.kind === "docker-timeout") ac.logStreamName = stream;
       ac.networkInterfaces = nis;
       attempt = { container: ac, stoppedAt: stop, statusReason: "Task failed to start" };
