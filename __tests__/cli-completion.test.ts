@@ -7,11 +7,51 @@ import { execFileSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { allCommands } from "../cli/commands";
+import { allCommands, COMMAND_NAMES } from "../cli/commands";
 import { bashScript, zshScript } from "../cli/commands/completion";
+import { spec as LOGS } from "../cli/commands/logs";
+import { allOptions, defineCommand, type OptionSpec } from "../cli/options";
 import { runCli } from "./helpers/cli-io";
 
 const SPECS = allCommands().map((c) => c.spec);
+
+/** An option's flags as typed: `-f`, `--follow`, `--endpoint`. */
+const flagsOf = (o: OptionSpec) => [
+  ...(o.short ? [`-${o.short}`] : []),
+  ...[o.name, ...(o.aliases ?? [])].map((n) => `--${n}`),
+];
+
+/** A spec of each kind of option and positional, for the zsh script's exact lines. */
+const DEMO = defineCommand({
+  name: "demo",
+  summary: "a summary: with a colon, and a command's quote",
+  description: ["For the completion tests."],
+  positionals: [{ name: "NAME", description: "a name" }],
+  options: [
+    {
+      name: "status",
+      type: "text",
+      valueName: "STATUS",
+      choices: ["SUCCEEDED", "FAILED"],
+      ignoreCase: true,
+      description: "only runs in this status",
+    },
+    { name: "since", type: "duration", description: "only runs within this time, e.g. 2h" },
+    { name: "queue", type: "text", valueName: "ARN", repeatable: true, description: "a queue" },
+    { name: "db", type: "dir", description: "the table kept in DIR by `replay --db DIR`: offline" },
+    { name: "json", type: "boolean", description: "one JSON object a line (JSON Lines)" },
+    { name: "follow", short: "f", type: "boolean", description: "then print new events" },
+  ],
+  aws: [
+    {
+      name: "endpoint-url",
+      aliases: ["endpoint"],
+      type: "url",
+      description: "send every AWS call of the command",
+    },
+  ],
+  examples: [],
+});
 
 /** What `batch-job-log <args>` prints on stdout, and its status. */
 async function run(args: string[]): Promise<[number, string]> {
@@ -39,7 +79,7 @@ describe("bash", () => {
   test("completes commands, options, allowed values, folders and files", () => {
     // Each case: the words of the command line, the last one being completed.
     const cases: [string[], string][] = [
-      [[""], "replay show logs search find backfill completion help -h --help -v --version"],
+      [[""], [...COMMAND_NAMES, "help", "-h", "--help", "-v", "--version"].join(" ")],
       [["sh"], "show"],
       [["--v"], "--version"],
       [["find", "x", "--st"], "--status"],
@@ -55,11 +95,7 @@ describe("bash", () => {
       [["replay", "ev"], "events.jsonl"],
       [["replay", "--c"], "--config"],
       [["completion", ""], "bash zsh"],
-      [
-        ["logs", "x", "-"],
-        "--attempt --all-attempts --container --failed --index --since -f --follow --interval " +
-          "--role-arn --table --db --json --profile --region --endpoint-url --endpoint -h --help",
-      ],
+      [["logs", "x", "-"], allOptions(LOGS).flatMap(flagsOf).join(" ")],
       // Nothing to offer for a duration, a job id or a URL: not file names either.
       [["logs", "x", "--since", ""], ""],
       [["show", "e"], ""],
@@ -109,40 +145,40 @@ describe("zsh", () => {
     ]);
   });
 
-  test("lists the commands with their summaries, `:` escaped", () => {
+  test("lists every command with its summary, then help", () => {
     const start = lines.indexOf("  commands=(");
-    expect(lines.slice(start + 1, lines.indexOf("  )", start))).toEqual([
-      "    'replay:replay Batch events through the exact Lambda on an embedded DynamoDB'",
-      "    'show:where a job'\\''s logs are, per attempt and container'",
-      "    'logs:print the log events of a job, of its children or of its nodes'",
-      "    'search:find log lines across many runs\\: which jobs printed TEXT'",
-      "    'find:the most recent runs of a job name'",
-      "    'backfill:record the jobs Batch still remembers'",
-      "    'completion:print a shell completion script (bash, zsh)'",
-      "    'help:the help of a command'",
-    ]);
+    const listed = lines.slice(start + 1, lines.indexOf("  )", start));
+    expect(listed.map((l) => l.trim().slice(1).split(":")[0])).toEqual([...COMMAND_NAMES, "help"]);
+    expect(listed.at(-1)).toBe("    'help:the help of a command'");
+  });
+
+  test("a summary's `:` is escaped, its quote closed and reopened", () => {
+    const demo = zshScript([DEMO]).split("\n");
+    expect(demo[demo.indexOf("  commands=(") + 1]).toBe(
+      "    'demo:a summary\\: with a colon, and a command'\\''s quote'",
+    );
   });
 
   test("declares each command's options, their values and positionals for _arguments", () => {
-    const find = lines.slice(lines.indexOf("        find)"), lines.indexOf("        backfill)"));
-    expect(find).toEqual([
-      "        find)",
-      "          _arguments -s -S \\",
-      "            '--status=[only runs in this status]:STATUS:(SUBMITTED PENDING RUNNABLE STARTING RUNNING SUCCEEDED FAILED)' \\",
-      "            '--since=[only runs created within this time, e.g. 10m, 2h, 3d]:DURATION: ' \\",
-      "            '--account=[only runs in this AWS account]:ACCOUNT: ' \\",
-      "            '--job-region=[only runs in this region]:REGION: ' \\",
-      "            '--limit=[at most N runs]:N: ' \\",
-      "            '--table=[the job table]:NAME: ' \\",
-      "            '--db=[the embedded table kept in DIR by `replay --db DIR`\\: offline, no credentials]:DIR:_files -/' \\",
-      "            '--json[one JSON object a line]' \\",
-      "            '--profile=[a profile of the shared AWS config and credentials files]:NAME: ' \\",
-      "            '--region=[the AWS region]:REGION: ' \\",
-      "            '(--endpoint-url --endpoint)'{--endpoint-url=,--endpoint=}'[send every AWS call of the command]:URL: ' \\",
-      "            '(-h --help)'{-h,--help}'[show this help]' \\",
-      "            ':NAME: '",
-      "          ;;",
-    ]);
+    const demo = zshScript([DEMO]).split("\n");
+    expect(demo.slice(demo.indexOf("        demo)"), demo.lastIndexOf("          ;;") + 1)).toEqual(
+      [
+        "        demo)",
+        "          _arguments -s -S \\",
+        "            '--status=[only runs in this status]:STATUS:(SUCCEEDED FAILED)' \\",
+        "            '--since=[only runs within this time, e.g. 2h]:DURATION: ' \\",
+        "            '*--queue=[a queue]:ARN: ' \\",
+        "            '--db=[the table kept in DIR by `replay --db DIR`\\: offline]:DIR:_files -/' \\",
+        "            '--json[one JSON object a line]' \\",
+        "            '(-f --follow)'{-f,--follow}'[then print new events]' \\",
+        "            '(--endpoint-url --endpoint)'{--endpoint-url=,--endpoint=}'[send every AWS call of the command]:URL: ' \\",
+        "            '(-h --help)'{-h,--help}'[show this help]' \\",
+        "            ':NAME: '",
+        "          ;;",
+      ],
+    );
+    // Every command has its case.
+    for (const name of COMMAND_NAMES) expect(lines).toContain(`        ${name})`);
     expect(script).toContain(
       "            '(-f --follow)'{-f,--follow}'[then print new events as they come]' \\\n",
     );

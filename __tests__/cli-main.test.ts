@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
+import { allCommands, COMMAND_NAMES } from "../cli/commands";
 import { main, usage, versionLine } from "../cli/main";
 
 const USAGE = usage();
@@ -81,8 +82,12 @@ it("lists every command in the usage, with its summary", () => {
       ?.split("\n")
       .slice(1)
       .map((l) => l.trim().split(/ +/)[0]),
-  ).toEqual(["replay", "show", "logs", "search", "find", "backfill", "completion"]);
-  expect(USAGE).toContain("  completion     print a shell completion script (bash, zsh)\n");
+  ).toEqual(COMMAND_NAMES);
+  for (const { spec } of allCommands()) {
+    expect(USAGE).toMatch(
+      new RegExp(`\\n  ${spec.name} +${spec.summary.replace(/[()]/g, "\\$&")}\\n`),
+    );
+  }
 });
 
 it("reports an unexpected multi-line error on one line, with status 1", async () => {
