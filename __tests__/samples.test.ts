@@ -3,7 +3,9 @@
 // the delivery effects (duplicates, out-of-order) its facts claim. The counts are recomputed
 // here independently; which streams logs.jsonl must hold is derived from the handler's records
 // of the terminal events.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { recordFromEvent } from "../record";
 import {
@@ -541,5 +543,34 @@ describe("static fixtures", () => {
     expect(evs[0].source).toBe("aws.batch");
     expect(evs[0]["detail-type"]).toBe("Batch Job Queue Blocked");
     expect(isStateChange(evs[0])).toBe(false);
+  });
+});
+
+describe("npm run samples", () => {
+  test("regenerates the three committed files byte for byte, from the TypeScript sources", () => {
+    // Prepare: a scratch folder; the script `npm run samples` runs, with a path and the seed.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "samples-"));
+    const root = path.join(__dirname, "..");
+    const script = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts
+      .samples as string;
+    const [node, ...args] = script.split(" ");
+    expect(node).toBe("node");
+    try {
+      // Act
+      execFileSync(process.execPath, [...args, path.join(dir, "events.jsonl"), "1"], {
+        cwd: root,
+        stdio: "pipe",
+      });
+      // Assess
+      for (const file of ["events.jsonl", "logs.jsonl", "hub-events.jsonl"]) {
+        const made = fs.readFileSync(path.join(dir, file));
+        expect([file, made.equals(fs.readFileSync(path.join(root, "samples", file)))]).toEqual([
+          file,
+          true,
+        ]);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

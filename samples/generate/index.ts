@@ -42,10 +42,11 @@
  *
  *   toJsonl(items): one JSON.stringify per line, "\n" after each.
  *
- * CLI: `node dist/samples/generate/index.js [eventsFile] [seed] [logsFile]` writes both files;
- * eventsFile defaults to samples/events.jsonl under the current directory, seed to 1, logsFile
- * to logs.jsonl next to eventsFile; hub-events.jsonl is written next to eventsFile. The committed samples/*.jsonl are seed 1, written by
- * `npm run build && node dist/samples/generate/index.js` from the repository's root.
+ * CLI: `npm run samples -- [eventsFile] [seed] [logsFile]` writes both files (the generator is
+ * not in the build output; scripts/run-ts.cjs runs this file); eventsFile defaults to
+ * samples/events.jsonl under the current directory, seed to 1, logsFile to logs.jsonl next to
+ * eventsFile; hub-events.jsonl is written next to eventsFile. The committed samples/*.jsonl are
+ * seed 1, written by `npm run samples` from the repository's root.
  *
  * Layout: planner.ts (the table: one row per kind of job, its count and how its spec varies),
  * kinds/ (one module per kind: its events and what its jobs print), logs.ts (streams to
