@@ -115,7 +115,7 @@ export function simulateMultiNodeJob(rng: Rng, s: MultiNodeJobSpec): SimulatedMu
   const endAt = mainStop + rng.int(1000, 4000);
 
   // Per-node task facts.
-  const nodes = Array.from({ length: s.numNodes }, (_, n) => {
+  const nodes = Array.from({ length: s.numNodes }, (_, n): NodeTask => {
     const taskId = rng.hex(32);
     const log =
       s.style === "container"
@@ -154,145 +154,153 @@ export function simulateMultiNodeJob(rng: Rng, s: MultiNodeJobSpec): SimulatedMu
   d.startedAt = main.runningAt;
   parent.push(stateChange(s.jobId, REGION, main.runningAt + rng.int(0, 1500), d, jobArn));
   d.status = failed ? "FAILED" : "SUCCEEDED";
-  const mainAttempt: JsonObject =
-    s.style === "container"
-      ? {
-          container: {
-            containerInstanceArn: main.instanceArn,
-            taskArn: main.taskArn,
-            exitCode: main.exitCode,
-            logStreamName: main.stream,
-            networkInterfaces: [main.ni],
-          },
-          startedAt: main.runningAt,
-          stoppedAt: main.stop,
-          statusReason,
-        }
-      : {
-          startedAt: main.runningAt,
-          stoppedAt: main.stop,
-          statusReason,
-          taskProperties: [
-            {
-              containerInstanceArn: main.instanceArn,
-              taskArn: main.taskArn,
-              containers: [
-                {
-                  exitCode: main.exitCode,
-                  name: MAIN_CONTAINER,
-                  logStreamName: main.stream,
-                  networkInterfaces: [main.ni],
-                },
-              ],
-            },
-          ],
-        };
+  const mainAttempt = nodeAttempt(s.style === "ecs", main, statusReason);
   d.attempts = [mainAttempt];
   d.statusReason = statusReason;
   d.stoppedAt = main.stop;
   parent.push(stateChange(s.jobId, REGION, endAt, d, jobArn));
 
-  const nodeJobs: Simulated[] = [];
-  for (const node of nodes) {
-    const nodeId = `${s.jobId}#${node.n}`;
-    const nodeArn = batchArn(REGION, `job/${nodeId}`);
-    const nid: Identity = { ...id, jobId: nodeId, createdAt: startingAt - rng.int(500, 3000) };
-    const nd = detailHead(nid, "STARTING");
-    let c: JsonObject;
-    let task: JsonObject | undefined;
-    if (s.style === "container") {
-      const range = nodeRangeProperties[node.n === 0 ? 0 : 1] as { container: JsonObject };
-      c = clone(range.container);
-      c.containerInstanceArn = node.instanceArn;
-      c.taskArn = node.taskArn;
-      c.networkInterfaces = [node.ni];
-      nd.container = c;
-    } else {
-      c = {};
-      nd.container = c;
-      task = {
-        containers: [taskContainer()],
-        containerInstanceArn: node.instanceArn,
-        taskArn: node.taskArn,
-        volumes: [],
-      };
-      nd.ecsProperties = { taskProperties: [task] };
-    }
-    nd.nodeDetails = { nodeIndex: node.n, isMainNode: node.n === 0 };
-    detailTail(nd, nid, ["EC2"], false);
-    const evs: Emission[] = [];
-    evs.push(stateChange(nodeId, REGION, node.startingAt, nd, nodeArn));
-    nd.status = "RUNNING";
-    nd.startedAt = node.runningAt;
-    if (task) {
-      ((task.containers as JsonObject[])[0] as JsonObject).logStreamName = node.stream;
-    } else {
-      c.logStreamName = node.stream;
-    }
-    evs.push(stateChange(nodeId, REGION, node.runningAt, nd, nodeArn));
-    nd.status = node.exitCode === 0 ? "SUCCEEDED" : "FAILED";
-    const attempt: JsonObject = task
-      ? {
-          startedAt: node.runningAt,
-          stoppedAt: node.stop,
-          statusReason,
-          taskProperties: [
-            {
-              containerInstanceArn: node.instanceArn,
-              taskArn: node.taskArn,
-              containers: [
-                {
-                  exitCode: node.exitCode,
-                  name: MAIN_CONTAINER,
-                  logStreamName: node.stream,
-                  networkInterfaces: [node.ni],
-                },
-              ],
-            },
-          ],
-        }
-      : {
-          container: {
-            containerInstanceArn: node.instanceArn,
-            taskArn: node.taskArn,
-            exitCode: node.exitCode,
-            logStreamName: node.stream,
-            networkInterfaces: [node.ni],
-          },
-          startedAt: node.runningAt,
-          stoppedAt: node.stop,
-          statusReason,
-        };
-    nd.attempts = [attempt];
-    if (task) {
-      ((task.containers as JsonObject[])[0] as JsonObject).exitCode = node.exitCode;
-    } else {
-      c.exitCode = node.exitCode;
-    }
-    nd.statusReason = statusReason;
-    nd.stoppedAt = node.stop;
-    evs.push(stateChange(nodeId, REGION, node.stop + rng.int(0, 1500), nd, nodeArn));
-    const destination = logDestination(node.log, REGION);
-    const runs: LogRun[] = [];
-    if (destination) {
-      const run: NodeRun = {
-        spec: s,
-        n: node.n,
-        exitCode: node.exitCode,
-        ms: node.stop - node.runningAt,
-        ips: nodes.map((other) => other.ni.privateIpv4Address),
-      };
-      runs.push({
-        ...destination,
-        logStreamName: node.stream,
+  const nodeJobs = nodes.map((node) =>
+    simulateNodeJob(
+      rng,
+      { spec: s, id, nodes, nodeRangeProperties, taskContainer, startingAt },
+      node,
+    ),
+  );
+  return { parent, nodes: nodeJobs };
+}
+
+/** One node's ECS task, as the simulation draws it. */
+interface NodeTask {
+  readonly n: number;
+  readonly log: LogConfiguration;
+  readonly taskId: string;
+  readonly taskArn: string;
+  readonly instanceArn: string;
+  readonly ni: { attachmentId: string; privateIpv4Address: string };
+  readonly stream: string;
+  readonly startingAt: number;
+  readonly runningAt: number;
+  readonly stop: number;
+  readonly exitCode: number;
+}
+
+/** What the node jobs share with their parent. */
+interface NodeContext {
+  readonly spec: MultiNodeJobSpec;
+  readonly id: Identity;
+  readonly nodes: readonly NodeTask[];
+  readonly nodeRangeProperties: readonly JsonObject[];
+  readonly taskContainer: () => JsonObject;
+  readonly startingAt: number;
+}
+
+/** A node's attempt (the parent's is its main node's): `container`, or `taskProperties` (ecs). */
+function nodeAttempt(ecs: boolean, node: NodeTask, statusReason: string): JsonObject {
+  return ecs
+    ? {
         startedAt: node.runningAt,
         stoppedAt: node.stop,
-        print: (r) => printNode(r, run),
-      });
-    }
-    nodeJobs.push({ emissions: evs, runs });
+        statusReason,
+        taskProperties: [
+          {
+            containerInstanceArn: node.instanceArn,
+            taskArn: node.taskArn,
+            containers: [
+              {
+                exitCode: node.exitCode,
+                name: MAIN_CONTAINER,
+                logStreamName: node.stream,
+                networkInterfaces: [node.ni],
+              },
+            ],
+          },
+        ],
+      }
+    : {
+        container: {
+          containerInstanceArn: node.instanceArn,
+          taskArn: node.taskArn,
+          exitCode: node.exitCode,
+          logStreamName: node.stream,
+          networkInterfaces: [node.ni],
+        },
+        startedAt: node.runningAt,
+        stoppedAt: node.stop,
+        statusReason,
+      };
+}
+
+/** The node job `<id>#<n>`: STARTING, RUNNING and its end, and what it printed. */
+function simulateNodeJob(rng: Rng, ctx: NodeContext, node: NodeTask): Simulated {
+  const { spec: s, id, nodes, nodeRangeProperties, taskContainer, startingAt } = ctx;
+  const statusReason = "Essential container in task exited";
+  const nodeId = `${s.jobId}#${node.n}`;
+  const nodeArn = batchArn(REGION, `job/${nodeId}`);
+  const nid: Identity = { ...id, jobId: nodeId, createdAt: startingAt - rng.int(500, 3000) };
+  const nd = detailHead(nid, "STARTING");
+  let c: JsonObject;
+  let task: JsonObject | undefined;
+  if (s.style === "container") {
+    const range = nodeRangeProperties[node.n === 0 ? 0 : 1] as { container: JsonObject };
+    c = clone(range.container);
+    c.containerInstanceArn = node.instanceArn;
+    c.taskArn = node.taskArn;
+    c.networkInterfaces = [node.ni];
+    nd.container = c;
+  } else {
+    c = {};
+    nd.container = c;
+    task = {
+      containers: [taskContainer()],
+      containerInstanceArn: node.instanceArn,
+      taskArn: node.taskArn,
+      volumes: [],
+    };
+    nd.ecsProperties = { taskProperties: [task] };
   }
-  return { parent, nodes: nodeJobs };
+  nd.nodeDetails = { nodeIndex: node.n, isMainNode: node.n === 0 };
+  detailTail(nd, nid, ["EC2"], false);
+  const evs: Emission[] = [];
+  evs.push(stateChange(nodeId, REGION, node.startingAt, nd, nodeArn));
+  nd.status = "RUNNING";
+  nd.startedAt = node.runningAt;
+  if (task) {
+    ((task.containers as JsonObject[])[0] as JsonObject).logStreamName = node.stream;
+  } else {
+    c.logStreamName = node.stream;
+  }
+  evs.push(stateChange(nodeId, REGION, node.runningAt, nd, nodeArn));
+  nd.status = node.exitCode === 0 ? "SUCCEEDED" : "FAILED";
+  const attempt = nodeAttempt(task !== undefined, node, statusReason);
+  nd.attempts = [attempt];
+  if (task) {
+    ((task.containers as JsonObject[])[0] as JsonObject).exitCode = node.exitCode;
+  } else {
+    c.exitCode = node.exitCode;
+  }
+  nd.statusReason = statusReason;
+  nd.stoppedAt = node.stop;
+  evs.push(stateChange(nodeId, REGION, node.stop + rng.int(0, 1500), nd, nodeArn));
+  const destination = logDestination(node.log, REGION);
+  const runs: LogRun[] = [];
+  if (destination) {
+    const run: NodeRun = {
+      spec: s,
+      n: node.n,
+      exitCode: node.exitCode,
+      ms: node.stop - node.runningAt,
+      ips: nodes.map((other) => other.ni.privateIpv4Address),
+    };
+    runs.push({
+      ...destination,
+      logStreamName: node.stream,
+      startedAt: node.runningAt,
+      stoppedAt: node.stop,
+      print: (r) => printNode(r, run),
+    });
+  }
+  return { emissions: evs, runs };
 }
 
 /** The parent, then its node jobs in node order. */
