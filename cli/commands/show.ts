@@ -99,12 +99,15 @@ function logLink(s: LogStreamRef): LogLink {
  * control characters), the statuses coloured.
  */
 function renderShow(record: JobRecord, children: readonly ChildSummary[], out: Output): string[] {
-  const labelled = (pairs: readonly (readonly [string, string | undefined])[]) =>
-    labelledText(pairs.map(([label, value]) => [label, value && out.escape(value)] as const));
+  const labelled = (pairs: readonly (readonly [string, string | undefined])[], minWidth = 0) =>
+    labelledText(
+      pairs.map(([label, value]) => [label, value && out.escape(value)] as const),
+      minWidth,
+    );
   const reason = failureReason(record);
   const duration = elapsed(record.startedAt, record.stoppedAt);
   const STATUS = "\0status";
-  const lines = labelled([
+  const known: [string, string | undefined][] = [
     ["job", record.jobId],
     ["name", record.jobName],
     ["status", STATUS],
@@ -127,13 +130,17 @@ function renderShow(record: JobRecord, children: readonly ChildSummary[], out: O
     ["array", arrayLine(record)],
     ["nodes", nodesLine(record)],
     ["eks cluster", record.eksClusterArn],
-    ...otherFields(record),
-  ]).map((line) =>
+  ];
+  const lines = labelled(known).map((line) =>
     // The status, escaped and coloured by the output layer, after the padding of the labels.
     line.startsWith("status ")
       ? line.replace(out.escape(STATUS), out.status(record.status) + flags(record))
       : line,
   );
+  // The fields show has no line for, aligned with those above but never widening them, so that
+  // a field the record gains changes no other line.
+  const width = Math.max(...known.filter(([, v]) => v !== undefined).map(([l]) => l.length));
+  lines.push(...labelled(otherFields(record), width));
 
   const count = attemptCount(record);
   const streams = record.logStreams ?? [];

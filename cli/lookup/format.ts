@@ -50,10 +50,13 @@ export function columns(rows: readonly (readonly string[])[]): string[] {
   );
 }
 
-/** "label     value" lines with the labels padded to one width. */
-export function labelled(pairs: readonly (readonly [string, string | undefined])[]): string[] {
+/** "label     value" lines with the labels padded to one width, at least `minWidth`. */
+export function labelled(
+  pairs: readonly (readonly [string, string | undefined])[],
+  minWidth = 0,
+): string[] {
   const present = pairs.filter((p): p is readonly [string, string] => p[1] !== undefined);
-  const width = Math.max(0, ...present.map(([label]) => label.length));
+  const width = Math.max(minWidth, ...present.map(([label]) => label.length));
   return present.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
 }
 
