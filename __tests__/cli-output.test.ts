@@ -189,3 +189,40 @@ describe("the command line", () => {
     ]);
   });
 });
+
+describe("stderr", () => {
+  test("on a terminal, what a job set is escaped in messages too; the progress bar draws as it is", () => {
+    const t = terminal();
+    const out = new Output(t.io);
+    out.io.stderr.write(`note: stream ${HOSTILE}\n`);
+    const { progressBar } = require("../cli/progress") as typeof import("../cli/progress");
+    progressBar(out.io.stderr, "backfill", { now: () => 0 }).note("listing jobs... 3");
+    expect(t.err()).toBe(`note: stream ${HOSTILE_ESCAPED}\n\rbackfill: listing jobs... 3\x1b[K`);
+  });
+
+  test("--raw, or a stderr that is no terminal, passes them through", () => {
+    for (const [tty, flags] of [
+      [true, { raw: true }],
+      [false, {}],
+    ] as const) {
+      const t = terminal({ tty });
+      new Output(t.io, flags).io.stderr.write(HOSTILE);
+      expect(t.err()).toBe(HOSTILE);
+    }
+  });
+
+  test("standard input is not opened by making the output layer", () => {
+    let opened = 0;
+    const io = {
+      ...terminal().io,
+      get stdin() {
+        opened += 1;
+        return undefined;
+      },
+    };
+    const out = new Output(io);
+    expect(opened).toBe(0);
+    expect(out.io.stdin).toBeUndefined();
+    expect(opened).toBe(1);
+  });
+});

@@ -32,6 +32,17 @@ export interface OutputFlags {
 
 type Stream = CliIO["stdout"] & { readonly columns?: number };
 
+/** The stream an escaping stream wraps, for what the tool itself draws (a progress bar). */
+const UNESCAPED = Symbol("unescaped");
+
+/**
+ * The stream under an escaping one (or the stream itself): for the tool's own control sequences,
+ * such as a progress bar's carriage return, which escaping would show as text.
+ */
+export function unescaped<S extends CliIO["stderr"]>(stream: S): S {
+  return ((stream as { [UNESCAPED]?: S })[UNESCAPED] ?? stream) as S;
+}
+
 /** The control characters escaped on a terminal: C0 but tab and line feed, DEL, C1. */
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
@@ -98,11 +109,25 @@ export class Output {
     this.color = terminal && !this.json && !noColor && flags.noColor !== true;
     this.escaping = terminal && !this.json && flags.raw !== true;
     this.width = terminal && (this.raw.columns ?? 0) > 0 ? this.raw.columns : undefined;
-    this.io = this.escaping
-      ? { ...io, stdout: this.filteredStream(escapeControls) }
+    // stderr carries messages that quote what a job set (stream names, reasons): escaped on a
+    // terminal too, --json or not.
+    const stderr = io.stderr as Stream;
+    const stderrEscaping = stderr.isTTY === true && flags.raw !== true;
+    const stdout = this.escaping
+      ? filtered(this.raw, escapeControls)
       : this.json
-        ? { ...io, stdout: this.filteredStream(jsonSafe) }
-        : io;
+        ? filtered(this.raw, jsonSafe)
+        : io.stdout;
+    this.io = {
+      stdout,
+      stderr: stderrEscaping ? filtered(stderr, escapeControls) : io.stderr,
+      env: io.env,
+      cwd: io.cwd,
+      // A getter, as main's: standard input is opened only by a command that reads it.
+      get stdin() {
+        return io.stdin;
+      },
+    };
   }
 
   /** `text` as it may be shown: escaped when escaping. */
@@ -167,17 +192,18 @@ export class Output {
       return (indent + line.join("  ")).trimEnd();
     });
   }
+}
 
-  /** stdout with `filter` applied to what is written, keeping write's result and "drain". */
-  private filteredStream(filter: (text: string) => string): Stream {
-    const raw = this.raw as Stream & Partial<Pick<NodeJS.WritableStream, "once">>;
-    return {
-      write: (text: string) => raw.write(filter(text)),
-      isTTY: raw.isTTY,
-      columns: raw.columns,
-      ...(raw.once ? { once: raw.once.bind(raw) } : {}),
-    } as Stream;
-  }
+/** `stream` with `filter` applied to what is written, keeping write's result and "drain". */
+function filtered(stream: Stream, filter: (text: string) => string): Stream {
+  const raw = stream as Stream & Partial<Pick<NodeJS.WritableStream, "once">>;
+  return {
+    write: (text: string) => raw.write(filter(text)),
+    isTTY: raw.isTTY,
+    columns: raw.columns,
+    ...(raw.once ? { once: raw.once.bind(raw) } : {}),
+    [UNESCAPED]: stream,
+  } as Stream;
 }
 
 /** The widest cell of each column. */

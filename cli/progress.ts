@@ -4,6 +4,7 @@
  * not spend its time writing to the terminal; the last step (done = total) is always drawn, and a
  * step skipped by the throttle is drawn by `done()`.
  */
+import { unescaped } from "./output";
 
 /** The least time between two drawings. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -35,6 +36,8 @@ export function progressBar(
   options: ProgressOptions = {},
 ): ProgressBar {
   if (!stream.isTTY) return { note() {}, update() {}, clear() {}, done() {} };
+  // The bar's own carriage returns and erase-line sequences, past the output layer's escaping.
+  const out = unescaped(stream);
   const now = options.now ?? Date.now;
   const unit = options.unit ? ` ${options.unit}` : "";
   const format = options.format ?? String;
@@ -51,7 +54,7 @@ export function progressBar(
     }
     last = t;
     pending = undefined;
-    stream.write(`\r${text}\x1b[K`);
+    out.write(`\r${text}\x1b[K`);
     drawn = true;
   };
   return {
@@ -65,12 +68,12 @@ export function progressBar(
     },
     clear() {
       pending = undefined;
-      if (drawn) stream.write("\r\x1b[K");
+      if (drawn) out.write("\r\x1b[K");
       drawn = false;
     },
     done() {
       if (pending !== undefined) draw(pending, true);
-      if (drawn) stream.write("\n");
+      if (drawn) out.write("\n");
       drawn = false;
     },
   };
