@@ -278,6 +278,7 @@ export async function run(
         ? plural(
             [...queries.values()].reduce((n, q) => n + q.length, 0),
             "Logs Insights query",
+            "Logs Insights queries",
           )
         : undefined,
     ].filter((h) => h !== undefined);
