@@ -2,11 +2,13 @@
  * `batch-job-log show JOB_ID`: what the table knows of a job. Status, reason, exit code and
  * times; for every attempt and container where its logs are (group, region, stream), with a
  * CloudWatch console link and the `aws logs tail` command; the pod and node of an EKS attempt;
- * the children of an array or multi-node parent, from the `byParentJobId` index.
+ * the children of an array or multi-node parent, from the `byParentJobId` index (listed, or
+ * summed up when there are many: cli/lookup/children.ts).
  */
 import { isTerminalStatus, type JobRecord, type LogStreamRef } from "../../record";
 import { EXIT_OK, type CliIO } from "../io";
 import type { Output } from "../output";
+import { childLines } from "../lookup/children";
 import { logStreamConsoleUrl, tailCommand } from "../lookup/console-link";
 import { guard, openTable, type LookupDeps } from "../lookup/context";
 import { failureReason, joinReasons } from "../lookup/errors";
@@ -98,7 +100,12 @@ function logLink(s: LogStreamRef): LogLink {
  * The text `show` prints, line by line, escaped by the output layer (what a job set may hold
  * control characters), the statuses coloured.
  */
-function renderShow(record: JobRecord, children: readonly ChildSummary[], out: Output): string[] {
+function renderShow(
+  record: JobRecord,
+  children: readonly ChildSummary[],
+  out: Output,
+  allChildren = false,
+): string[] {
   const labelled = (pairs: readonly (readonly [string, string | undefined])[]) =>
     labelledText(pairs.map(([label, value]) => [label, value && out.escape(value)] as const));
   const reason = failureReason(record);
@@ -180,29 +187,9 @@ function renderShow(record: JobRecord, children: readonly ChildSummary[], out: O
   }
 
   if (isParent(record)) {
-    const expected = record.arraySize ?? record.numNodes;
-    lines.push(
-      "",
-      `children: ${children.length} recorded${expected === undefined ? "" : ` of ${expected}`}`,
-    );
-    if (children.length > 0) {
-      const kind = record.arraySize !== undefined ? "INDEX" : "NODE";
-      lines.push(
-        ...out.table(
-          [
-            [kind, "STATUS", "EXIT", "STOPPED", "JOB ID"],
-            ...children.map((c) => [
-              String(c.arrayIndex ?? c.nodeIndex ?? "-"),
-              c.status,
-              c.exitCode === undefined ? "-" : String(c.exitCode),
-              formatTime(c.stoppedAt),
-              c.jobId,
-            ]),
-          ],
-          { indent: "  ", statusColumn: 1 },
-        ),
-      );
-    }
+    const table = (rows: readonly (readonly string[])[], indent: string) =>
+      out.table(rows, { indent, statusColumn: 1 });
+    lines.push("", ...childLines(record, children, allChildren, table));
   }
   return lines;
 }
