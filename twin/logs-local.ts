@@ -215,8 +215,9 @@ function getLogEvents(input: Input, context: Context) {
   let from: number;
   let to: number;
   if (token?.[1] === "b" || (!token && input.startFromHead !== true)) {
-    // Backward: the `limit` events before the position (the latest, without a token).
+    // Backward: the `limit` events in range before the position (the latest, without a token).
     to = token ? Number(token[2]) : events.length;
+    while (to > 0 && !inRange(events[to - 1])) to--;
     from = Math.max(0, to - limit);
   } else {
     from = token ? Number(token[2]) : events.findIndex(inRange);
