@@ -1,14 +1,17 @@
 /**
  * `logs` with the options kubectl, stern and `aws logs tail` users type: --tail N, --since and
  * --until (a duration ago or ISO 8601), --timestamps, --prefix/--no-prefix and --all-containers,
- * each alone and with --follow. Offline as a user tries it: `--db DIR`, a table folder written
- * by the record's own writer (dynalite on the folder) and DIR/logs.jsonl served by the twin's
- * local CloudWatch Logs endpoint (twin/logs-local.ts), which the real SDK client talks to.
+ * each alone and with --follow; `search` with -i, --regex and -C N, as grep users type them.
+ * Offline as a user tries it: `--db DIR`, a table folder written by the record's own writer
+ * (dynalite on the folder) and DIR/logs.jsonl served by the twin's local CloudWatch Logs
+ * endpoint (twin/logs-local.ts), which the real SDK client talks to with FilterLogEvents'
+ * `%regex%` patterns and Insights' `like /regex/`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import * as logsCommand from "../cli/commands/logs";
+import { caseless, searchPattern } from "../cli/lookup/search-pattern";
 import { isoTime, timeWindow } from "../cli/lookup/time";
 import { createRecordWriter, tableKeysAndIndexes, type JobRecord } from "../record";
 import { startLocalTable } from "../twin/dynamo-local";
@@ -25,6 +28,22 @@ const SINGLE = "10000000-0000-4000-8000-000000000001";
 const SIDECARS = "10000000-0000-4000-8000-000000000002";
 const ARRAY = "10000000-0000-4000-8000-000000000003";
 const RUNNING = "10000000-0000-4000-8000-000000000004";
+const WORKER = "10000000-0000-4000-8000-000000000005";
+const WORKER2 = "10000000-0000-4000-8000-000000000006";
+
+/** The worker's lines, one second apart from T0. */
+const WORK = [
+  "starting worker",
+  "loading shard 1",
+  "ERROR: shard 1 failed",
+  "retrying shard 1",
+  "shard 1 ok",
+  "loading shard 2",
+  "loading shard 3",
+  "loading shard 4",
+  "error: out of memory (shard 4)",
+  "exiting",
+];
 
 /** `count` events one second apart from `start`: "<name> line <i>". */
 function lines(name: string, count: number, start = T0) {
@@ -42,6 +61,11 @@ const STREAMS: Record<string, { timestamp: number; message: string }[]> = {
   "tiles/default/c0": lines("c0", 4),
   "tiles/default/c1": lines("c1", 4, T0 + 250),
   "run/default/r1": lines("run", 5),
+  "work/default/w1": WORK.map((message, i) => ({ timestamp: T0 + i * 1000, message })),
+  "work/default/w2": ["ok", "ERROR again", "done"].map((message, i) => ({
+    timestamp: T0 + 20_000 + i * 1000,
+    message,
+  })),
 };
 
 const stream = (logStreamName: string, container = "default") => ({
@@ -104,6 +128,14 @@ beforeAll(async () => {
         logStreamName: `tiles/default/c${i}`,
         logStreams: [stream(`tiles/default/c${i}`)],
         attempts: [ran],
+      }),
+    ),
+    ...[WORKER, WORKER2].map((jobId, i) =>
+      job(jobId, {
+        jobName: "worker",
+        logStreamName: `work/default/w${i + 1}`,
+        logStreams: [stream(`work/default/w${i + 1}`)],
+        attempts: [{ startedAt: T0 + i * 20_000, stoppedAt: T0 + i * 20_000 + 10_000 }],
       }),
     ),
     job(RUNNING, {
@@ -335,5 +367,149 @@ describe("--all-containers", () => {
     );
     // One poll each: nothing new, the job has ended.
     expect(r.polls).toBe(2);
+  });
+});
+
+/** `batch-job-log search <args> --name worker --db DIR --table TABLE`. */
+function search(args: readonly string[]): Promise<Ran> {
+  return runCli(["search", ...args, "--name", "worker", "--db", dir, "--table", TABLE], {
+    env: { AWS_REGION: "us-east-1" },
+  });
+}
+
+const at = (second: number) => new Date(T0 + second * 1000).toISOString();
+const W1 = `${WORKER} a1`;
+const W2 = `${WORKER2} a1`;
+
+describe("search -i, --regex, -C", () => {
+  test("TEXT is case-sensitive; -i matches it in any case", async () => {
+    const exact = await search(["error"]);
+    expect(out(exact)).toEqual([`${at(8)}  ${W1}  error: out of memory (shard 4)`]);
+    const any = await search(["error", "-i"]);
+    expect(out(any)).toEqual([
+      `${at(2)}  ${W1}  ERROR: shard 1 failed`,
+      `${at(8)}  ${W1}  error: out of memory (shard 4)`,
+      `${at(21)}  ${W2}  ERROR again`,
+    ]);
+    expect(any.err).toBe(
+      "search: 3 matching lines in 2 jobs; searched 2 streams of 2 jobs in 1 log group (1 FilterLogEvents call).\n",
+    );
+  });
+
+  test("-i on text with spaces: its longest word filters, each line is checked here", async () => {
+    const r = await search(["OUT OF MEMORY", "-i", "--mode", "filter"]);
+    expect(out(r)).toEqual([`${at(8)}  ${W1}  error: out of memory (shard 4)`]);
+    expect(searchPattern("OUT OF MEMORY", { ignoreCase: true }).filterPattern).toBe(
+      "%[mM][eE][mM][oO][rR][yY]%",
+    );
+  });
+
+  test("--regex a filter pattern can say: FilterLogEvents with %regex%", async () => {
+    const r = await search(["^loading\\sshard\\s[34]$", "--regex", "--mode", "filter"]);
+    expect(out(r)).toEqual([
+      `${at(6)}  ${W1}  loading shard 3`,
+      `${at(7)}  ${W1}  loading shard 4`,
+    ]);
+    expect(r.err).toContain("(1 FilterLogEvents call)");
+  });
+
+  test("--regex with parentheses: Logs Insights in --mode auto, a usage error in --mode filter", async () => {
+    const r = await search(["shard [0-9] (ok|failed)", "--regex", "--yes"]);
+    expect(out(r)).toEqual([
+      `${at(2)}  ${W1}  ERROR: shard 1 failed`,
+      `${at(4)}  ${W1}  shard 1 ok`,
+    ]);
+    expect(r.err.split("\n")[0]).toBe(
+      'note: a filter pattern\'s regex takes no parentheses, so FilterLogEvents cannot look for --regex "shard [0-9] (ok|failed)": every log group is searched with Logs Insights.',
+    );
+    const refused = await search(["(ok|failed)", "--regex", "--mode", "filter"]);
+    expect([refused.code, refused.err]).toEqual([
+      2,
+      "batch-job-log: --regex for search cannot be searched with --mode filter: a filter pattern's regex takes no parentheses; use --mode insights or auto\n",
+    ]);
+  });
+
+  test("--regex -i in Logs Insights: like /(?i)regex/", async () => {
+    const r = await search(["^error", "--regex", "-i", "--mode", "insights", "--yes"]);
+    expect(out(r)).toEqual([
+      `${at(2)}  ${W1}  ERROR: shard 1 failed`,
+      `${at(8)}  ${W1}  error: out of memory (shard 4)`,
+      `${at(21)}  ${W2}  ERROR again`,
+    ]);
+    const none = await search(["^fatal", "--regex", "-i"]);
+    expect([none.code, none.err.split("\n").at(-2)]).toEqual([
+      1,
+      "batch-job-log search: no line matches /^fatal/i in 2 streams of 2 jobs in 1 log group (1 FilterLogEvents call).",
+    ]);
+  });
+
+  test("-C 1: a line before and after each match, -- between groups and between streams", async () => {
+    const r = await search(["error", "-i", "-C", "1"]);
+    expect(out(r)).toEqual([
+      `${at(1)}  ${W1}- loading shard 1`,
+      `${at(2)}  ${W1}: ERROR: shard 1 failed`,
+      `${at(3)}  ${W1}- retrying shard 1`,
+      "--",
+      `${at(7)}  ${W1}- loading shard 4`,
+      `${at(8)}  ${W1}: error: out of memory (shard 4)`,
+      `${at(9)}  ${W1}- exiting`,
+      "--",
+      `${at(20)}  ${W2}- ok`,
+      `${at(21)}  ${W2}: ERROR again`,
+      `${at(22)}  ${W2}- done`,
+    ]);
+  });
+
+  test("-C 3: groups that meet are one, without --", async () => {
+    const r = await search(["error", "-i", "-C", "3", "--mode", "insights", "--yes"]);
+    expect(out(r).slice(0, 10)).toEqual(
+      WORK.map((line, i) => {
+        const match = i === 2 || i === 8;
+        return `${at(i)}  ${W1}${match ? ":" : "-"} ${line}`;
+      }),
+    );
+    expect(out(r)[10]).toBe("--");
+  });
+
+  test("-C with --json: every line with context true or false", async () => {
+    const r = await search(["exiting", "-C", "1", "--json"]);
+    expect(
+      r.out
+        .split("\n")
+        .slice(0, -1)
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      expect.objectContaining({
+        jobId: WORKER,
+        message: "error: out of memory (shard 4)",
+        context: true,
+      }),
+      expect.objectContaining({
+        jobId: WORKER,
+        message: "exiting",
+        context: false,
+        timestamp: T0 + 9000,
+      }),
+    ]);
+  });
+
+  test("searchPattern: the filter pattern and Insights filter of each form", () => {
+    expect(searchPattern('say "hi"')).toMatchObject({
+      filterPattern: '"say " "hi"',
+      insightsFilter: 'filter @message like "say \\"hi\\""',
+    });
+    expect(searchPattern("a/b.c", { ignoreCase: true })).toMatchObject({
+      filterPattern: "%[aA]/[bB]%",
+      insightsFilter: "filter @message like /(?i)a\\/b\\.c/",
+    });
+    expect(searchPattern("x/y[0-9]+", { regex: true })).toMatchObject({
+      filterPattern: "%x/y[0-9]+%",
+      insightsFilter: "filter @message like /x\\/y[0-9]+/",
+    });
+    expect(searchPattern("ab", { regex: true, ignoreCase: true }).filterPattern).toBe("%[aA][bB]%");
+    expect(caseless("\\d[a-cX]{2}q")).toBe("\\d[a-cXA-Cx]{2}[qQ]");
+    expect(() => searchPattern("a(", { regex: true })).toThrow(
+      /^TEXT for search must be a regular expression with --regex: /,
+    );
   });
 });
