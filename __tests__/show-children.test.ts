@@ -1,9 +1,15 @@
 /**
  * `show` of an array parent with 2,000 children (cli/lookup/children.ts): counts by status and
  * exit code, the indexes not recorded, the first failures by index and how to list them all;
- * every child with `all` (--children), and as before for a parent of a few children.
+ * every child with `all` (--children), and as before for a parent of a few children. Then the
+ * command itself on a real table (dynalite) holding the parent and its children, as the record's
+ * writer stores them (putItemInput's items), read back through the byParentJobId index.
  */
-import type { JobRecord } from "../record";
+import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { putItemInput, type JobRecord } from "../record";
+import { useDummyCredentials } from "./helpers/aws-env";
+import { runCli } from "./helpers/cli-io";
+import { startTestTable, type TestTable } from "./helpers/dynamo";
 import {
   CHILDREN_LISTED,
   FIRST_FAILURES,
@@ -107,4 +113,59 @@ test("no failure: no failures block; a node parent says nodes", () => {
 test("countChildren and ranges", () => {
   expect(countChildren([])).toEqual({ byStatus: [], byExitCode: [] });
   expect(ranges([9, 0, 1, 2, 4, 7, 8])).toEqual(["0-2", "4", "7-9"]);
+});
+
+describe("the command, on a table of the parent and its 2,000 children", () => {
+  useDummyCredentials();
+  let table: TestTable;
+  beforeAll(async () => {
+    table = await startTestTable("jobs-children");
+    const base = { region: "us-east-1", logStreams: [], attempts: [], recordedAt: STOPPED };
+    const records: JobRecord[] = [
+      { ...parent(2000), ...base, eventId: "p", revision: 1, createdAt: STOPPED } as JobRecord,
+      ...children(2000).map(
+        (c, i) => ({ ...c, ...base, jobName: "tiles", eventId: `c${i}`, revision: 1 }) as JobRecord,
+      ),
+    ];
+    // The items the writer would put, 25 a BatchWriteItem.
+    const items = records.map((r) => putItemInput(table.tableName, r).Item);
+    for (let i = 0; i < items.length; i += 25) {
+      const out = await table.doc.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [table.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+          },
+        }),
+      );
+      expect(out.UnprocessedItems ?? {}).toEqual({});
+    }
+  }, 60_000);
+  afterAll(() => table.close());
+
+  const show = (...args: string[]) =>
+    runCli(["show", PARENT, "--table", table.tableName, ...args], { env: { ...process.env } });
+
+  test("show PARENT: the summary, the same lines childLines makes", async () => {
+    const r = await show();
+    expect([r.code, r.err]).toEqual([0, ""]);
+    const tail = r.out
+      .split("\n")
+      .slice(r.out.split("\n").indexOf("children: 1,996 recorded of 2,000"));
+    expect(tail.slice(0, -1)).toEqual(childLines(parent(2000), children(2000), false));
+  });
+
+  test("show PARENT --children: every one of them", async () => {
+    const r = await show("--children");
+    expect(r.code).toBe(0);
+    const rows = r.out.split("\n").filter((l) => l.includes(`${PARENT}:`));
+    expect(rows).toHaveLength(1996);
+    expect(rows[0].split(/ +/)).toEqual([
+      "",
+      "0",
+      "FAILED",
+      "137",
+      "2026-11-01T00:05:08Z",
+      `${PARENT}:0`,
+    ]);
+  });
 });

@@ -30,7 +30,8 @@ export const spec = defineCommand({
   description: [
     "Where a job's logs are: per attempt and container, the log group, region and stream, a " +
       "CloudWatch console link and the `aws logs tail` command; the pod of an EKS attempt; the " +
-      "children of an array or multi-node parent.",
+      "children of an array or multi-node parent (more than 20: counted by status and exit " +
+      "code, with the first failures; --children lists them all).",
   ],
   positionals: [
     {
@@ -40,6 +41,13 @@ export const spec = defineCommand({
     },
   ],
   options: [
+    {
+      name: "children",
+      type: "boolean",
+      description:
+        "of an array or multi-node parent: every child, one row each (default: every child up " +
+        "to 20, else counts by status and exit code and the first failures)",
+    },
     TABLE,
     DB,
     { ...JSON_OUTPUT, description: "the stored item, with logLinks and children" },
@@ -72,7 +80,7 @@ export async function run(
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const { common, args, out } = input;
+  const { common, args, values, out } = input;
   const jobId = args.JOB_ID;
   return guard("show", io, async (context) => {
     const { table } = await openTable(common, io, deps, context);
@@ -82,7 +90,7 @@ export async function run(
       const links = (record.logStreams ?? []).map(logLink);
       out.document({ ...record, logLinks: links, children });
     } else {
-      out.printLines(renderShow(record, children, out));
+      out.printLines(renderShow(record, children, out, values.children));
     }
     return EXIT_OK;
   });
@@ -104,7 +112,7 @@ function renderShow(
   record: JobRecord,
   children: readonly ChildSummary[],
   out: Output,
-  allChildren = false,
+  allChildren: boolean,
 ): string[] {
   const labelled = (pairs: readonly (readonly [string, string | undefined])[]) =>
     labelledText(pairs.map(([label, value]) => [label, value && out.escape(value)] as const));
