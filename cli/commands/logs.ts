@@ -177,8 +177,10 @@ export const spec = defineCommand({
       command: `batch-job-log logs ${SAMPLE.arrayParent} --failed --db ${SAMPLE_DB}`,
     },
     {
-      description: "Every attempt of a job that failed three times, prefixed with its attempt",
-      command: `batch-job-log logs ${SAMPLE.retriedJob} --all-attempts --db ${SAMPLE_DB}`,
+      description:
+        "The last 3 lines of each attempt of a job that failed three times, prefixed with its " +
+        "attempt, with their times",
+      command: `batch-job-log logs ${SAMPLE.retriedJob} --all-attempts --tail 3 --timestamps --db ${SAMPLE_DB}`,
     },
     {
       description: "Why a job that never started has no log events to print",

@@ -142,12 +142,14 @@ export const spec = defineCommand({
       command: `batch-job-log search OutOfMemoryError --db ${SAMPLE_DB}`,
     },
     {
-      description: "Which failed runs of an array job's name printed a PostGIS failure",
-      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
+      description:
+        "Which failed runs of an array job's name printed a PostGIS failure, in any case, with " +
+        "the line before and after",
+      command: `batch-job-log search postgis -i -C 1 --name ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
     },
     {
-      description: "The same with a Logs Insights query, as JSON",
-      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --mode insights --json --db ${SAMPLE_DB}`,
+      description: "A regular expression, with a Logs Insights query, as JSON",
+      command: `batch-job-log search PostGIS.+failed --regex --name ${SAMPLE.arrayName} --mode insights --json --db ${SAMPLE_DB}`,
     },
   ],
 });
