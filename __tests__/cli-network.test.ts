@@ -8,6 +8,7 @@
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { BatchClient } from "@aws-sdk/client-batch";
+import { createServer as createHttpServer } from "http";
 import { createServer, type Server } from "net";
 import type { AddressInfo } from "net";
 import {
@@ -90,6 +91,34 @@ describe("an endpoint that refuses: one line with the service and the endpoint",
       expect(server.connections()).toBe(NETWORK_ATTEMPTS);
     } finally {
       await server.close();
+    }
+  });
+
+  test("an endpoint that answers, but not as the service does (a web server's 404)", async () => {
+    const server = createHttpServer((_, res) => {
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const r = await run([
+        "show",
+        JOB,
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        "us-east-1",
+        "--table",
+        "jobs",
+      ]);
+      expect(r).toEqual({
+        code: 1,
+        out: "",
+        err: `batch-job-log show: DynamoDB at ${endpoint} answered HTTP 404 without an AWS error, not as DynamoDB does: check --endpoint-url and --region.\n`,
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

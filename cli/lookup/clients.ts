@@ -134,8 +134,9 @@ function pick(error: object): { name?: string; message?: string; code?: string }
 }
 
 /**
- * Marks every network error of `client`'s calls with the service and the endpoint the request
- * went to (each attempt's request, inside the retries), for describeError. Returns the client.
+ * Marks every error of `client`'s calls with the service and the endpoint the request went to
+ * (each attempt's request, inside the retries), for describeError to name them when the endpoint
+ * could not be reached or answered as no AWS service does. Returns the client.
  */
 export function nameEndpoint<C>(client: C, service: ServiceName): C {
   (client as unknown as MiddlewareClient).middlewareStack.add(
@@ -145,12 +146,14 @@ export function nameEndpoint<C>(client: C, service: ServiceName): C {
       } catch (error) {
         const request = args.request as
           { protocol?: string; hostname?: string; port?: number } | undefined;
-        if (request?.hostname && error && typeof error === "object" && isNetworkError(error)) {
+        if (request?.hostname && error && typeof error === "object") {
           const port = request.port === undefined ? "" : `:${request.port}`;
           // An Error of another realm (Node's own, seen from a VM context such as jest's) would
           // be wrapped by the SDK's retry without its code: it goes on as an Error of this one.
           const own =
-            error instanceof Error ? error : Object.assign(new Error(), error, pick(error));
+            error instanceof Error || !isNetworkError(error)
+              ? error
+              : Object.assign(new Error(), error, pick(error));
           throw Object.assign(own, {
             $service: service,
             $endpoint: `${request.protocol ?? "https:"}//${request.hostname}${port}`,

@@ -67,6 +67,13 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
   if (error instanceof LookupError) return message;
   const failure = endpointFailure(error);
   if (failure) return unreachable(failure, e as { code?: string; name?: string }, message);
+  const at = endpointOf(error);
+  if (at && isForeignAnswer(error)) {
+    return (
+      `${at.$service} at ${at.$endpoint} answered HTTP ${e.$metadata?.httpStatusCode} without an ` +
+      `AWS error, not as ${at.$service} does: check --endpoint-url and --region.`
+    );
+  }
   if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
     return (
       "no AWS credentials found: pass --profile NAME or set AWS_PROFILE (run `aws sso login` " +
@@ -129,12 +136,30 @@ export interface EndpointFailure {
   readonly $endpoint: string;
 }
 
-/** The service and endpoint of a network error, when nameEndpoint marked it. */
-export function endpointFailure(error: unknown): EndpointFailure | undefined {
+/** The service and endpoint of a call's error, when clients.ts `nameEndpoint` marked it. */
+export function endpointOf(error: unknown): EndpointFailure | undefined {
   const e = error as Partial<EndpointFailure> | undefined;
-  return e?.$service !== undefined && e.$endpoint !== undefined && isNetworkError(error)
+  return e?.$service !== undefined && e.$endpoint !== undefined
     ? { $service: e.$service, $endpoint: e.$endpoint }
     : undefined;
+}
+
+/** The service and endpoint of a network error, when nameEndpoint marked it. */
+export function endpointFailure(error: unknown): EndpointFailure | undefined {
+  return isNetworkError(error) ? endpointOf(error) : undefined;
+}
+
+/**
+ * True for an HTTP answer that carries no AWS error (the SDK names it `Unknown`/`UnknownError`):
+ * what a web server, a proxy or another service answers at a wrong endpoint.
+ */
+export function isForeignAnswer(error: unknown): boolean {
+  const e = error as
+    { name?: string; message?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return (
+    e?.$metadata?.httpStatusCode !== undefined &&
+    (e.name === "Unknown" || e.name === "UnknownError" || e.message === "UnknownError")
+  );
 }
 
 /**
