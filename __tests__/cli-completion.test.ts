@@ -1,14 +1,17 @@
 /**
- * `batch-job-log completion bash|zsh`: the bash script runs for real in one spawned bash (sourced,
- * then its function called with COMP_WORDS / COMP_CWORD set as bash sets them, COMPREPLY
- * printed); the zsh script is checked as text, its _arguments specs line by line.
+ * `batch-job-log completion bash|zsh|fish`: the bash script runs for real in one spawned bash
+ * (sourced, then its function called with COMP_WORDS / COMP_CWORD set as bash sets them,
+ * COMPREPLY printed); the fish script in one spawned fish (`complete -C`), where fish is
+ * installed (.ci/run installs it); the zsh script is checked as text, its _arguments specs line
+ * by line, and parsed by `zsh -n` where zsh is installed. Profiles come from a config file and a
+ * credentials file named by AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE.
  */
 import { execFileSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { allCommands, COMMAND_NAMES } from "../cli/commands";
-import { bashScript, zshScript } from "../cli/commands/completion";
+import { bashScript, fishScript, zshScript } from "../cli/commands/completion";
 import { spec as LOGS } from "../cli/commands/logs";
 import { allOptions, defineCommand, type OptionSpec } from "../cli/options";
 import { runCli } from "./helpers/cli-io";
@@ -59,10 +62,34 @@ async function run(args: string[]): Promise<[number, string]> {
   return [code, out];
 }
 
-test("`completion bash` and `completion zsh` print the scripts made from the specs", async () => {
+test("`completion bash`, `zsh` and `fish` print the scripts made from the specs", async () => {
   expect(await run(["completion", "bash"])).toEqual([0, bashScript(SPECS)]);
   expect(await run(["completion", "zsh"])).toEqual([0, zshScript(SPECS)]);
+  expect(await run(["completion", "fish"])).toEqual([0, fishScript(SPECS)]);
 });
+
+/** Whether `shell` can be run here. */
+function installed(shell: string): boolean {
+  try {
+    execFileSync(shell, ["-c", "exit 0"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A config file (with an SSO session, which is no profile) and a credentials file. */
+function writeProfiles(dir: string): Record<string, string> {
+  writeFileSync(
+    join(dir, "config"),
+    "[default]\nregion = us-east-1\n[profile dev]\n[sso-session corp]\n  [profile  prod ]\n",
+  );
+  writeFileSync(join(dir, "credentials"), "[ci]\naws_access_key_id = x\n[default]\n");
+  return {
+    AWS_CONFIG_FILE: join(dir, "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+  };
+}
 
 describe("bash", () => {
   let dir: string;
@@ -94,7 +121,7 @@ describe("bash", () => {
       [["show", "x", "--db", "db-"], "db-one db-two"],
       [["replay", "ev"], "events.jsonl"],
       [["replay", "--c"], "--config"],
-      [["completion", ""], "bash zsh"],
+      [["completion", ""], "bash zsh fish"],
       [["logs", "x", "-"], allOptions(LOGS).flatMap(flagsOf).join(" ")],
       // Nothing to offer for a duration, a job id or a URL: not file names either.
       [["logs", "x", "--since", ""], ""],
@@ -102,6 +129,11 @@ describe("bash", () => {
       [["backfill", "--endpoint-url", "h"], ""],
       [["backfill", "--queue", "q", "--q"], "--queue"],
       [["help", "f"], "find"],
+      // The profiles of both files, once each.
+      [["show", "x", "--profile", ""], "ci default dev prod"],
+      [["backfill", "--profile", "d"], "default dev"],
+      [["search", "x", "--mode", ""], "auto filter insights"],
+      [["completion", "f"], "fish"],
     ];
     const script = [
       `cd ${JSON.stringify(dir)}`,
@@ -116,7 +148,7 @@ describe("bash", () => {
     ].join("\n");
     const out = execFileSync("bash", ["--norc", "--noprofile", "-c", script], {
       encoding: "utf8",
-      env: { PATH: process.env.PATH },
+      env: { PATH: process.env.PATH, ...writeProfiles(dir) },
     });
     const [registration, ...replies] = out.split("\n").slice(0, -1);
     expect(registration).toBe("complete -F _batch_job_log batch-job-log");
@@ -128,9 +160,95 @@ describe("bash", () => {
   });
 });
 
+describe("fish", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "completion-fish-"));
+    mkdirSync(join(dir, "db-one"));
+    writeFileSync(join(dir, "events.jsonl"), "");
+    writeFileSync(join(dir, "completion.fish"), fishScript(SPECS));
+  });
+  afterAll(() => rmSync(dir, { recursive: true }));
+
+  test("one `complete` line per command, option and positional, under its command", () => {
+    const lines = fishScript(SPECS).split("\n");
+    expect(lines).toContain(
+      "complete -c batch-job-log -n '__fish_seen_subcommand_from find' -l status -x -a 'SUBMITTED PENDING RUNNABLE STARTING RUNNING SUCCEEDED FAILED' -d 'only runs in this status'",
+    );
+    expect(lines).toContain(
+      "complete -c batch-job-log -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'then print new events as they come'",
+    );
+    expect(lines).toContain(
+      "complete -c batch-job-log -n '__fish_seen_subcommand_from show' -l profile -x -a '(__batch_job_log_profiles)' -d 'a profile of the shared AWS config and credentials files'",
+    );
+    expect(lines).toContain(
+      "complete -c batch-job-log -n '__fish_seen_subcommand_from show' -l endpoint-url -l endpoint -x -d 'send every AWS call of the command'",
+    );
+    expect(lines).toContain(
+      "complete -c batch-job-log -n '__fish_seen_subcommand_from show' -l db -x -a '(__fish_complete_directories)' -d 'the embedded table kept in DIR by `replay --db DIR`: offline, no credentials'",
+    );
+    expect(lines).toContain(
+      "complete -c batch-job-log -n __fish_use_subcommand -a show -d 'where a job\\'s logs are, per attempt and container'",
+    );
+  });
+
+  (installed("fish") ? test : test.skip)("completes for real in fish", () => {
+    const cases: [string, string[]][] = [
+      ["batch-job-log sh", ["show"]],
+      ["batch-job-log find x --status F", ["FAILED"]],
+      ["batch-job-log show x --profile ", ["ci", "default", "dev", "prod"]],
+      ["batch-job-log completion ", ["bash", "fish", "zsh"]],
+      ["batch-job-log logs x --ta", ["--table", "--tail"]],
+      ["batch-job-log show x --db db-", ["db-one/"]],
+      ["batch-job-log replay ev", ["events.jsonl"]],
+      // A job id: no file names.
+      ["batch-job-log show ev", []],
+    ];
+    const script = [
+      "source completion.fish",
+      ...cases.map(([line]) => `complete -C ${JSON.stringify(line)}; echo ==`),
+    ].join("\n");
+    const out = execFileSync("fish", ["--no-config", "-c", script], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, HOME: dir, ...writeProfiles(dir) },
+    });
+    const replies = out
+      .split("==\n")
+      .slice(0, -1)
+      .map((block) =>
+        block
+          .split("\n")
+          .filter((l) => l !== "")
+          .map((l) => l.split("\t")[0])
+          .sort(),
+      );
+    expect(replies).toEqual(cases.map(([, expected]) => expected));
+  });
+});
+
 describe("zsh", () => {
   const script = zshScript(SPECS);
   const lines = script.split("\n");
+
+  (installed("zsh") ? test : test.skip)("parses in zsh (zsh -n)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "completion-zsh-"));
+    try {
+      writeFileSync(join(dir, "_batch-job-log"), script);
+      expect(execFileSync("zsh", ["-n", join(dir, "_batch-job-log")], { encoding: "utf8" })).toBe(
+        "",
+      );
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test("--profile completes to the profiles of the two files", () => {
+    expect(script).toContain(
+      "            '--profile=[a profile of the shared AWS config and credentials files]:NAME:{compadd -- $(_batch-job-log-profiles)}' \\\n",
+    );
+    expect(lines).toContain("_batch-job-log-profiles() {");
+  });
 
   test("is a #compdef file that registers itself when sourced", () => {
     expect(lines[0]).toBe("#compdef batch-job-log");
@@ -187,6 +305,6 @@ describe("zsh", () => {
       "            '*--config=[override a stack config value, e.g. --config '\\''statuses=\\[\"RUNNING\",\"FAILED\"\\]'\\'']:key=value: ' \\\n",
     );
     expect(script).toContain("            '*:PATH:_files'\n");
-    expect(script).toContain("            ':SHELL:(bash zsh)'\n");
+    expect(script).toContain("            ':SHELL:(bash zsh fish)'\n");
   });
 });

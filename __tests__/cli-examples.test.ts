@@ -146,17 +146,18 @@ test("logs: every node of a multi-node job; every attempt of a retried one", asy
   expect(new Set(prefixes)).toEqual(new Set(["node 0 | ", "node 1 | ", "node 2 | ", "node 3 | "]));
   expect(prefixes[0]).toBe("node 0 | ");
 
-  const attempts = await run(example(LOGS, "Every attempt of a job that failed three times"));
+  const attempts = await run(example(LOGS, "The last 3 lines of each attempt of a job"));
   expect(attempts.code).toBe(0);
-  const firsts = attempts.out
-    .trimEnd()
-    .split("\n")
-    .filter((l) => l.includes("align-tumor-0054: sample"));
-  expect(firsts.map((l) => l.slice(0, 5) + l.slice(-15))).toEqual([
-    "[a1] attempt 1 of 3)",
-    "[a2] attempt 2 of 3)",
-    "[a3] attempt 3 of 3)",
+  const lines = attempts.out.trimEnd().split("\n");
+  // Three of each attempt, in attempt order, each `[aN] <ISO time> <message>`.
+  expect(lines.map((l) => l.slice(0, 5))).toEqual([
+    ...Array(3).fill("[a1] "),
+    ...Array(3).fill("[a2] "),
+    ...Array(3).fill("[a3] "),
   ]);
+  expect(lines.every((l) => /^\[a\d\] \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \S/.test(l))).toBe(
+    true,
+  );
 });
 
 test("logs: a stream gone under its group's 14-day retention says so", async () => {
@@ -176,12 +177,22 @@ test("search: every job that printed OutOfMemoryError; a name's failed runs, by 
   );
 
   const failed = await run(example(SEARCH, "Which failed runs of an array job's name"));
-  expect([failed.code, failed.out]).toEqual([
+  const child = (i: number) => `3e31c0a1-903b-4819-a975-74f72aa508bf:${i} a1`;
+  // Each match (`:`) with the line before and after (`-`), `--` between the two children.
+  expect([failed.code, failed.out.split("\n")]).toEqual([
     0,
-    "2026-11-01T01:04:49.648Z  3e31c0a1-903b-4819-a975-74f72aa508bf:3 a1  ERROR shard 3: PostGIS query failed: canceling statement due to statement timeout\n" +
-      "2026-11-01T01:10:07.275Z  3e31c0a1-903b-4819-a975-74f72aa508bf:5 a1  ERROR shard 5: PostGIS query failed: canceling statement due to statement timeout\n",
+    [
+      `2026-11-01T01:01:01.801Z  ${child(3)}- shard 3: 3917/13056 tiles rendered`,
+      `2026-11-01T01:04:49.648Z  ${child(3)}: ERROR shard 3: PostGIS query failed: canceling statement due to statement timeout`,
+      `2026-11-01T01:09:46.047Z  ${child(3)}- tiles-z12-0211 child 3 of 6 failed`,
+      "--",
+      `2026-11-01T01:02:05.882Z  ${child(5)}- shard 5: 1434/7168 tiles rendered`,
+      `2026-11-01T01:10:07.275Z  ${child(5)}: ERROR shard 5: PostGIS query failed: canceling statement due to statement timeout`,
+      `2026-11-01T01:14:31.768Z  ${child(5)}- tiles-z12-0211 child 5 of 6 failed`,
+      "",
+    ],
   ]);
-  const insights = await run(example(SEARCH, "The same with a Logs Insights query"));
+  const insights = await run(example(SEARCH, "A regular expression, with a Logs Insights query"));
   expect(insights.code).toBe(0);
   expect(
     insights.out

@@ -141,8 +141,14 @@ describe("start-up", () => {
   test("show and find load neither Pulumi, dynalite, Batch nor CloudWatch Logs", () => {
     const r = groups[0];
     expectRuns(r.runs, [
-      [1, /^batch-job-log show: .*ECONNREFUSED/],
-      [1, /^batch-job-log find: .*ECONNREFUSED/],
+      [
+        1,
+        /^batch-job-log show: cannot reach DynamoDB at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/,
+      ],
+      [
+        1,
+        /^batch-job-log find: cannot reach DynamoDB at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/,
+      ],
     ]);
     const packages = packagesOf(r.modules);
     expect(packages).toContain("@aws-sdk/lib-dynamodb");

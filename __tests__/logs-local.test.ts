@@ -166,6 +166,37 @@ test("FilterLogEvents: quoted terms, the named streams only, at most 100 names",
   expect(filterTerms('OOM "Java heap" "say \\"hi\\""')).toEqual(["OOM", "Java heap", 'say "hi"']);
 });
 
+test("FilterLogEvents: a %regex% pattern, and one CloudWatch Logs would refuse", async () => {
+  const logs = client();
+  const matched = async (filterPattern: string) =>
+    (
+      await logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: "/aws/batch/job",
+          logStreamNames: [STREAM],
+          filterPattern,
+        }),
+      )
+    ).events?.map((e) => e.message);
+  expect(await matched("%[bB][wW][aA]-mem2\\smem%")).toEqual([
+    "[align.sh] bwa-mem2 mem -t 8 GRCh38.fa NA43685_R1.fastq.gz NA43685_R2.fastq.gz",
+  ]);
+  expect(
+    await matched("%^\\[M::mem_process_seqs\\]\\sProcessed\\s[0-9]+\\sreads\\sin\\s1[0-9]{2}\\.%"),
+  ).toHaveLength(5);
+  // Parentheses, and a space, are not a filter pattern's regex.
+  await expect(matched("%(bwa)%")).rejects.toMatchObject({ name: "InvalidParameterException" });
+  await expect(matched("%bwa mem%")).rejects.toMatchObject({ name: "InvalidParameterException" });
+});
+
+test("Logs Insights: like /regex/, (?i) for any case, a | inside it not a command", () => {
+  const parsed = insightsQuery(
+    ["fields @message", "filter @message like /(?i)BWA-MEM2|samtools\\/x/", "limit 5"].join("\n| "),
+  );
+  expect(parsed.regexes.map(String)).toEqual(["/BWA-MEM2|samtools\\/x/i"]);
+  expect(parsed.limit).toBe(5);
+});
+
 test("Logs Insights: the query shape search sends, run at once", async () => {
   const logs = client();
   const queryString = [
@@ -178,6 +209,7 @@ test("Logs Insights: the query shape search sends, run at once", async () => {
   expect(insightsQuery(queryString)).toEqual({
     streams: new Set([STREAM]),
     like: ["downloading"],
+    regexes: [],
     descending: false,
     limit: 10000,
   });

@@ -731,6 +731,10 @@ describe("search", () => {
     ]);
     // Three queries, each polled once while Running; the one whose streams hold child 42 has its line.
     expect(r.out).toBe(`2026-11-01T00:00:00.042Z  ${ARRAY}:42 a1  killed: OutOfMemoryError\n`);
+    // "queries", not "querys".
+    expect(r.err.split("\n").at(-2)).toBe(
+      "search: 1 matching line in 1 job; searched 1000 streams of 1000 jobs in 1 log group (3 Logs Insights queries).",
+    );
   });
 });
 

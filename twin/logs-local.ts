@@ -4,10 +4,11 @@
  * events of a `logs.jsonl` file in the format of samples/logs.jsonl (docs/samples.md). The real
  * SDK client talks to it, so `logs` and `search --db DIR` run the same code as against AWS.
  *
- * Served: GetLogEvents (with forward and backward tokens), FilterLogEvents (filter patterns made
- * of words and quoted phrases, all required, case-sensitive), DescribeLogGroups,
- * DescribeLogStreams, StartQuery/GetQueryResults for the Logs Insights query shape `search`
- * sends (insightsQuery below). StartLiveTail answers UnknownOperationException, as an endpoint
+ * Served: GetLogEvents (with forward and backward tokens, within startTime and endTime),
+ * FilterLogEvents (filter patterns made of words and quoted phrases, all required,
+ * case-sensitive, or one `%regex%` of the characters CloudWatch Logs allows in it),
+ * DescribeLogGroups, DescribeLogStreams, StartQuery/GetQueryResults for the Logs Insights query
+ * shape `search` sends (insightsQuery below). StartLiveTail answers UnknownOperationException, as an endpoint
  * that does not support it would. The region of a request is its signature's
  * (`Credential=KEY/DATE/REGION/logs/aws4_request`); a log group named by ARN
  * (`logGroupIdentifier`) is looked up by the ARN's region and name. A group that has a settings
@@ -215,8 +216,9 @@ function getLogEvents(input: Input, context: Context) {
   let from: number;
   let to: number;
   if (token?.[1] === "b" || (!token && input.startFromHead !== true)) {
-    // Backward: the `limit` events before the position (the latest, without a token).
+    // Backward: the `limit` events in range before the position (the latest, without a token).
     to = token ? Number(token[2]) : events.length;
+    while (to > 0 && !inRange(events[to - 1])) to--;
     from = Math.max(0, to - limit);
   } else {
     from = token ? Number(token[2]) : events.findIndex(inRange);
@@ -255,6 +257,24 @@ export function filterTerms(pattern: string): string[] {
   return terms;
 }
 
+/**
+ * The test of a filter pattern: one `%regex%` (letters, digits, `:_#=@/;,-` and the operators
+ * `^$?[]{}|\*+.`, no parentheses, as CloudWatch Logs allows), or filterTerms' terms.
+ */
+export function filterMatcher(pattern: string): (message: string) => boolean {
+  const regex = /^%(.*)%$/s.exec(pattern.trim());
+  if (!regex) {
+    const terms = filterTerms(pattern);
+    return (message) => terms.every((t) => message.includes(t));
+  }
+  const body = regex[1];
+  if (body === "" || !/^[A-Za-z0-9:_#=@/;,\-^$?[\]{}|\\*+.]+$/.test(body)) {
+    throw new ServiceError("InvalidParameterException", `invalid regex filter pattern: ${pattern}`);
+  }
+  const compiled = new RegExp(body);
+  return (message) => compiled.test(message);
+}
+
 interface Match extends StoredEvent {
   readonly logStreamName: string;
   readonly order: number;
@@ -266,7 +286,7 @@ function filterLogEvents(input: Input, context: Context) {
   if (names !== undefined && (names.length < 1 || names.length > 100)) {
     throw new ServiceError("InvalidParameterException", "logStreamNames must hold 1 to 100 names");
   }
-  const terms = filterTerms(input.filterPattern ?? "");
+  const matches_ = filterMatcher(input.filterPattern ?? "");
   const limit = pageLimit(input);
   const streams = [...group.streams.values()].filter(
     (s) =>
@@ -278,8 +298,7 @@ function filterLogEvents(input: Input, context: Context) {
     for (const e of s.events) {
       if (input.startTime !== undefined && e.timestamp < input.startTime) continue;
       if (input.endTime !== undefined && e.timestamp > input.endTime) continue;
-      if (terms.every((t) => e.message.includes(t)))
-        matches.push({ ...e, logStreamName: s.name, order });
+      if (matches_(e.message)) matches.push({ ...e, logStreamName: s.name, order });
     }
   });
   matches.sort((a, b) => a.timestamp - b.timestamp || a.order - b.order);
@@ -353,6 +372,8 @@ function describeLogStreams(input: Input, context: Context) {
 interface ParsedQuery {
   readonly streams?: ReadonlySet<string>;
   readonly like: readonly string[];
+  /** `like /regex/`, `(?i)` at its start for any case. */
+  readonly regexes: readonly RegExp[];
   readonly descending: boolean;
   readonly limit: number;
 }
@@ -360,7 +381,8 @@ interface ParsedQuery {
 /**
  * The Logs Insights query shape `search` sends, and nothing else (MalformedQueryException):
  * `fields @timestamp, @message, @logStream, @log`, then `| filter @logStream in ["a", "b"]`,
- * `| filter @message like "text"`, `| sort @timestamp asc|desc`, `| limit N`, in any number.
+ * `| filter @message like "text"` or `like /regex/` (`/(?i)regex/` in any case),
+ * `| sort @timestamp asc|desc`, `| limit N`, in any number.
  */
 export function insightsQuery(query: string): ParsedQuery {
   const commands: string[] = [];
@@ -369,6 +391,10 @@ export function insightsQuery(query: string): ParsedQuery {
     const c = query[i];
     if (c === '"') {
       const end = closingQuote(query, i);
+      current += query.slice(i, end + 1);
+      i = end;
+    } else if (c === "/" && /\blike\s*$/.test(current)) {
+      const end = closingSlash(query, i);
       current += query.slice(i, end + 1);
       i = end;
     } else if (c === "|") {
@@ -381,6 +407,7 @@ export function insightsQuery(query: string): ParsedQuery {
     new ServiceError("MalformedQueryException", `the local endpoint cannot run: ${what}`);
   let streams: Set<string> | undefined;
   const like: string[] = [];
+  const regexes: RegExp[] = [];
   let descending = false;
   let limit = MAX_PAGE_EVENTS;
   for (const command of commands) {
@@ -391,13 +418,27 @@ export function insightsQuery(query: string): ParsedQuery {
       streams = new Set(names);
     } else if ((m = /^filter\s+@message\s+like\s+(".*")$/s.exec(command))) {
       like.push(JSON.parse(m[1]) as string);
+    } else if ((m = /^filter\s+@message\s+like\s+\/(\(\?i\))?(.*)\/$/s.exec(command))) {
+      try {
+        regexes.push(new RegExp(m[2], m[1] ? "i" : ""));
+      } catch {
+        throw malformed(command);
+      }
     } else if ((m = /^sort\s+@timestamp\s+(asc|desc)$/.exec(command))) {
       descending = m[1] === "desc";
     } else if ((m = /^limit\s+(\d+)$/.exec(command))) {
       limit = Math.min(Number(m[1]), MAX_PAGE_EVENTS);
     } else throw malformed(command);
   }
-  return { streams, like, descending, limit };
+  return { streams, like, regexes, descending, limit };
+}
+
+function closingSlash(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === "/") return i;
+  }
+  throw new ServiceError("MalformedQueryException", "unterminated regular expression");
 }
 
 function closingQuote(text: string, open: number): number {
@@ -430,6 +471,7 @@ function startQuery(input: Input, context: Context) {
         bytes += Buffer.byteLength(e.message) + 26;
         if (query.streams && !query.streams.has(stream.name)) continue;
         if (!query.like.every((t) => e.message.includes(t))) continue;
+        if (!query.regexes.every((r) => r.test(e.message))) continue;
         rows.push({ ...e, group, stream: stream.name });
       }
     }

@@ -9,7 +9,13 @@
  *   by BatchGetItem), narrowed by --failed and --index, each child's stream read concurrently
  *   (cli/lookup/log-read.ts: bounded, throttling retried) and merged by timestamp, each line
  *   prefixed `[3] ` or `node 3 | ` (`[3 a1] ` with --all-attempts), padded to one width.
- * - --follow: one job; cli/lookup/follow.ts.
+ * - --all-containers: every container's stream of the attempt (or attempts), merged by
+ *   timestamp, each line prefixed with its container (`[main] `, `[3 a1 main] `).
+ * - --since/--until (a duration ago or an ISO 8601 time, cli/lookup/time.ts) bound every
+ *   stream's events; --tail N prints each stream's last N (backward pages); --timestamps begins
+ *   each line with its time; --prefix prefixes a single stream's lines with the job's name,
+ *   --no-prefix removes every prefix.
+ * - --follow: one job (every container with --all-containers); cli/lookup/follow.ts.
  * When there is nothing to print, one line says why (cli/lookup/streams.ts for a job without a
  * stream, whyMissing for a stream that does not exist).
  */
@@ -27,19 +33,22 @@ import { isMissingStream, LookupError } from "../lookup/errors";
 import { plural } from "../lookup/format";
 import { followJob } from "../lookup/follow";
 import type { LogAccess } from "../lookup/log-access";
-import { groupRef, header, printEvent, type LogsRun } from "../lookup/log-output";
 import {
-  LogCalls,
-  mergeByTimestamp,
-  mergePageLimit,
-  streamPages,
-  whyMissing,
-} from "../lookup/log-read";
-import { attemptCount, chooseStream, isParent } from "../lookup/streams";
+  groupRef,
+  header,
+  jobPrefix,
+  printEvent,
+  sourcePages,
+  type LogsRun,
+  type PrefixMode,
+} from "../lookup/log-output";
+import { LogCalls, mergeByTimestamp, mergePageLimit, whyMissing } from "../lookup/log-read";
+import { attemptCount, chooseStream, containerStreams, isParent } from "../lookup/streams";
+import { timeWindow } from "../lookup/time";
 import type { ChildSummary, JobTable } from "../lookup/table";
 import { defineCommand, OptionError, type Input } from "../options";
 import { progressBar } from "../progress";
-import { AWS_OPTIONS, DB, JSON_OUTPUT, ROLE_ARN, SAMPLE, SAMPLE_DB, SINCE, TABLE } from "./shared";
+import { AWS_OPTIONS, DB, JSON_OUTPUT, ROLE_ARN, SAMPLE, SAMPLE_DB, TABLE } from "./shared";
 
 export const spec = defineCommand({
   name: "logs",
@@ -77,6 +86,14 @@ export const spec = defineCommand({
       description: "the container to read in a multi-container job (default: the main one)",
     },
     {
+      name: "all-containers",
+      type: "boolean",
+      description:
+        "every container of a multi-container job, merged in time order, each line prefixed " +
+        "with its container",
+      conflicts: ["container"],
+    },
+    {
       name: "failed",
       type: "boolean",
       description: "of an array or multi-node parent: only the FAILED children or nodes",
@@ -87,7 +104,45 @@ export const spec = defineCommand({
       valueName: "N[,M]",
       description: "of an array or multi-node parent: only these children or nodes, e.g. 0,3,7",
     },
-    SINCE,
+    {
+      name: "tail",
+      type: "count",
+      description:
+        "only the last N events of each stream (with --follow, then what comes), as " +
+        "`kubectl logs --tail`",
+    },
+    {
+      name: "since",
+      type: "text",
+      valueName: "TIME",
+      description:
+        "only events from this time on: a duration ago (30s, 10m, 2h, 3d, 1w, 1h30m) or an " +
+        "ISO 8601 time (2026-11-01, 2026-11-01T08:00Z; UTC unless it names an offset)",
+    },
+    {
+      name: "until",
+      type: "text",
+      valueName: "TIME",
+      description: "only events before this time, written as for --since; --follow stops there",
+    },
+    {
+      name: "timestamps",
+      type: "boolean",
+      description: "begin each line with its event's time (ISO 8601, UTC, to the millisecond)",
+    },
+    {
+      name: "prefix",
+      type: "boolean",
+      description:
+        "prefix the lines of a single stream too, with the job's name (`[NAME] `, " +
+        "`[NAME:3] `); lines of several streams always are",
+      conflicts: ["no-prefix"],
+    },
+    {
+      name: "no-prefix",
+      type: "boolean",
+      description: "no prefix, even on lines merged from several streams",
+    },
     {
       name: "follow",
       short: "f",
@@ -122,8 +177,10 @@ export const spec = defineCommand({
       command: `batch-job-log logs ${SAMPLE.arrayParent} --failed --db ${SAMPLE_DB}`,
     },
     {
-      description: "Every attempt of a job that failed three times, prefixed with its attempt",
-      command: `batch-job-log logs ${SAMPLE.retriedJob} --all-attempts --db ${SAMPLE_DB}`,
+      description:
+        "The last 3 lines of each attempt of a job that failed three times, prefixed with its " +
+        "attempt, with their times",
+      command: `batch-job-log logs ${SAMPLE.retriedJob} --all-attempts --tail 3 --timestamps --db ${SAMPLE_DB}`,
     },
     {
       description: "Why a job that never started has no log events to print",
@@ -151,6 +208,9 @@ export async function run(
   const indexes = values.index === undefined ? undefined : parseIndexes(values.index);
   const now = deps.now ?? Date.now;
   const wait = deps.sleep ?? realSleep;
+  const window = timeWindow("logs", values.since, values.until, now());
+  const prefix: PrefixMode = values.prefix ? "always" : values["no-prefix"] ? "never" : "auto";
+  const allContainers = values["all-containers"];
 
   return guard("logs", io, async (context) => {
     const { table, aws } = await openTable(common, io, deps, context);
@@ -164,7 +224,10 @@ export async function run(
       calls,
       access,
       now,
-      startTime: values.since === undefined ? undefined : now() - values.since,
+      ...window,
+      tail: values.tail,
+      timestamps: values.timestamps,
+      prefix,
     };
     const parent = isParent(record);
     if (!parent && (indexes !== undefined || values.failed)) {
@@ -180,14 +243,37 @@ export async function run(
             `(${jobId}${record.arraySize !== undefined ? ":N" : "#N"}).`,
         );
       }
-      return followJob(run, table, record, {
+      const follow = {
         attempt: values.attempt,
         allAttempts: values["all-attempts"],
         container: values.container,
         pollMs: values.interval * 1000,
         wait,
         stop,
-      });
+      };
+      const containers = allContainers ? containersOf(record, values.attempt) : [];
+      if (containers.length < 2) {
+        if (allContainers) {
+          run.io.stderr.write(
+            `note: job ${record.jobId} has ${containers.length === 0 ? "no stream yet" : "one container"}: following it as one.\n`,
+          );
+        }
+        return followJob(run, table, record, follow);
+      }
+      // One follower per container, their lines as they come, each prefixed with its container.
+      const label = (s: LogStreamRef, container: string) =>
+        `[${follow.allAttempts ? `a${s.attempt} ` : ""}${container}]`;
+      const width = Math.max(...containers.map((c) => label(record.logStreams[0], c).length));
+      const codes = await Promise.all(
+        containers.map((container) =>
+          followJob(run, table, record, {
+            ...follow,
+            container,
+            prefix: (s) => (prefix === "never" ? "" : `${label(s, container).padEnd(width)} `),
+          }),
+        ),
+      );
+      return Math.max(...codes);
     }
     const sources = parent
       ? await parentSources(run, table, record, {
@@ -196,14 +282,26 @@ export async function run(
           allAttempts: values["all-attempts"],
           attempt: values.attempt,
           container: values.container,
+          allContainers,
           sleep: (ms) => wait(ms, stop.signal),
         })
-      : jobSources(run, record, values["all-attempts"], values.attempt, values.container);
-    if (parent) return printMerged(run, record, sources);
+      : jobSources(run, record, {
+          allAttempts: values["all-attempts"],
+          attempt: values.attempt,
+          container: values.container,
+          allContainers,
+        });
+    if (parent || (allContainers && sources.length > 1)) return printMerged(run, record, sources);
     return values["all-attempts"]
       ? printAttempts(run, record, sources)
       : printOne(run, record, sources[0]);
   });
+}
+
+/** The container names of the attempt `logs -f --all-containers` starts on, as recorded. */
+function containersOf(record: JobRecord, attempt: number | undefined): string[] {
+  if ((record.logStreams ?? []).length === 0) return [];
+  return containerStreams(record, attempt).streams.map((s) => s.container);
 }
 
 /** `--index 0,3,7`: the indexes, or a usage error. */
@@ -217,35 +315,57 @@ function parseIndexes(text: string): number[] {
   return parts.map((p) => Number(p.trim()));
 }
 
-/** The streams of a job that is no parent: the chosen one, or one per attempt. */
-function jobSources(
-  run: LogsRun,
-  record: JobRecord,
-  allAttempts: boolean,
-  attempt: number | undefined,
-  container: string | undefined,
-): Source[] {
-  if (!allAttempts) {
-    const { stream, notes } = chooseStream(record, attempt, container);
+/** Which streams of a job (or of each child) to read. */
+interface StreamOptions {
+  readonly allAttempts: boolean;
+  readonly attempt?: number;
+  readonly container?: string;
+  readonly allContainers: boolean;
+}
+
+/**
+ * The streams of a job that is no parent: the chosen one, one per attempt, or with
+ * --all-containers one per container (of the attempt, or of every attempt).
+ */
+function jobSources(run: LogsRun, record: JobRecord, options: StreamOptions): Source[] {
+  if (!options.allAttempts && !options.allContainers) {
+    const { stream, notes } = chooseStream(record, options.attempt, options.container);
     for (const note of notes) run.io.stderr.write(`note: ${note}\n`);
     return [{ record, stream, label: "" }];
   }
-  const sources = attemptSources(run, record, container, (n) => `[a${n}]`);
-  if (sources.length === 0) chooseStream(record, undefined, container); // throws why
+  if (!options.allAttempts) {
+    const { streams, notes } = containerStreams(record, options.attempt);
+    for (const note of notes) run.io.stderr.write(`note: ${note}\n`);
+    return streams.map((stream) => ({ record, stream, label: `[${stream.container}]` }));
+  }
+  const sources = attemptSources(run, record, options, (n, c) =>
+    c === undefined ? `[a${n}]` : `[a${n} ${c}]`,
+  );
+  if (sources.length === 0) chooseStream(record, undefined, options.container); // throws why
   return sources;
 }
 
-/** One source per attempt that has a stream; a note for each that has none. */
+/**
+ * One source per attempt that has a stream (per container of each, with --all-containers); a
+ * note for each attempt that has none.
+ */
 function attemptSources(
   run: LogsRun,
   record: JobRecord,
-  container: string | undefined,
-  label: (attempt: number) => string,
+  options: Pick<StreamOptions, "container" | "allContainers">,
+  label: (attempt: number, container?: string) => string,
 ): Source[] {
   const sources: Source[] = [];
   for (let n = 1; n <= attemptCount(record); n++) {
     try {
-      sources.push({ record, stream: chooseStream(record, n, container).stream, label: label(n) });
+      if (options.allContainers) {
+        for (const stream of containerStreams(record, n).streams) {
+          sources.push({ record, stream, label: label(n, stream.container) });
+        }
+      } else {
+        const { stream } = chooseStream(record, n, options.container);
+        sources.push({ record, stream, label: label(n) });
+      }
     } catch (error) {
       if (!(error instanceof LookupError)) throw error;
       run.io.stderr.write(`note: ${label(n)} ${error.message}\n`);
@@ -254,12 +374,9 @@ function attemptSources(
   return sources;
 }
 
-interface ParentOptions {
+interface ParentOptions extends StreamOptions {
   readonly failed: boolean;
   readonly indexes?: readonly number[];
-  readonly allAttempts: boolean;
-  readonly attempt?: number;
-  readonly container?: string;
   readonly sleep: (ms: number) => Promise<void>;
 }
 
@@ -307,19 +424,26 @@ async function parentSources(
   const sources: Source[] = [];
   for (const child of children) {
     const record = records.get(child.jobId);
-    const label = (attempt?: number) =>
-      array
-        ? `[${indexOf(child)}${attempt === undefined ? "" : ` a${attempt}`}]`
-        : `node ${indexOf(child)}${attempt === undefined ? "" : ` a${attempt}`}`;
+    const label = (attempt?: number, container?: string) => {
+      const rest = `${attempt === undefined ? "" : ` a${attempt}`}${container === undefined ? "" : ` ${container}`}`;
+      return array ? `[${indexOf(child)}${rest}]` : `node ${indexOf(child)}${rest}`;
+    };
     if (!record) {
       run.io.stderr.write(`note: ${label()} job ${child.jobId} is no longer in the table.\n`);
       continue;
     }
     if (options.allAttempts) {
-      sources.push(...attemptSources(run, record, options.container, label));
+      sources.push(...attemptSources(run, record, options, label));
       continue;
     }
     try {
+      if (options.allContainers) {
+        const { streams } = containerStreams(record, options.attempt);
+        for (const stream of streams) {
+          sources.push({ record, stream, label: label(undefined, stream.container) });
+        }
+        continue;
+      }
       const { stream } = chooseStream(record, options.attempt, options.container);
       sources.push({ record, stream, label: label() });
     } catch (error) {
@@ -335,12 +459,11 @@ async function printOne(run: LogsRun, record: JobRecord, source: Source): Promis
   const { stream } = source;
   run.io.stderr.write(header(stream));
   const target = await run.access.target(groupRef(record, stream));
+  const prefix = run.prefix === "always" ? jobPrefix(record) : "";
   let printed = 0;
   try {
-    for await (const page of streamPages(run.calls, target, stream.logStreamName, {
-      startTime: run.startTime,
-    })) {
-      for (const event of page) printEvent(run, event, "");
+    for await (const page of sourcePages(run, target, stream.logStreamName)) {
+      for (const event of page) printEvent(run, event, prefix);
       printed += page.length;
     }
   } catch (error) {
@@ -365,12 +488,11 @@ async function printAttempts(
   for (const { stream, label } of sources) {
     run.io.stderr.write(header(stream));
     const target = await run.access.target(groupRef(record, stream));
+    const prefix = run.prefix === "never" ? "" : `${label.padEnd(width)} `;
     try {
-      for await (const page of streamPages(run.calls, target, stream.logStreamName, {
-        startTime: run.startTime,
-      })) {
+      for await (const page of sourcePages(run, target, stream.logStreamName)) {
         for (const event of page) {
-          printEvent(run, event, `${label.padEnd(width)} `, { attempt: stream.attempt });
+          printEvent(run, event, prefix, { attempt: stream.attempt });
         }
         printed += page.length;
       }
@@ -396,9 +518,17 @@ async function printAttempts(
 
 /** Why a stream that exists printed nothing. */
 function emptyStream(run: LogsRun, stream: LogStreamRef): string {
-  const since =
-    run.startTime === undefined ? "" : ` since ${new Date(run.startTime).toISOString()}`;
-  return `nothing to print: log stream ${stream.logStreamName} in log group ${stream.logGroup} (${stream.logRegion}) has no events${since}.`;
+  return `nothing to print: log stream ${stream.logStreamName} in log group ${stream.logGroup} (${stream.logRegion}) has no events${windowText(run)}.`;
+}
+
+/** ` since T`, ` before T`, ` between T1 and T2`: the window of --since and --until. */
+function windowText(run: LogsRun): string {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  if (run.startTime !== undefined && run.endTime !== undefined) {
+    return ` between ${iso(run.startTime)} and ${iso(run.endTime)}`;
+  }
+  if (run.startTime !== undefined) return ` since ${iso(run.startTime)}`;
+  return run.endTime === undefined ? "" : ` before ${iso(run.endTime)}`;
 }
 
 /**
@@ -413,15 +543,25 @@ async function printMerged(
   if (sources.length === 0) {
     throw new LookupError(`no child or node of job ${job.jobId} has a log stream to print.`);
   }
-  const nodes = job.arraySize === undefined;
+  const parent = isParent(job);
+  const nodes = parent && job.arraySize === undefined;
   const width = Math.max(...sources.map((s) => s.label.length));
   const prefixes = sources.map((s) =>
-    run.json ? "" : nodes ? `${s.label.padEnd(width)} | ` : `${s.label.padEnd(width)} `,
+    run.json || run.prefix === "never"
+      ? ""
+      : nodes
+        ? `${s.label.padEnd(width)} | `
+        : `${s.label.padEnd(width)} `,
   );
+  const of = parent
+    ? plural(
+        new Set(sources.map((s) => s.record.jobId)).size,
+        nodes ? "node" : "child",
+        nodes ? "nodes" : "children",
+      )
+    : plural(new Set(sources.map((s) => s.stream.container)).size, "container");
   run.io.stderr.write(
-    `==> job ${job.jobId}: ${plural(sources.length, "stream")} of ` +
-      `${plural(new Set(sources.map((s) => s.record.jobId)).size, nodes ? "node" : "child", nodes ? "nodes" : "children")}, ` +
-      "merged in time order\n",
+    `==> job ${job.jobId}: ${plural(sources.length, "stream")} of ${of}, merged in time order\n`,
   );
   const missing: Source[] = [];
   const targets = await Promise.all(
@@ -459,7 +599,7 @@ async function printMerged(
   if (printed === 0) {
     run.io.stderr.write(
       `note: nothing to print: the ${sources.length - missing.length} streams read have no events` +
-        `${run.startTime === undefined ? "" : ` since ${new Date(run.startTime).toISOString()}`}.\n`,
+        `${windowText(run)}.\n`,
     );
   }
   return missing.length > 0 && printed === 0 ? EXIT_FAILED : EXIT_OK;
@@ -474,10 +614,7 @@ async function* pagesOrMissing(
   onMissing: () => void,
 ): AsyncGenerator<readonly OutputLogEvent[]> {
   try {
-    yield* streamPages(run.calls, target, source.stream.logStreamName, {
-      startTime: run.startTime,
-      limit,
-    });
+    yield* sourcePages(run, target, source.stream.logStreamName, limit);
   } catch (error) {
     if (!isMissingStream(error)) throw error;
     onMissing();

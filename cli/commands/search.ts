@@ -13,8 +13,11 @@
  * `@logStream`. Before Insights, the number of streams and an estimate of the bytes scanned
  * (DescribeLogGroups' storedBytes, prorated to the queries' time windows) go to stderr; over
  * CONFIRM_BYTES it needs --yes or a yes at the prompt, and is never asked for without a terminal.
- * The filter pattern quotes TEXT as a literal (its `"` and `\` cut it into terms that must all
- * appear) and every line returned is checked to contain TEXT exactly.
+ * What is looked for (TEXT, in any case with -i, a regular expression with --regex) becomes a
+ * filter pattern and an Insights filter in cli/lookup/search-pattern.ts, and every line returned
+ * is checked again here. A --regex that no filter pattern can say is searched with Insights in
+ * --mode auto, and refused in --mode filter. With -C N, each match's stream is read around it
+ * (cli/lookup/search-context.ts) and the lines are grouped by stream, as `grep -C` prints them.
  */
 import * as readline from "readline";
 import type { FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
@@ -32,8 +35,10 @@ import { plural } from "../lookup/format";
 import type { LogTarget } from "../lookup/log-access";
 import { groupRef } from "../lookup/log-output";
 import { Limiter, LogCalls, describeGroup } from "../lookup/log-read";
+import { linesAround, type ContextLine } from "../lookup/search-context";
+import { searchPattern, type SearchPattern } from "../lookup/search-pattern";
 import type { RunFilter } from "../lookup/table";
-import { defineCommand, type Input } from "../options";
+import { defineCommand, OptionError, type Input } from "../options";
 import { BATCH_STATUSES } from "../../record/constants";
 import { AWS_OPTIONS, DB, JSON_OUTPUT, ROLE_ARN, SAMPLE, SAMPLE_DB, SINCE, TABLE } from "./shared";
 
@@ -41,7 +46,8 @@ export const spec = defineCommand({
   name: "search",
   summary: "find log lines across many runs: which jobs printed TEXT",
   description: [
-    "Finds the log lines that contain TEXT (exactly, case-sensitive) in the streams of many " +
+    "Finds the log lines that contain TEXT (exactly, case-sensitive; in any case with -i; " +
+      "matching the regular expression TEXT with --regex) in the streams of many " +
       "jobs, every attempt and container. Which jobs comes from the table: with --name the runs " +
       "of that name (the byJobName index), without it a Scan of the whole table (said on " +
       "stderr), both narrowed by --status, --since, --queue, --account and --job-region.",
@@ -52,8 +58,35 @@ export const spec = defineCommand({
       "stdin is a terminal.",
     "Exit status: 0 some line matched, 1 none did (or the search failed), 2 usage error.",
   ],
-  positionals: [{ name: "TEXT", description: "the text to find in log lines" }],
+  positionals: [
+    {
+      name: "TEXT",
+      description: "the text to find in log lines (a regular expression with --regex)",
+    },
+  ],
   options: [
+    {
+      name: "ignore-case",
+      short: "i",
+      type: "boolean",
+      description: "match TEXT in any case, as `grep -i`",
+    },
+    {
+      name: "regex",
+      type: "boolean",
+      description:
+        "TEXT is a regular expression: a CloudWatch Logs filter pattern's `%regex%` (letters, " +
+        "digits, `:_#=@/;,-` and `^$?[]{}|\\*+.`; no parentheses or spaces) or, for any " +
+        "other, a Logs Insights `like /regex/`",
+    },
+    {
+      name: "context",
+      short: "C",
+      type: "count",
+      description:
+        "N lines before and after each matching line, from its stream, as `grep -C` (`--` " +
+        "between groups)",
+    },
     { name: "name", type: "text", valueName: "JOB_NAME", description: "the runs of this job name" },
     {
       name: "status",
@@ -109,12 +142,14 @@ export const spec = defineCommand({
       command: `batch-job-log search OutOfMemoryError --db ${SAMPLE_DB}`,
     },
     {
-      description: "Which failed runs of an array job's name printed a PostGIS failure",
-      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
+      description:
+        "Which failed runs of an array job's name printed a PostGIS failure, in any case, with " +
+        "the line before and after",
+      command: `batch-job-log search postgis -i -C 1 --name ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
     },
     {
-      description: "The same with a Logs Insights query, as JSON",
-      command: `batch-job-log search PostGIS --name ${SAMPLE.arrayName} --mode insights --json --db ${SAMPLE_DB}`,
+      description: "A regular expression, with a Logs Insights query, as JSON",
+      command: `batch-job-log search PostGIS.+failed --regex --name ${SAMPLE.arrayName} --mode insights --json --db ${SAMPLE_DB}`,
     },
   ],
 });
@@ -166,6 +201,14 @@ export async function run(
   // Printed through io, whose stdout is the output layer's (cli/output.ts).
   const { common, values, args } = input;
   const text = args.TEXT;
+  const pattern = searchPattern(text, { regex: values.regex, ignoreCase: values["ignore-case"] });
+  if (values.mode === "filter" && pattern.filterPattern === undefined) {
+    throw new OptionError(
+      `--regex for search cannot be searched with --mode filter: ${pattern.filterProblem}; ` +
+        "use --mode insights or auto",
+    );
+  }
+  const context = values.context;
   const now = (deps.now ?? Date.now)();
   const wait = deps.sleep ?? realSleep;
   const filter: RunFilter = {
@@ -176,8 +219,8 @@ export async function run(
     queue: values.queue,
   };
 
-  return guard("search", io, async (context) => {
-    const { table, aws } = await openTable(common, io, deps, context);
+  return guard("search", io, async (run) => {
+    const { table, aws } = await openTable(common, io, deps, run);
     const stop = new AbortController();
     const calls = new LogCalls({ sleep: wait, signal: stop.signal, random: deps.random });
     let records: JobRecord[];
@@ -205,24 +248,36 @@ export async function run(
         `no log stream to search: none of the ${plural(records.length, "job")} that match has one.`,
       );
     }
-    const access = await openLogAccess(common, aws, values["role-arn"], io, context);
+    const access = await openLogAccess(common, aws, values["role-arn"], io, run);
     const groups = new Map<string, Group>();
     for (const s of streams) {
-      const ref = groupRef(s.record, s.stream);
-      const key = `${ref.account ?? ""}|${ref.logRegion}|${ref.logGroup}`;
+      const key = groupKey(s);
       let group = groups.get(key);
       if (!group) {
-        group = { target: await access.target(ref), streams: [] };
+        group = { target: await access.target(groupRef(s.record, s.stream)), streams: [] };
         groups.set(key, group);
       }
       group.streams.push(s);
     }
+    const noFilter = pattern.filterPattern === undefined;
+    if (noFilter) {
+      io.stderr.write(
+        `note: ${pattern.filterProblem}, so FilterLogEvents cannot look for --regex ${JSON.stringify(text)}: ` +
+          "every log group is searched with Logs Insights.\n",
+      );
+    } else if (pattern.filterPattern === "" && values.mode !== "insights") {
+      io.stderr.write(
+        `note: no part of ${JSON.stringify(text)} fits a case-insensitive filter pattern: ` +
+          "FilterLogEvents returns every event of the streams, each checked here.\n",
+      );
+    }
     const insights = [...groups.values()].filter(
       (g) =>
         values.mode === "insights" ||
+        noFilter ||
         (values.mode === "auto" && g.streams.length > FILTER_MAX_STREAMS),
     );
-    const queries = new Map(insights.map((g) => [g, querySlices(g.streams, text)]));
+    const queries = new Map(insights.map((g) => [g, querySlices(g.streams, pattern)]));
     if (insights.length > 0) {
       const bytes = await estimateScan(calls, queries, now, io);
       if (bytes > CONFIRM_BYTES && !values.yes) {
@@ -242,15 +297,45 @@ export async function run(
 
     let matches = 0;
     const jobs = new Set<string>();
-    const print = (batch: readonly Match[]) => {
-      for (const m of batch) {
-        matches++;
-        jobs.add(m.source.record.jobId);
-        io.stdout.write(
-          common.json
-            ? JSON.stringify(matchJson(m)) + "\n"
-            : `${new Date(m.timestamp).toISOString()}  ${m.source.label}  ${m.message}\n`,
+    let groupsPrinted = 0;
+    const print = async (batch: readonly Match[]) => {
+      if (context === undefined) {
+        for (const m of batch) {
+          matches++;
+          jobs.add(m.source.record.jobId);
+          io.stdout.write(
+            common.json
+              ? JSON.stringify(matchJson(m)) + "\n"
+              : `${new Date(m.timestamp).toISOString()}  ${m.source.label}  ${m.message}\n`,
+          );
+        }
+        return;
+      }
+      // -C: the batch's streams in the order of their first match, each with its lines around.
+      for (const [source, found] of byStream(batch)) {
+        matches += found.length;
+        jobs.add(source.record.jobId);
+        const target = (groups.get(groupKey(source)) as Group).target;
+        const lines = await linesAround(
+          calls,
+          target,
+          source.stream.logStreamName,
+          found.map((m) => m.timestamp),
+          context,
+          pattern.test,
         );
+        lines.forEach((line, i) => {
+          if (common.json) {
+            io.stdout.write(JSON.stringify(contextJson(source, line)) + "\n");
+            return;
+          }
+          if ((i === 0 && groupsPrinted > 0) || line.gap) io.stdout.write("--\n");
+          const mark = line.match ? ":" : "-";
+          io.stdout.write(
+            `${new Date(line.timestamp).toISOString()}  ${source.label}${mark} ${line.message}\n`,
+          );
+        });
+        if (lines.length > 0) groupsPrinted++;
       }
     };
     let filterCalls = 0;
@@ -260,24 +345,25 @@ export async function run(
       const slices = queries.get(group);
       if (slices) {
         for (const slice of slices) {
-          tasks.push(running.run(() => runQuery(calls, group, slice, text, wait, stop, io)));
+          tasks.push(running.run(() => runQuery(calls, group, slice, pattern, wait, stop, io)));
         }
       } else {
         for (const batch of filterBatches(group.streams)) {
-          tasks.push(filterBatch(calls, group, batch, text, io, () => filterCalls++));
+          tasks.push(filterBatch(calls, group, batch, pattern, io, () => filterCalls++));
         }
       }
     }
     // Awaited in order below; a failure before its turn is not unhandled.
     for (const task of tasks) task.catch(() => undefined);
     // Each batch's lines in the order the batches were cut, as soon as those before are in.
-    for (const task of tasks) print(await task);
+    for (const task of tasks) await print(await task);
     const how = [
       filterCalls > 0 ? plural(filterCalls, "FilterLogEvents call") : undefined,
       insights.length > 0
         ? plural(
             [...queries.values()].reduce((n, q) => n + q.length, 0),
             "Logs Insights query",
+            "Logs Insights queries",
           )
         : undefined,
     ].filter((h) => h !== undefined);
@@ -285,7 +371,7 @@ export async function run(
       `${plural(streams.length, "stream")} of ${plural(new Set(streams.map((s) => s.record.jobId)).size, "job")} ` +
       `in ${plural(groups.size, "log group")} (${how.join(", ")})`;
     if (matches === 0) {
-      io.stderr.write(`batch-job-log search: no line contains "${text}" in ${searched}.\n`);
+      io.stderr.write(`batch-job-log search: no line ${what(pattern)} in ${searched}.\n`);
       return EXIT_FAILED;
     }
     io.stderr.write(
@@ -293,6 +379,38 @@ export async function run(
     );
     return EXIT_OK;
   });
+}
+
+/** The log group (and account, region) of a stream: how streams are gathered per target. */
+function groupKey(s: Searched): string {
+  const ref = groupRef(s.record, s.stream);
+  return `${ref.account ?? ""}|${ref.logRegion}|${ref.logGroup}`;
+}
+
+/** `contains "TEXT"`, `contains "TEXT" in any case`, `matches /R/`: for "no line ...". */
+function what(pattern: SearchPattern): string {
+  if (pattern.regex) return `matches /${pattern.text}/${pattern.ignoreCase ? "i" : ""}`;
+  return `contains "${pattern.text}"${pattern.ignoreCase ? " in any case" : ""}`;
+}
+
+/** A batch's matches by stream, the streams in the order of their first match. */
+function byStream(batch: readonly Match[]): Map<Searched, Match[]> {
+  const out = new Map<Searched, Match[]>();
+  for (const m of batch) {
+    const list = out.get(m.source);
+    if (list) list.push(m);
+    else out.set(m.source, [m]);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.timestamp - b.timestamp);
+  return out;
+}
+
+/** What --json prints of a line of -C: a match's object, `context` true for the lines around. */
+function contextJson(source: Searched, line: ContextLine): Record<string, unknown> {
+  return {
+    ...matchJson({ source, timestamp: line.timestamp, message: line.message }),
+    context: !line.match,
+  };
 }
 
 /** Every stream of every record, except those of attempts that never started. */
@@ -356,15 +474,6 @@ function windowOf(streams: readonly Searched[]): { from?: number; to: number } {
   };
 }
 
-/** TEXT as a filter pattern of quoted literals: its `"` and `\` cut it into terms. */
-export function literalPattern(text: string): string {
-  return text
-    .split(/["\\]/)
-    .filter((part) => part.trim() !== "")
-    .map((part) => `"${part}"`)
-    .join(" ");
-}
-
 /**
  * FilterLogEvents on one batch, every page. A stream that does not exist makes the call fail:
  * the batch is halved until the missing ones are found and left out; a missing group is said.
@@ -373,14 +482,14 @@ async function filterBatch(
   calls: LogCalls,
   group: Group,
   batch: readonly Searched[],
-  text: string,
+  search: SearchPattern,
   io: CliIO,
   onCall: () => void,
 ): Promise<Match[]> {
   const { target } = group;
   const byName = new Map(batch.map((s) => [s.stream.logStreamName, s]));
   const { from, to } = windowOf(batch);
-  const pattern = literalPattern(text);
+  const pattern = search.filterPattern ?? "";
   const events: FilteredLogEvent[] = [];
   let nextToken: string | undefined;
   try {
@@ -425,16 +534,14 @@ async function filterBatch(
     }
     const half = Math.ceil(batch.length / 2);
     return [
-      ...(await filterBatch(calls, group, batch.slice(0, half), text, io, onCall)),
-      ...(await filterBatch(calls, group, batch.slice(half), text, io, onCall)),
+      ...(await filterBatch(calls, group, batch.slice(0, half), search, io, onCall)),
+      ...(await filterBatch(calls, group, batch.slice(half), search, io, onCall)),
     ];
   }
   return events.flatMap((e) => {
     const source = byName.get(e.logStreamName ?? "");
     const message = e.message ?? "";
-    return source && message.includes(text)
-      ? [{ source, timestamp: e.timestamp ?? 0, message }]
-      : [];
+    return source && search.test(message) ? [{ source, timestamp: e.timestamp ?? 0, message }] : [];
   });
 }
 
@@ -444,18 +551,18 @@ interface Slice {
   readonly query: string;
 }
 
-function queryString(names: readonly string[], text: string): string {
+function queryString(names: readonly string[], pattern: SearchPattern): string {
   return [
     "fields @timestamp, @message, @logStream, @log",
     `filter @logStream in [${names.map((n) => JSON.stringify(n)).join(", ")}]`,
-    `filter @message like ${JSON.stringify(text)}`,
+    pattern.insightsFilter,
     "sort @timestamp asc",
     `limit ${QUERY_MAX_ROWS}`,
   ].join("\n| ");
 }
 
 /** The streams by start time, cut so that each query string fits QUERY_MAX_CHARS. */
-function querySlices(streams: readonly Searched[], text: string): Slice[] {
+function querySlices(streams: readonly Searched[], text: SearchPattern): Slice[] {
   const sorted = [...streams].sort((a, b) => (a.from ?? 0) - (b.from ?? 0));
   const slices: Slice[] = [];
   let current: Searched[] = [];
@@ -534,7 +641,7 @@ async function runQuery(
   calls: LogCalls,
   group: Group,
   slice: Slice,
-  text: string,
+  pattern: SearchPattern,
   wait: (ms: number, signal: AbortSignal) => Promise<void>,
   stop: AbortController,
   io: CliIO,
@@ -573,7 +680,7 @@ async function runQuery(
         const source = byName.get(field("@logStream"));
         const message = field("@message");
         const timestamp = Date.parse(field("@timestamp").replace(" ", "T") + "Z");
-        return source && message.includes(text) ? [{ source, timestamp, message }] : [];
+        return source && pattern.test(message) ? [{ source, timestamp, message }] : [];
       });
     }
     if (out.status !== "Running" && out.status !== "Scheduled") {

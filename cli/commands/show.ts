@@ -2,11 +2,13 @@
  * `batch-job-log show JOB_ID`: what the table knows of a job. Status, reason, exit code and
  * times; for every attempt and container where its logs are (group, region, stream), with a
  * CloudWatch console link and the `aws logs tail` command; the pod and node of an EKS attempt;
- * the children of an array or multi-node parent, from the `byParentJobId` index.
+ * the children of an array or multi-node parent, from the `byParentJobId` index (listed, or
+ * summed up when there are many: cli/lookup/children.ts).
  */
 import { isTerminalStatus, type JobRecord, type LogStreamRef } from "../../record";
 import { EXIT_OK, type CliIO } from "../io";
 import type { Output } from "../output";
+import { childLines } from "../lookup/children";
 import { logStreamConsoleUrl, tailCommand } from "../lookup/console-link";
 import { guard, openTable, type LookupDeps } from "../lookup/context";
 import { failureReason, joinReasons } from "../lookup/errors";
@@ -28,7 +30,8 @@ export const spec = defineCommand({
   description: [
     "Where a job's logs are: per attempt and container, the log group, region and stream, a " +
       "CloudWatch console link and the `aws logs tail` command; the pod of an EKS attempt; the " +
-      "children of an array or multi-node parent.",
+      "children of an array or multi-node parent (more than 20: counted by status and exit " +
+      "code, with the first failures; --children lists them all).",
   ],
   positionals: [
     {
@@ -38,6 +41,13 @@ export const spec = defineCommand({
     },
   ],
   options: [
+    {
+      name: "children",
+      type: "boolean",
+      description:
+        "of an array or multi-node parent: every child, one row each (default: every child up " +
+        "to 20, else counts by status and exit code and the first failures)",
+    },
     TABLE,
     DB,
     { ...JSON_OUTPUT, description: "the stored item, with logLinks and children" },
@@ -70,7 +80,7 @@ export async function run(
   io: CliIO,
   deps: LookupDeps = {},
 ): Promise<number> {
-  const { common, args, out } = input;
+  const { common, args, values, out } = input;
   const jobId = args.JOB_ID;
   return guard("show", io, async (context) => {
     const { table } = await openTable(common, io, deps, context);
@@ -80,7 +90,7 @@ export async function run(
       const links = (record.logStreams ?? []).map(logLink);
       out.document({ ...record, logLinks: links, children });
     } else {
-      out.printLines(renderShow(record, children, out));
+      out.printLines(renderShow(record, children, out, values.children));
     }
     return EXIT_OK;
   });
@@ -98,7 +108,12 @@ function logLink(s: LogStreamRef): LogLink {
  * The text `show` prints, line by line, escaped by the output layer (what a job set may hold
  * control characters), the statuses coloured.
  */
-function renderShow(record: JobRecord, children: readonly ChildSummary[], out: Output): string[] {
+function renderShow(
+  record: JobRecord,
+  children: readonly ChildSummary[],
+  out: Output,
+  allChildren: boolean,
+): string[] {
   const labelled = (pairs: readonly (readonly [string, string | undefined])[], minWidth = 0) =>
     labelledText(
       pairs.map(([label, value]) => [label, value && out.escape(value)] as const),
@@ -187,29 +202,9 @@ function renderShow(record: JobRecord, children: readonly ChildSummary[], out: O
   }
 
   if (isParent(record)) {
-    const expected = record.arraySize ?? record.numNodes;
-    lines.push(
-      "",
-      `children: ${children.length} recorded${expected === undefined ? "" : ` of ${expected}`}`,
-    );
-    if (children.length > 0) {
-      const kind = record.arraySize !== undefined ? "INDEX" : "NODE";
-      lines.push(
-        ...out.table(
-          [
-            [kind, "STATUS", "EXIT", "STOPPED", "JOB ID"],
-            ...children.map((c) => [
-              String(c.arrayIndex ?? c.nodeIndex ?? "-"),
-              c.status,
-              c.exitCode === undefined ? "-" : String(c.exitCode),
-              formatTime(c.stoppedAt),
-              c.jobId,
-            ]),
-          ],
-          { indent: "  ", statusColumn: 1 },
-        ),
-      );
-    }
+    const table = (rows: readonly (readonly string[])[], indent: string) =>
+      out.table(rows, { indent, statusColumn: 1 });
+    lines.push("", ...childLines(record, children, allChildren, table));
   }
   return lines;
 }

@@ -13,6 +13,11 @@
  *   throttling instead of failing.
  * Credentials come from the SDK's default chain (environment, profile, SSO, instance role), or
  * from --profile, which the shared config files must hold (checked before any call).
+ *
+ * An endpoint that cannot be reached fails fast (networkConfig): connecting is abandoned after
+ * CONNECT_TIMEOUT_MS, and a call that never reached its endpoint is tried NETWORK_ATTEMPTS times
+ * in all, whatever the service's own attempts for throttling; nameEndpoint marks such an error
+ * with the service and the endpoint, which errors.ts `describeError` puts in its one line.
  */
 import type {
   BatchClient,
@@ -37,12 +42,130 @@ import * as path from "path";
 import { createDocumentClient, type CommandSender } from "../../record";
 import type { CliIO } from "../io";
 import { OptionError, type CommonOptions } from "../options";
+import { isNetworkError, type ServiceName } from "./errors";
+
+import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from "@smithy/types";
 
 const batchSdk = (): typeof import("@aws-sdk/client-batch") => require("@aws-sdk/client-batch");
 const documentSdk = (): typeof import("@aws-sdk/lib-dynamodb") => require("@aws-sdk/lib-dynamodb");
 
 /** Attempts per call for Batch (the SDK's default is 3): adaptive retry spaces them out. */
 export const BATCH_MAX_ATTEMPTS = 10;
+
+/**
+ * Connecting to an endpoint is abandoned after this long (the SDK's default is to wait on). Not
+ * less than 2 s: below that, the SDK's HTTP handler (4.x) arms its timer at once and cannot clear
+ * it when the connection fails first, which would hold the process for the rest of the timeout.
+ */
+export const CONNECT_TIMEOUT_MS = 2_000;
+/**
+ * Attempts, in all, of a call that could not reach its endpoint (refused, no such host, no
+ * connection within CONNECT_TIMEOUT_MS): two, so that one lost packet is forgiven and a wrong
+ * endpoint or no network is said within 2 × 2 s and a short backoff.
+ */
+export const NETWORK_ATTEMPTS = 2;
+
+/**
+ * A retry strategy that gives up on a network error after NETWORK_ATTEMPTS attempts and leaves
+ * everything else (throttling, 5xx) to the SDK's strategy of the client (`inner`).
+ */
+export class FailFastRetry implements RetryStrategyV2 {
+  /** The inner strategy's: "adaptive" or "standard". */
+  readonly mode: string | undefined;
+
+  constructor(
+    readonly inner: RetryStrategyV2,
+    readonly networkAttempts = NETWORK_ATTEMPTS,
+  ) {
+    this.mode = (inner as { mode?: string }).mode;
+  }
+
+  acquireInitialRetryToken(scope: string) {
+    return this.inner.acquireInitialRetryToken(scope);
+  }
+
+  refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo) {
+    if (isNetworkError(errorInfo.error) && token.getRetryCount() + 1 >= this.networkAttempts) {
+      // The retry middleware rethrows the call's own error.
+      return Promise.reject(errorInfo.error);
+    }
+    return this.inner.refreshRetryTokenForRetry(token, errorInfo);
+  }
+
+  recordSuccess(token: StandardRetryToken): void {
+    this.inner.recordSuccess(token);
+  }
+}
+
+/**
+ * What a client of `service` is created with on top of clientConfig: the connection timeout, and
+ * `maxAttempts` attempts (adaptive: spaced out on throttling) except for network errors.
+ */
+export function networkConfig(options: {
+  readonly maxAttempts?: number;
+  readonly adaptive?: boolean;
+}): { requestHandler: { connectionTimeout: number }; retryStrategy: FailFastRetry } {
+  const retry = require("@smithy/core/retry") as typeof import("@smithy/core/retry");
+  const maxAttempts = options.maxAttempts ?? retry.DEFAULT_MAX_ATTEMPTS;
+  const inner = options.adaptive
+    ? new retry.AdaptiveRetryStrategy(maxAttempts)
+    : new retry.StandardRetryStrategy(maxAttempts);
+  return {
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS },
+    retryStrategy: new FailFastRetry(inner),
+  };
+}
+
+interface MiddlewareClient {
+  readonly middlewareStack: {
+    add(
+      middleware: (
+        next: (args: { request: unknown }) => Promise<unknown>,
+      ) => (args: { request: unknown }) => Promise<unknown>,
+      options: { step: "finalizeRequest"; priority: "low"; name: string },
+    ): void;
+  };
+}
+
+/** An error's own name, message and code (not enumerable on an Error). */
+function pick(error: object): { name?: string; message?: string; code?: string } {
+  const e = error as { name?: string; message?: string; code?: string };
+  return { name: e.name, message: e.message, code: e.code };
+}
+
+/**
+ * Marks every error of `client`'s calls with the service and the endpoint the request went to
+ * (each attempt's request, inside the retries), for describeError to name them when the endpoint
+ * could not be reached or answered as no AWS service does. Returns the client.
+ */
+export function nameEndpoint<C>(client: C, service: ServiceName): C {
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const request = args.request as
+          { protocol?: string; hostname?: string; port?: number } | undefined;
+        if (request?.hostname && error && typeof error === "object") {
+          const port = request.port === undefined ? "" : `:${request.port}`;
+          // An Error of another realm (Node's own, seen from a VM context such as jest's) would
+          // be wrapped by the SDK's retry without its code: it goes on as an Error of this one.
+          const own =
+            error instanceof Error || !isNetworkError(error)
+              ? error
+              : Object.assign(new Error(), error, pick(error));
+          throw Object.assign(own, {
+            $service: service,
+            $endpoint: `${request.protocol ?? "https:"}//${request.hostname}${port}`,
+          });
+        }
+        throw error;
+      }
+    },
+    { step: "finalizeRequest", priority: "low", name: "batchJobLogNameEndpoint" },
+  );
+  return client;
+}
 
 /** What every AWS client of a command is created with; undefined leaves it to the SDK. */
 export interface AwsSettings {
@@ -107,7 +230,10 @@ export function clientConfig(aws: AwsSettings, region = aws.region): Record<stri
 
 /** The document client for the table. */
 export function createTableClient(aws: AwsSettings): CommandSender {
-  return createDocumentClient(clientConfig(aws));
+  return nameEndpoint(
+    createDocumentClient({ ...clientConfig(aws), ...networkConfig({}) }),
+    "DynamoDB",
+  );
 }
 
 /** GetItem on the table's document client. */
@@ -142,13 +268,15 @@ export async function scanPage(
   return (await client.send(new (documentSdk().ScanCommand)(input))) as ScanCommandOutput;
 }
 
-/** The Batch client, with adaptive retry. */
+/** The Batch client, with adaptive retry (and networkConfig's fast failure). */
 export function createBatchClient(aws: AwsSettings): BatchClient {
-  return new (batchSdk().BatchClient)({
-    ...clientConfig(aws),
-    retryMode: "adaptive",
-    maxAttempts: BATCH_MAX_ATTEMPTS,
-  });
+  return nameEndpoint(
+    new (batchSdk().BatchClient)({
+      ...clientConfig(aws),
+      ...networkConfig({ maxAttempts: BATCH_MAX_ATTEMPTS, adaptive: true }),
+    }),
+    "Batch",
+  );
 }
 
 /** One page of DescribeJobQueues. */

@@ -1,6 +1,7 @@
 /**
  * One-line messages for what goes wrong when looking a job up: no table, no credentials, no
- * region, a job the table does not have, access denied, a log stream that does not exist (never
+ * region, an endpoint that cannot be reached (which service, which endpoint), a job the table
+ * does not have, access denied, a log stream that does not exist (never
  * created, expired, no such group, not in the local store).
  * Every command prints `batch-job-log <command>: <message>` and exits with EXIT_FAILED instead of
  * a stack trace. No SDK is loaded here: errors are recognised by their `name`.
@@ -64,6 +65,15 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
   const message = firstLine(e.message ?? String(error));
   if (error instanceof NoTableError || error instanceof JobNotFoundError) return message;
   if (error instanceof LookupError) return message;
+  const failure = endpointFailure(error);
+  if (failure) return unreachable(failure, e as { code?: string; name?: string }, message);
+  const at = endpointOf(error);
+  if (at && isForeignAnswer(error)) {
+    return (
+      `${at.$service} at ${at.$endpoint} answered HTTP ${e.$metadata?.httpStatusCode} without an ` +
+      `AWS error, not as ${at.$service} does: check --endpoint-url and --region.`
+    );
+  }
   if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
     return (
       "no AWS credentials found: pass --profile NAME or set AWS_PROFILE (run `aws sso login` " +
@@ -91,6 +101,91 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
     return `no table found: table ${context.tableName} does not exist${where}.`;
   }
   return name && name !== "Error" && !message.includes(name) ? `${name}: ${message}` : message;
+}
+
+/** The services the CLI calls, as its messages name them. */
+export type ServiceName = "DynamoDB" | "CloudWatch Logs" | "Batch" | "STS";
+
+/** Node's codes for a connection that could not be made or was lost. */
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+/**
+ * True for an error of a call that got no HTTP answer: a Node network error code, or the
+ * handler's TimeoutError (no connection, or no data, in time).
+ */
+export function isNetworkError(error: unknown): boolean {
+  const e = error as
+    { code?: string; name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  if (!e || e.$metadata?.httpStatusCode !== undefined) return false;
+  return NETWORK_CODES.has(e.code ?? "") || e.name === "TimeoutError";
+}
+
+/** The endpoint and service nameEndpoint marks a network error with. */
+export interface EndpointFailure {
+  readonly $service: ServiceName;
+  /** `https://logs.eu-west-1.amazonaws.com` or `http://127.0.0.1:4566`. */
+  readonly $endpoint: string;
+}
+
+/** The service and endpoint of a call's error, when clients.ts `nameEndpoint` marked it. */
+export function endpointOf(error: unknown): EndpointFailure | undefined {
+  const e = error as Partial<EndpointFailure> | undefined;
+  return e?.$service !== undefined && e.$endpoint !== undefined
+    ? { $service: e.$service, $endpoint: e.$endpoint }
+    : undefined;
+}
+
+/** The service and endpoint of a network error, when nameEndpoint marked it. */
+export function endpointFailure(error: unknown): EndpointFailure | undefined {
+  return isNetworkError(error) ? endpointOf(error) : undefined;
+}
+
+/**
+ * True for an HTTP answer that carries no AWS error (the SDK names it `Unknown`/`UnknownError`):
+ * what a web server, a proxy or another service answers at a wrong endpoint.
+ */
+export function isForeignAnswer(error: unknown): boolean {
+  const e = error as
+    { name?: string; message?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return (
+    e?.$metadata?.httpStatusCode !== undefined &&
+    (e.name === "Unknown" || e.name === "UnknownError" || e.message === "UnknownError")
+  );
+}
+
+/**
+ * A call that got no answer from its endpoint, in one line: which service, at which endpoint,
+ * what happened (refused, no such host, no connection in time), and what to check.
+ */
+function unreachable(
+  failure: EndpointFailure,
+  error: { code?: string; name?: string },
+  message: string,
+): string {
+  const what: Record<string, string> = {
+    ECONNREFUSED: "connection refused",
+    ECONNRESET: "connection reset",
+    EPIPE: "connection closed",
+    ETIMEDOUT: "connection timed out",
+    EHOSTUNREACH: "host unreachable",
+    ENETUNREACH: "network unreachable",
+    ENOTFOUND: "no such host",
+    EAI_AGAIN: "name lookup failed",
+  };
+  const why = what[error.code ?? ""] ?? (error.name === "TimeoutError" ? message : error.code);
+  return (
+    `cannot reach ${failure.$service} at ${failure.$endpoint} (${why}): check --endpoint-url, ` +
+    `--region and the network.`
+  );
 }
 
 /** True for the error GetLogEvents raises when the stream (or its group) does not exist. */

@@ -8,14 +8,16 @@
  * the old one is drained; a job whose record is terminal ends after a poll that brings nothing
  * new. Live Tail has no token: when a tail stops, the stream is read from the last token and what
  * the tail printed already is skipped (same timestamp and message).
+ * With --tail N a stream is first read from its end (its last N events, then on from there); with
+ * --until nothing at or after that time is printed, and the follow ends once it has passed.
  */
 import type { LiveTailSessionLogEvent, OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import { isTerminalStatus, type JobRecord, type LogStreamRef } from "../../record";
 import { EXIT_OK } from "../io";
 import { isMissingStream, LookupError } from "./errors";
 import type { LogTarget } from "./log-access";
-import { groupRef, header, printEvent, type LogsRun } from "./log-output";
-import { readPage, whyMissing } from "./log-read";
+import { groupRef, header, jobPrefix, printEvent, type LogsRun } from "./log-output";
+import { beforeEnd, readPage, readTail, whyMissing } from "./log-read";
 import { attemptCount, chooseStream } from "./streams";
 import type { JobTable } from "./table";
 
@@ -32,6 +34,8 @@ export interface FollowOptions {
   readonly wait: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Aborted by SIGINT. */
   readonly stop: AbortController;
+  /** The prefix of a stream's lines (default: `[aN] ` with allAttempts, as --prefix says). */
+  readonly prefix?: (stream: LogStreamRef) => string;
 }
 
 /** The events printed at the newest timestamp, to skip them when read again. */
@@ -99,7 +103,14 @@ async function follow(
 ): Promise<number> {
   const { signal } = options.stop;
   let record = first;
-  const prefix = (s: LogStreamRef) => (options.allAttempts && !run.json ? `[a${s.attempt}] ` : "");
+  const prefix = (s: LogStreamRef) => {
+    if (run.json || run.prefix === "never") return "";
+    if (options.prefix) return options.prefix(s);
+    if (options.allAttempts) return `[a${s.attempt}] `;
+    return run.prefix === "always" ? jobPrefix(record) : "";
+  };
+  /** --until has passed: what is left is read once more, then the follow ends. */
+  const ended = () => run.endTime !== undefined && run.now() >= run.endTime;
   const tags = (s: LogStreamRef) => (options.allAttempts ? { attempt: s.attempt } : undefined);
 
   /** The stream to follow now: --attempt's, else the latest attempt's; undefined before any. */
@@ -123,19 +134,35 @@ async function follow(
       found: false,
     };
   };
-  /** Reads from the token to the end; resolves to the number of events printed. */
+  /**
+   * Reads from the token to the end (with --tail, first the stream's last N events and the token
+   * after them); resolves to the number of events printed.
+   */
   const drain = async (f: Followed): Promise<number> => {
     let printed = 0;
     for (;;) {
       let page;
       try {
-        page = await readPage(
-          run.calls,
-          f.target,
-          f.stream.logStreamName,
-          { token: f.token, startTime: run.startTime },
-          signal,
-        );
+        if (run.tail !== undefined && !f.found) {
+          const window = { startTime: run.startTime, endTime: run.endTime };
+          const last = await readTail(
+            run.calls,
+            f.target,
+            f.stream.logStreamName,
+            run.tail,
+            window,
+            signal,
+          );
+          page = { events: last.events, token: last.token, end: true };
+        } else {
+          page = await readPage(
+            run.calls,
+            f.target,
+            f.stream.logStreamName,
+            { token: f.token, startTime: run.startTime, endTime: run.endTime },
+            signal,
+          );
+        }
       } catch (error) {
         // Not created yet: a job starting up; one that has ended never will be.
         if (isMissingStream(error) && !isTerminalStatus(record.status)) return printed;
@@ -179,11 +206,13 @@ async function follow(
   }
   while (stream === undefined) {
     await options.wait(options.pollMs, signal);
-    if (signal.aborted) return EXIT_OK;
+    if (signal.aborted || ended()) return EXIT_OK;
     record = await table.get(record.jobId);
     stream = current(record);
   }
-  const print = (s: LogStreamRef) => (e: OutputLogEvent) => printEvent(run, e, prefix(s), tags(s));
+  const print = (s: LogStreamRef) => (e: OutputLogEvent) => {
+    if (beforeEnd(e, run.endTime)) printEvent(run, e, prefix(s), tags(s));
+  };
   let f = await open(stream);
   await drain(f);
   let tail = await startTail(f, signal, print(f.stream));
@@ -191,6 +220,11 @@ async function follow(
   for (;;) {
     await options.wait(options.pollMs, signal);
     if (signal.aborted) return EXIT_OK;
+    if (ended()) {
+      await tail?.close();
+      await drain(f);
+      return EXIT_OK;
+    }
     record = await table.get(record.jobId);
     const terminal = isTerminalStatus(record.status);
     const latest = current(record);

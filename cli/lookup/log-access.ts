@@ -13,7 +13,7 @@
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { clientConfig, type AwsSettings } from "./clients";
+import { clientConfig, nameEndpoint, networkConfig, type AwsSettings } from "./clients";
 
 const logsSdk = (): typeof import("@aws-sdk/client-cloudwatch-logs") =>
   require("@aws-sdk/client-cloudwatch-logs");
@@ -104,7 +104,11 @@ export function logAccess(options: LogAccessOptions): LogAccess {
   let sts: STSClient | undefined;
   let caller: Promise<string | undefined> | undefined;
 
-  const stsClient = () => (sts ??= new (stsSdk().STSClient)(clientConfig(aws)));
+  const stsClient = () =>
+    (sts ??= nameEndpoint(
+      new (stsSdk().STSClient)({ ...clientConfig(aws), ...networkConfig({}) }),
+      "STS",
+    ));
   // An endpoint without STS (a local emulator) cannot say: its groups are then read by name.
   const callerAccount = () =>
     (caller ??= stsClient()
@@ -128,11 +132,10 @@ export function logAccess(options: LogAccessOptions): LogAccess {
           }
         : {
             ...clientConfig(aws, region),
-            retryMode: "adaptive",
-            maxAttempts: LOGS_MAX_ATTEMPTS,
+            ...networkConfig({ maxAttempts: LOGS_MAX_ATTEMPTS, adaptive: true }),
             ...(account === undefined ? {} : { credentials: () => assumed(account) }),
           };
-      found = new (logsSdk().CloudWatchLogsClient)(config);
+      found = nameEndpoint(new (logsSdk().CloudWatchLogsClient)(config), "CloudWatch Logs");
       clients.set(key, found);
     }
     return found;

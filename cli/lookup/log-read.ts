@@ -6,7 +6,9 @@
  *   a call still throttled after THROTTLE_RETRIES fails the command (a line is never dropped).
  *   Access denied becomes one line naming the action, the group's ARN and, for another account,
  *   the two ways to set it up;
- * - streamPages: one stream's GetLogEvents pages, until the forward token repeats;
+ * - streamPages: one stream's GetLogEvents pages, until the forward token repeats, or past
+ *   --until;
+ * - readTail: a stream's last N events (backward pages), and the token to read on from;
  * - mergeByTimestamp: a k-way merge of many streams' pages by timestamp, holding at most two
  *   pages per stream (the one being merged and the next one, fetched ahead);
  * - whyMissing: why a stream the record names does not exist, with DescribeLogGroups' facts.
@@ -154,8 +156,18 @@ export interface PageQuery {
   readonly token?: string;
   /** The first page only: from this time (epoch ms). */
   readonly startTime?: number;
+  /** Before this time (epoch ms, excluded): sent with every page, and checked here too. */
+  readonly endTime?: number;
   /** Events per page (GetLogEvents' default and maximum 10,000). */
   readonly limit?: number;
+}
+
+/** The most events one GetLogEvents page holds. */
+export const MAX_PAGE_EVENTS = 10_000;
+
+/** True when `event` is before `endTime` (none: every event is). */
+export function beforeEnd(event: { readonly timestamp?: number }, endTime?: number): boolean {
+  return endTime === undefined || (event.timestamp ?? 0) < endTime;
 }
 
 /** One GetLogEvents page of a stream. */
@@ -175,6 +187,7 @@ export async function readPage(
         ...(query.token === undefined && query.startTime !== undefined
           ? { startTime: query.startTime }
           : {}),
+        ...(query.endTime === undefined ? {} : { endTime: query.endTime }),
         ...(query.token === undefined ? {} : { nextToken: query.token }),
         ...(query.limit === undefined ? {} : { limit: query.limit }),
       }),
@@ -182,8 +195,66 @@ export async function readPage(
     ),
   );
   const next = out.nextForwardToken;
-  const end = next === undefined || next === query.token;
-  return { events: out.events ?? [], token: end ? query.token : next, end };
+  const events = out.events ?? [];
+  const kept = events.filter((e) => beforeEnd(e, query.endTime));
+  // Past --until: nothing after this page can be printed.
+  const past = kept.length < events.length;
+  const drained = next === undefined || next === query.token;
+  return { events: kept, token: drained ? query.token : next, end: drained || past };
+}
+
+/** A stream's last events, oldest first, and the forward token to read what comes after them. */
+export interface StreamTail {
+  readonly events: readonly OutputLogEvent[];
+  /** Reads on after the newest event (GetLogEvents' nextForwardToken of the newest page). */
+  readonly token: string | undefined;
+}
+
+/**
+ * The last `count` events of a stream in [startTime, endTime): GetLogEvents from the end
+ * (startFromHead false), then backward pages by nextBackwardToken until `count` are in or the
+ * token repeats (the stream's start).
+ */
+export async function readTail(
+  calls: LogCalls,
+  target: LogTarget,
+  logStreamName: string,
+  count: number,
+  query: Pick<PageQuery, "startTime" | "endTime">,
+  abortSignal?: AbortSignal,
+): Promise<StreamTail> {
+  const pages: OutputLogEvent[][] = [];
+  let held = 0;
+  let forward: string | undefined;
+  let backward: string | undefined;
+  while (held < count) {
+    const out: GetLogEventsCommandOutput = await calls.run(target, "logs:GetLogEvents", () =>
+      target.client.send(
+        new (logsSdk().GetLogEventsCommand)({
+          ...target.group,
+          logStreamName,
+          startFromHead: false,
+          limit: Math.min(MAX_PAGE_EVENTS, count - held),
+          ...(query.startTime === undefined ? {} : { startTime: query.startTime }),
+          ...(query.endTime === undefined ? {} : { endTime: query.endTime }),
+          ...(backward === undefined ? {} : { nextToken: backward }),
+        }),
+        { abortSignal },
+      ),
+    );
+    if (backward === undefined) forward = out.nextForwardToken;
+    const events = (out.events ?? []).filter(
+      (e) =>
+        beforeEnd(e, query.endTime) &&
+        (query.startTime === undefined || (e.timestamp ?? 0) >= query.startTime),
+    );
+    pages.unshift(events);
+    held += events.length;
+    const next = out.nextBackwardToken;
+    if ((out.events ?? []).length === 0 || next === undefined || next === backward) break;
+    backward = next;
+  }
+  return { events: pages.flat().slice(-count), token: forward };
 }
 
 /** Every page of a stream, until the token repeats (empty pages are skipped). */

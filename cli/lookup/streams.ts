@@ -86,6 +86,24 @@ export function chooseStream(
   return { stream: main, notes };
 }
 
+/** The streams of every container of one attempt, and the notes of chooseStream. */
+export interface ContainerChoice {
+  /** The main container's first, then the others as recorded. */
+  readonly streams: readonly LogStreamRef[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * Every container's stream of `attempt` (default: as chooseStream picks it), for
+ * --all-containers. Throws LookupError saying why there is none, as chooseStream.
+ */
+export function containerStreams(record: JobRecord, attempt?: number): ContainerChoice {
+  const { stream: main, notes } = chooseStream(record, attempt);
+  const others = (record.logStreams ?? []).filter((s) => s.attempt === main.attempt && s !== main);
+  // chooseStream's note on the other containers is what --all-containers answers.
+  return { streams: [main, ...others], notes: notes.filter((n) => !n.includes("--container")) };
+}
+
 /** Why attempt `n` has no stream, as one sentence. */
 export function noStreamForAttempt(record: JobRecord, n: number): string {
   const why = failureReason(record, n);
