@@ -7,6 +7,7 @@
 // its spokes'), so that one table indexes a whole organization.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Archive } from "./infra/archive";
 import { readStackConfig } from "./infra/config";
 import { acceptFromSpokes } from "./infra/hub";
 import { createRecorder } from "./infra/recorder";
@@ -96,6 +97,12 @@ new aws.cloudwatch.MetricAlarm("dead-letters-alarm", {
   alarmActions: config.alarmTopicArn ? [config.alarmTopicArn] : [],
 });
 
+// The S3 archive of the Batch log groups of this account and region, in any role: the archive
+// lives where the jobs log (infra/archive.ts, docs/archive.md).
+const archive = config.archive
+  ? new Archive("archive", { config: config.archive, alarmTopicArn: config.alarmTopicArn })
+  : undefined;
+
 // The outputs of the resources this role has, and no others (Pulumi warns of an undefined one).
 export = {
   ...(recorder && {
@@ -107,4 +114,5 @@ export = {
   deadLetterQueueUrl: deadLetterQueue.url,
   ...(config.forwardTo && { forwardTo: config.forwardTo }),
   ...(hub && { eventBusArn: hub.bus.arn }),
+  ...(archive && { archiveBucket: archive.bucket.bucket }),
 };

@@ -731,6 +731,12 @@ describe("Pulumi.yaml", () => {
       [
         "acceptFrom",
         "alarmTopicArn",
+        "archive",
+        "archiveBucket",
+        "archiveExpireDays",
+        "archiveLogGroups",
+        "archiveStorageClass",
+        "archiveTransitionDays",
         "deletionProtection",
         "forwardTo",
         "jobQueues",
@@ -757,9 +763,9 @@ describe("Pulumi.yaml", () => {
     expect(defaults).toEqual(DEFAULTS);
   });
 
-  it("pins the dev stack to a region", () => {
+  it("pins the dev stack to a region, with the archive on (docs/archive.md)", () => {
     const dev = yaml.load(fs.readFileSync(path.join(__dirname, "..", "Pulumi.dev.yaml"), "utf8"));
-    expect(dev).toEqual({ config: { "aws:region": "us-east-1" } });
+    expect(dev).toEqual({ config: { "aws:region": "us-east-1", "batch-job-log:archive": true } });
   });
 });
 

@@ -22,7 +22,34 @@ export const DEFAULTS = {
   jobQueues: [] as string[],
   deletionProtection: true,
   logRetentionDays: 30,
+  archive: false,
+  archiveLogGroups: ["/aws/batch/job"],
+  archiveTransitionDays: 30,
+  archiveStorageClass: "GLACIER_IR",
 };
+
+/** The storage classes the archive's lifecycle may move objects to (all readable at once). */
+export const ARCHIVE_STORAGE_CLASSES = [
+  "STANDARD_IA",
+  "GLACIER_IR",
+  "INTELLIGENT_TIERING",
+] as const;
+
+/** A log group name as CloudWatch Logs allows it. */
+const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+
+/** The S3 archive of the archived groups' streams (infra/archive.ts); set when `archive` is true. */
+export interface ArchiveConfig {
+  /** The bucket's name; by default batch-job-log-archive-<account>-<region>. */
+  readonly bucket?: string;
+  /** The log groups of this region whose every stream is copied to the bucket. */
+  readonly logGroups: readonly string[];
+  /** Days after which objects move to `storageClass`. */
+  readonly transitionDays: number;
+  readonly storageClass: string;
+  /** Days after which objects are deleted; unset keeps them. */
+  readonly expireDays?: number;
+}
 
 export interface StackConfig {
   readonly statuses: readonly string[];
@@ -36,6 +63,8 @@ export interface StackConfig {
   readonly forwardTo?: string;
   /** Set for a hub: the accounts and AWS Organizations whose spokes may send to its bus. */
   readonly acceptFrom?: { readonly accounts: string[]; readonly organizations: string[] };
+  /** Set when `archive` is true: the S3 archive of the Batch log groups. */
+  readonly archive?: ArchiveConfig;
 }
 
 /** An event bus ARN, in any partition; captures its region, account and bus name. */
@@ -149,6 +178,7 @@ export function readStackConfig(config: pulumi.Config, region?: string): StackCo
       "a spoke (forwardTo) has no table and no Lambda for it to configure; remove it from this stack.",
     );
   }
+  const archive = archiveConfig(config);
   return {
     statuses: [...new Set(statuses)],
     jobQueues: [...new Set(jobQueues)],
@@ -159,7 +189,69 @@ export function readStackConfig(config: pulumi.Config, region?: string): StackCo
     alarmTopicArn,
     forwardTo,
     acceptFrom,
+    archive,
   };
+}
+
+/**
+ * The archive settings (`archive`, `archiveBucket`, `archiveLogGroups`, `archiveTransitionDays`,
+ * `archiveStorageClass`, `archiveExpireDays`); undefined when `archive` is off, in which case an
+ * archive setting other than a Pulumi.yaml default is a mistake.
+ */
+function archiveConfig(config: pulumi.Config): ArchiveConfig | undefined {
+  const key = (name: string) => configKey(config, name);
+  const on = boolean(config, "archive") ?? DEFAULTS.archive;
+  const bucket = config.get("archiveBucket");
+  const logGroups = stringList(config, "archiveLogGroups") ?? DEFAULTS.archiveLogGroups;
+  const transitionDays =
+    wholeNumber(config, "archiveTransitionDays") ?? DEFAULTS.archiveTransitionDays;
+  const storageClass = config.get("archiveStorageClass") ?? DEFAULTS.archiveStorageClass;
+  const expireDays = wholeNumber(config, "archiveExpireDays");
+  if (!on) {
+    const set: [string, boolean][] = [
+      ["archiveBucket", bucket !== undefined],
+      ["archiveLogGroups", JSON.stringify(logGroups) !== JSON.stringify(DEFAULTS.archiveLogGroups)],
+      ["archiveTransitionDays", transitionDays !== DEFAULTS.archiveTransitionDays],
+      ["archiveStorageClass", storageClass !== DEFAULTS.archiveStorageClass],
+      ["archiveExpireDays", expireDays !== undefined],
+    ];
+    const stray = set.find(([, s]) => s)?.[0];
+    if (stray !== undefined) {
+      throw new ConfigError(key(stray), `it has no effect unless "${key("archive")}" is true.`);
+    }
+    return undefined;
+  }
+  if (bucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(key("archiveBucket"), `"${bucket}" is not an S3 bucket name.`);
+  }
+  if (logGroups.length === 0) {
+    throw new ConfigError(key("archiveLogGroups"), "it must list at least one log group.");
+  }
+  const badGroup = logGroups.find((g) => !LOG_GROUP_NAME.test(g));
+  if (badGroup !== undefined) {
+    throw new ConfigError(key("archiveLogGroups"), `"${badGroup}" is not a log group name.`);
+  }
+  if (!(ARCHIVE_STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
+    throw new ConfigError(
+      key("archiveStorageClass"),
+      `"${storageClass}" is not one of ${ARCHIVE_STORAGE_CLASSES.join(", ")}.`,
+    );
+  }
+  // S3 moves objects to an infrequent-access class no sooner than 30 days after creation.
+  const least = storageClass === "STANDARD_IA" ? 30 : 0;
+  if (transitionDays < least) {
+    throw new ConfigError(
+      key("archiveTransitionDays"),
+      `${transitionDays} is too soon: S3 moves objects to ${storageClass} after ${least} days at the earliest.`,
+    );
+  }
+  if (expireDays !== undefined && expireDays <= transitionDays) {
+    throw new ConfigError(
+      key("archiveExpireDays"),
+      `${expireDays} must be more than archiveTransitionDays (${transitionDays}).`,
+    );
+  }
+  return { bucket, logGroups: [...new Set(logGroups)], transitionDays, storageClass, expireDays };
 }
 
 function stringList(config: pulumi.Config, name: string): string[] | undefined {

@@ -1,7 +1,7 @@
 /**
  * The policies of the batch-job-log policy pack, one module per service, each policy an exported
  * constant with its messages beside its check (the @pulumi/compliance-policies layout):
- * dynamodb.ts, eventbridge.ts, lambda.ts, cloudwatch.ts, sqs.ts, iam.ts; values.ts is what they
+ * dynamodb.ts, eventbridge.ts, lambda.ts, cloudwatch.ts, sqs.ts, iam.ts, s3.ts; values.ts is what they
  * share. `policies` lists them all in the order the pack registers them. Tests and tools import
  * this module; only index.ts constructs the PolicyPack, because constructing one starts a gRPC
  * server.
@@ -25,6 +25,12 @@ import {
 import { eventbridgeBusPolicyNoPublicAccess } from "./eventbridge";
 import { iamNoDynamodbWildcards } from "./iam";
 import { lambdaFunctionFailureDestinationConfigured } from "./lambda";
+import {
+  s3BucketEncryptionEnabled,
+  s3BucketLifecycleConfigured,
+  s3BucketPublicAccessBlocked,
+  s3BucketTlsOnly,
+} from "./s3";
 import { sqsQueueEncrypted } from "./sqs";
 
 export {
@@ -35,6 +41,10 @@ export {
   eventbridgeBusPolicyNoPublicAccess,
   iamNoDynamodbWildcards,
   lambdaFunctionFailureDestinationConfigured,
+  s3BucketEncryptionEnabled,
+  s3BucketLifecycleConfigured,
+  s3BucketPublicAccessBlocked,
+  s3BucketTlsOnly,
   sqsQueueEncrypted,
 };
 
@@ -43,9 +53,13 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   dynamodbTableEncryptionEnabled,
   dynamodbTablePointInTimeRecoveryEnabled,
   eventbridgeBusPolicyNoPublicAccess,
+  s3BucketEncryptionEnabled,
+  s3BucketPublicAccessBlocked,
   dynamodbTableDeletionProtectionEnabled,
   lambdaFunctionFailureDestinationConfigured,
   cloudwatchLogGroupRetentionSet,
   sqsQueueEncrypted,
   iamNoDynamodbWildcards,
+  s3BucketTlsOnly,
+  s3BucketLifecycleConfigured,
 ];

@@ -27,6 +27,20 @@ export const RESOURCE_TYPES = {
   /** A hub's own bus and its policy. */
   eventBus: "aws:cloudwatch/eventBus:EventBus",
   eventBusPolicy: "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
+  /** The S3 archive (infra/archive.ts). */
+  archive: "batch-job-log:archive:Archive",
+  bucket: "aws:s3/bucket:Bucket",
+  bucketEncryption:
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  bucketPublicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  bucketOwnership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  bucketLifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  bucketObject: "aws:s3/bucketObjectv2:BucketObjectv2",
+  bucketNotification: "aws:s3/bucketNotification:BucketNotification",
+  deliveryStream: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+  logStream: "aws:cloudwatch/logStream:LogStream",
+  subscriptionFilter: "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
 } as const;
 
 export interface RegisteredResource {
@@ -91,7 +105,9 @@ export async function evaluateProgram(options: EvaluateOptions = {}): Promise<Pr
           dependencies: urnNames.map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort(),
         });
         if (args.type === RESOURCE_TYPES.fn) archives.push(readArchive(args.inputs.code));
-        return { id: `${args.name}-id`, state };
+        // A bucket's id is its name, as the provider's.
+        const id = args.type === RESOURCE_TYPES.bucket ? String(state.bucket) : `${args.name}-id`;
+        return { id, state };
       },
       call(args) {
         switch (args.token) {
@@ -222,6 +238,20 @@ function mockAttributes(
     }
     case RESOURCE_TYPES.eventBus:
       return { name: physical, arn: `arn:aws:events:${region}:${account}:event-bus/${physical}` };
+    case RESOURCE_TYPES.bucket: {
+      const bucket = typeof inputs.bucket === "string" ? inputs.bucket : `${name}-0a1b2c3`;
+      return { bucket, arn: `arn:aws:s3:::${bucket}` };
+    }
+    case RESOURCE_TYPES.deliveryStream:
+      return {
+        name: physical,
+        arn: `arn:aws:firehose:${region}:${account}:deliverystream/${physical}`,
+      };
+    case RESOURCE_TYPES.logStream:
+      return {
+        name: physical,
+        arn: `arn:aws:logs:${region}:${account}:log-group:${String(inputs.logGroupName)}:log-stream:${physical}`,
+      };
     case RESOURCE_TYPES.alarm:
       return { name: physical, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
     default:
