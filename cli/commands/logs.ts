@@ -23,6 +23,7 @@ import type { OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import type { JobRecord, LogStreamRef } from "../../record";
 import { EXIT_FAILED, EXIT_OK, type CliIO } from "../io";
 import {
+  archiveForSource,
   guard,
   openLogAccess,
   openTable,
@@ -37,8 +38,9 @@ import {
   groupRef,
   header,
   jobPrefix,
+  NotArchivedError,
+  pagesFromSource,
   printEvent,
-  sourcePages,
   type LogsRun,
   type PrefixMode,
 } from "../lookup/log-output";
@@ -48,7 +50,17 @@ import { timeWindow } from "../lookup/time";
 import type { ChildSummary, JobTable } from "../lookup/table";
 import { defineCommand, OptionError, type Input } from "../options";
 import { progressBar } from "../progress";
-import { AWS_OPTIONS, DB, JSON_OUTPUT, ROLE_ARN, SAMPLE, SAMPLE_DB, TABLE } from "./shared";
+import {
+  ARCHIVE_BUCKET,
+  AWS_OPTIONS,
+  DB,
+  JSON_OUTPUT,
+  ROLE_ARN,
+  SAMPLE,
+  SAMPLE_DB,
+  SOURCE,
+  TABLE,
+} from "./shared";
 
 export const spec = defineCommand({
   name: "logs",
@@ -160,6 +172,8 @@ export const spec = defineCommand({
       description: "seconds between polls (and between reads of the record) with --follow",
       requires: ["follow"],
     },
+    SOURCE,
+    ARCHIVE_BUCKET,
     ROLE_ARN,
     TABLE,
     DB,
@@ -185,6 +199,10 @@ export const spec = defineCommand({
     {
       description: "Why a job that never started has no log events to print",
       command: `batch-job-log logs ${SAMPLE.neverStarted} --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "The same lines as CloudWatch Logs has, read from the stack's S3 archive",
+      command: `batch-job-log logs ${SAMPLE.retriedJob} --source archive --db ${SAMPLE_DB}`,
     },
   ],
 });
@@ -216,6 +234,19 @@ export async function run(
     const { table, aws } = await openTable(common, io, deps, context);
     const record = await table.get(jobId);
     const access = await openLogAccess(common, aws, values["role-arn"], io, context);
+    if (values.follow && values.source === "archive") {
+      throw new LookupError(
+        "--follow reads CloudWatch Logs as lines come; --source archive cannot.",
+      );
+    }
+    const archive = await archiveForSource(
+      common,
+      aws,
+      values.source,
+      values["archive-bucket"],
+      io,
+      context,
+    );
     const stop = new AbortController();
     const calls = new LogCalls({ sleep: wait, signal: stop.signal, random: deps.random });
     const run: LogsRun = {
@@ -228,6 +259,8 @@ export async function run(
       tail: values.tail,
       timestamps: values.timestamps,
       prefix,
+      source: values.source as LogsRun["source"],
+      archive,
     };
     const parent = isParent(record);
     if (!parent && (indexes !== undefined || values.failed)) {
@@ -462,7 +495,9 @@ async function printOne(run: LogsRun, record: JobRecord, source: Source): Promis
   const prefix = run.prefix === "always" ? jobPrefix(record) : "";
   let printed = 0;
   try {
-    for await (const page of sourcePages(run, target, stream.logStreamName)) {
+    for await (const page of pagesFromSource(run, target, stream, {
+      startedAt: startOf(record, stream),
+    })) {
       for (const event of page) printEvent(run, event, prefix);
       printed += page.length;
     }
@@ -490,13 +525,21 @@ async function printAttempts(
     const target = await run.access.target(groupRef(record, stream));
     const prefix = run.prefix === "never" ? "" : `${label.padEnd(width)} `;
     try {
-      for await (const page of sourcePages(run, target, stream.logStreamName)) {
+      for await (const page of pagesFromSource(run, target, stream, {
+        startedAt: startOf(record, stream),
+        label,
+      })) {
         for (const event of page) {
           printEvent(run, event, prefix, { attempt: stream.attempt });
         }
         printed += page.length;
       }
     } catch (error) {
+      if (error instanceof NotArchivedError) {
+        missing++;
+        run.io.stderr.write(`note: ${label} ${error.message}\n`);
+        continue;
+      }
       if (!isMissingStream(error)) throw error;
       missing++;
       const why = await whyMissing(run.calls, target, record, stream, run.now());
@@ -564,12 +607,16 @@ async function printMerged(
     `==> job ${job.jobId}: ${plural(sources.length, "stream")} of ${of}, merged in time order\n`,
   );
   const missing: Source[] = [];
+  const notArchived = new Map<Source, string>();
   const targets = await Promise.all(
     sources.map((s) => run.access.target(groupRef(s.record, s.stream))),
   );
   const limit = mergePageLimit(sources.length);
   const iterators = sources.map((s, i) =>
-    pagesOrMissing(run, targets[i], s, limit, () => missing.push(s)),
+    pagesOrMissing(run, targets[i], s, limit, (why) => {
+      missing.push(s);
+      if (why !== undefined) notArchived.set(s, why);
+    }),
   );
   const progress = progressBar(run.io.stderr, "reading streams", { unit: "streams" });
   let printed = 0;
@@ -590,7 +637,8 @@ async function printMerged(
   progress.clear();
   for (const s of missing) {
     const target = targets[sources.indexOf(s)];
-    const why = await whyMissing(run.calls, target, s.record, s.stream, run.now());
+    const why =
+      notArchived.get(s) ?? (await whyMissing(run.calls, target, s.record, s.stream, run.now()));
     run.io.stderr.write(`note: ${s.label} ${why}\n`);
   }
   if (missing.length === sources.length) {
@@ -611,12 +659,22 @@ async function* pagesOrMissing(
   target: Awaited<ReturnType<LogAccess["target"]>>,
   source: Source,
   limit: number,
-  onMissing: () => void,
+  onMissing: (notArchived?: string) => void,
 ): AsyncGenerator<readonly OutputLogEvent[]> {
   try {
-    yield* sourcePages(run, target, source.stream.logStreamName, limit);
+    yield* pagesFromSource(run, target, source.stream, {
+      limit,
+      startedAt: startOf(source.record, source.stream),
+      label: source.label,
+    });
   } catch (error) {
+    if (error instanceof NotArchivedError) return onMissing(error.message);
     if (!isMissingStream(error)) throw error;
     onMissing();
   }
+}
+
+/** When a stream began: its attempt's start, else the job's. */
+function startOf(record: JobRecord, stream: LogStreamRef): number | undefined {
+  return record.attempts?.[stream.attempt - 1]?.startedAt ?? record.startedAt;
 }

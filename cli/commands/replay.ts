@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { openEvents, STDIN_PATH, type EventInput } from "../../twin/events-input";
 import { findProjectRoot } from "../../twin/lambda";
-import type { ForwardResult } from "../../twin/replay-engine";
+import type { ForwardResult, Twin } from "../../twin/replay-engine";
 import {
   ACCOUNT_ID,
   fullKey,
@@ -23,7 +23,7 @@ import {
 import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO } from "../io";
 import { dbFolderToWrite } from "../local-db";
 import { checkProfile } from "../lookup/clients";
-import { DB_LOGS_FILE } from "../lookup/context";
+import { DB_ARCHIVE_DIR, DB_LOGS_FILE } from "../lookup/context";
 import { defineCommand, type Input } from "../options";
 import { progressBar } from "../progress";
 import {
@@ -230,9 +230,16 @@ export async function run(
     ...place,
     env: io.env,
   }).catch(asUsage);
-  // The shipped sample's log events go beside its table, for `logs` and `search --db DIR`.
+  // The shipped sample's log events go beside its table, for `logs` and `search --db DIR`; with
+  // the stack's archive on, its streams of the archived groups go to DIR/archive, as the
+  // program's Firehose stream would write them (twin/archive-local.ts).
+  let archived: Awaited<ReturnType<typeof fillArchive>>;
   if (dbPath !== undefined && sample) {
     fs.copyFileSync(path.join(projectRoot, SAMPLE_LOGS), path.join(dbPath, DB_LOGS_FILE));
+    archived = await fillArchive(twin, dbPath).catch(async (error: unknown) => {
+      await twin.close();
+      throw error;
+    });
   }
 
   try {
@@ -275,6 +282,12 @@ export async function run(
             `${stack.name} (table ${twin.tableName} on ${where}):`,
         formatSummary(summary, hub),
         ...(hub ? [] : originsNote(origins)),
+        ...(archived === undefined
+          ? []
+          : [
+              `Archived ${counted(archived.streams, "log stream")} of the archived groups into ` +
+                `s3://${archived.bucket} (${counted(archived.objects, "object")}, ${path.join(common.db ?? "", DB_ARCHIVE_DIR)}), as the stack's Firehose stream would.`,
+            ]),
         ...(next === undefined ? [] : [next]),
         "",
       ].join("\n"),
@@ -283,6 +296,20 @@ export async function run(
   } finally {
     await twin.close();
   }
+}
+
+/** The sample's streams into DIR/archive, when the stack has an archive. */
+async function fillArchive(twin: Twin, dbPath: string) {
+  const {
+    fillLocalArchive,
+  }: typeof import("../../twin/archive-local") = require("../../twin/archive-local");
+  return fillLocalArchive(twin.model, {
+    archiveDir: path.join(dbPath, DB_ARCHIVE_DIR),
+    logsFile: path.join(dbPath, DB_LOGS_FILE),
+    region: twin.place.region,
+    owner: twin.place.account,
+    now: new Date(),
+  });
 }
 
 /** A spoke's replay: what it would forward, to which bus, through which role. */

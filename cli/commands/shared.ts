@@ -88,3 +88,24 @@ export const ROLE_ARN = defineOption({
     "(default: by the log group's ARN, as a CloudWatch cross-account observability monitoring " +
     "account may)",
 });
+
+export const SOURCE = defineOption({
+  name: "source",
+  type: "text",
+  valueName: "SOURCE",
+  choices: ["auto", "cloudwatch", "archive"],
+  default: "auto",
+  description:
+    "where to read: cloudwatch (CloudWatch Logs only), archive (the stack's S3 archive only), " +
+    "auto (CloudWatch Logs, and the archive for a stream CloudWatch Logs no longer has or that " +
+    "is older than its group's retention; says which served the lines)",
+});
+
+export const ARCHIVE_BUCKET = defineOption({
+  name: "archive-bucket",
+  type: "text",
+  valueName: "NAME",
+  description:
+    "the archive bucket, `{account}` and `{region}` standing for the job's account and log " +
+    "region (default: batch-job-log-archive-{account}-{region}, as the stack names it)",
+});

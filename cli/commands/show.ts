@@ -10,7 +10,8 @@ import { EXIT_OK, type CliIO } from "../io";
 import type { Output } from "../output";
 import { childLines } from "../lookup/children";
 import { logStreamConsoleUrl, tailCommand } from "../lookup/console-link";
-import { guard, openTable, type LookupDeps } from "../lookup/context";
+import type { ArchiveReader, ArchiveStatus } from "../lookup/archive";
+import { archiveForSource, guard, openTable, type LookupDeps } from "../lookup/context";
 import { failureReason, joinReasons } from "../lookup/errors";
 import { elapsed, formatTime, labelled as labelledText } from "../lookup/format";
 import {
@@ -22,7 +23,7 @@ import {
 } from "../lookup/streams";
 import type { ChildSummary } from "../lookup/table";
 import { defineCommand, type Input } from "../options";
-import { AWS_OPTIONS, DB, JSON_OUTPUT, SAMPLE, SAMPLE_DB, TABLE } from "./shared";
+import { ARCHIVE_BUCKET, AWS_OPTIONS, DB, JSON_OUTPUT, SAMPLE, SAMPLE_DB, TABLE } from "./shared";
 
 export const spec = defineCommand({
   name: "show",
@@ -32,6 +33,9 @@ export const spec = defineCommand({
       "CloudWatch console link and the `aws logs tail` command; the pod of an EKS attempt; the " +
       "children of an array or multi-node parent (more than 20: counted by status and exit " +
       "code, with the first failures; --children lists them all).",
+    "Where an archive is known (--archive-bucket, $BATCH_JOB_LOG_ARCHIVE_BUCKET, or --db DIR " +
+      "that `replay` gave one), each stream's line says whether the S3 archive holds it, and " +
+      "where, or why not.",
   ],
   positionals: [
     {
@@ -48,9 +52,14 @@ export const spec = defineCommand({
         "of an array or multi-node parent: every child, one row each (default: every child up " +
         "to 20, else counts by status and exit code and the first failures)",
     },
+    ARCHIVE_BUCKET,
     TABLE,
     DB,
-    { ...JSON_OUTPUT, description: "the stored item, with logLinks and children" },
+    {
+      ...JSON_OUTPUT,
+      description:
+        "the stored item, with logLinks (each with its archive, when known) and children",
+    },
   ],
   aws: AWS_OPTIONS,
   examples: [
@@ -73,6 +82,8 @@ export const spec = defineCommand({
 export interface LogLink extends LogStreamRef {
   readonly consoleUrl: string;
   readonly tailCommand: string;
+  /** Whether the archive holds the stream, when an archive is known. */
+  readonly archive?: ArchiveStatus;
 }
 
 export async function run(
@@ -83,17 +94,52 @@ export async function run(
   const { common, args, values, out } = input;
   const jobId = args.JOB_ID;
   return guard("show", io, async (context) => {
-    const { table } = await openTable(common, io, deps, context);
+    const { table, aws } = await openTable(common, io, deps, context);
     const record = await table.get(jobId);
     const children = isParent(record) ? await table.children(record.jobId) : [];
+    const bucket = values["archive-bucket"];
+    const archive = await archiveForSource(common, aws, "auto", bucket, io, context);
+    const archived = await archiveStatuses(archive, record);
     if (common.json) {
-      const links = (record.logStreams ?? []).map(logLink);
+      const links = (record.logStreams ?? []).map((s) => ({
+        ...logLink(s),
+        ...(archived.has(s) ? { archive: archived.get(s) } : {}),
+      }));
       out.document({ ...record, logLinks: links, children });
     } else {
-      out.printLines(renderShow(record, children, out, values.children));
+      out.printLines(renderShow(record, children, out, values.children, archived));
     }
     return EXIT_OK;
   });
+}
+
+/**
+ * Whether the archive holds each stream of the record (none without an archive); a failure to
+ * ask (access denied) is said as the stream's status rather than failing `show`.
+ */
+async function archiveStatuses(
+  archive: ArchiveReader | undefined,
+  record: JobRecord,
+): Promise<Map<LogStreamRef, ArchiveStatus>> {
+  const statuses = new Map<LogStreamRef, ArchiveStatus>();
+  if (!archive) return statuses;
+  for (const s of record.logStreams ?? []) {
+    const ref = { logGroup: s.logGroup, logRegion: s.logRegion, account: record.account };
+    try {
+      statuses.set(s, await archive.status(ref, s.logStreamName));
+    } catch (error) {
+      const why = `could not ask: ${(error as Error).message ?? String(error)}`;
+      statuses.set(s, { archived: false, why });
+    }
+  }
+  return statuses;
+}
+
+/** The `archive` line of a stream. */
+function archiveLine(status: ArchiveStatus): string {
+  return status.archived
+    ? `${status.url} (${status.objects} ${status.objects === 1 ? "object" : "objects"})`
+    : `not archived: ${status.why}`;
 }
 
 function logLink(s: LogStreamRef): LogLink {
@@ -113,6 +159,7 @@ function renderShow(
   children: readonly ChildSummary[],
   out: Output,
   allChildren: boolean,
+  archived: ReadonlyMap<LogStreamRef, ArchiveStatus> = new Map(),
 ): string[] {
   const labelled = (pairs: readonly (readonly [string, string | undefined])[], minWidth = 0) =>
     labelledText(
@@ -182,6 +229,9 @@ function renderShow(
           ["stream", s.logStreamName],
           ["console", link.consoleUrl],
           ["tail", link.tailCommand],
+          ...(archived.has(s)
+            ? [["archive", archiveLine(archived.get(s) as ArchiveStatus)] as const]
+            : []),
         ]).map((l) => `    ${l}`),
       );
     }

@@ -138,3 +138,65 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener("abort", done, { once: true });
   });
 }
+
+/** The folder `replay --db DIR` keeps the archive's bucket in (s3rver's files). */
+export const DB_ARCHIVE_DIR = "archive";
+
+/**
+ * How the command reads the S3 archive: with --db, from a local S3 server on DIR/archive
+ * (started here, stopped by `guard`), whose jobs are of the local account; else with the AWS
+ * settings, the bucket of --archive-bucket or the stack's rule, a record without an account
+ * being the caller's (`callerAccount`).
+ */
+export async function openArchive(
+  common: CommonOptions,
+  aws: AwsSettings,
+  bucket: string | undefined,
+  io: CliIO,
+  context: RunContext,
+  callerAccount?: () => Promise<string | undefined>,
+): Promise<import("./archive").ArchiveReader> {
+  const { ArchiveReader }: typeof import("./archive") = require("./archive");
+  if (common.db === undefined) {
+    return new ArchiveReader({ aws, bucket, defaultAccount: callerAccount });
+  }
+  const local: typeof import("../../twin/archive-local") = require("../../twin/archive-local");
+  const {
+    LOCAL_ACCOUNT,
+  }: typeof import("../../twin/logs-local") = require("../../twin/logs-local");
+  const dir = path.resolve(io.cwd, common.db, DB_ARCHIVE_DIR);
+  const s3 = await local.startLocalS3(dir);
+  context.cleanup.push(() => s3.close());
+  return new ArchiveReader({
+    aws,
+    bucket,
+    localEndpoint: s3.endpoint,
+    defaultAccount: async () => LOCAL_ACCOUNT,
+  });
+}
+
+/** The environment variable that names the archive bucket, as --archive-bucket does. */
+export const ARCHIVE_BUCKET_ENV = "BATCH_JOB_LOG_ARCHIVE_BUCKET";
+
+/**
+ * The archive `logs` and `search` read, if any: always for --source archive; for auto only when
+ * one is known (--archive-bucket, $BATCH_JOB_LOG_ARCHIVE_BUCKET, or --db DIR whose replay kept an
+ * archive in DIR/archive), so that a stack without an archive costs no S3 call; never for
+ * cloudwatch.
+ */
+export async function archiveForSource(
+  common: CommonOptions,
+  aws: AwsSettings,
+  source: string,
+  bucketOption: string | undefined,
+  io: CliIO,
+  context: RunContext,
+): Promise<import("./archive").ArchiveReader | undefined> {
+  if (source === "cloudwatch") return undefined;
+  const bucket = bucketOption ?? io.env[ARCHIVE_BUCKET_ENV];
+  const local =
+    common.db !== undefined &&
+    require("fs").existsSync(path.resolve(io.cwd, common.db, DB_ARCHIVE_DIR));
+  if (source === "auto" && bucket === undefined && !local) return undefined;
+  return openArchive(common, aws, bucket, io, context);
+}

@@ -7,9 +7,11 @@
 import type { OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import type { JobRecord, LogStreamRef } from "../../record";
 import type { CliIO } from "../io";
+import type { ArchiveReader, LogSource } from "./archive";
+import { isMissingStream, LookupError } from "./errors";
 import type { GroupRef, LogAccess } from "./log-access";
 import type { LogTarget } from "./log-access";
-import { readTail, streamPages, type LogCalls } from "./log-read";
+import { describeGroup, readTail, streamPages, type LogCalls } from "./log-read";
 
 /**
  * When lines carry a prefix: `auto` where they come from several streams (children, nodes,
@@ -33,6 +35,117 @@ export interface LogsRun {
   /** --timestamps: each line begins with its event's time. */
   readonly timestamps?: boolean;
   readonly prefix?: PrefixMode;
+  /** --source: cloudwatch, archive, or auto (the default: CloudWatch, then the archive). */
+  readonly source?: LogSource;
+  /**
+   * The archive, for --source archive, and for auto when one is known (--archive-bucket,
+   * $BATCH_JOB_LOG_ARCHIVE_BUCKET, or --db DIR with DIR/archive): auto never asks S3 otherwise.
+   */
+  readonly archive?: ArchiveReader;
+}
+
+/** A stream that the archive does not hold, with why: a note where several streams are read. */
+export class NotArchivedError extends LookupError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotArchivedError";
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** Each group's retention in days (DescribeLogGroups), asked once per group and run. */
+const retentions = new WeakMap<LogsRun, Map<string, Promise<number | undefined>>>();
+
+function retentionOf(run: LogsRun, target: LogTarget): Promise<number | undefined> {
+  let byGroup = retentions.get(run);
+  if (!byGroup) retentions.set(run, (byGroup = new Map()));
+  const key = target.arn;
+  let pending = byGroup.get(key);
+  if (!pending) {
+    pending = describeGroup(run.calls, target).then((g) => g?.retentionInDays);
+    byGroup.set(key, pending);
+  }
+  return pending;
+}
+
+/**
+ * A stream's events to print from the source --source chooses: CloudWatch Logs (sourcePages),
+ * the archive, or with auto CloudWatch Logs unless the stream began before its group's retention
+ * (`startedAt`) or does not exist there, in which case the archive serves it, said on stderr
+ * (`label` names the stream among several). Without the archive, a missing stream throws what
+ * GetLogEvents threw; with --source archive, a stream the archive does not hold throws
+ * NotArchivedError.
+ */
+export async function* pagesFromSource(
+  run: LogsRun,
+  target: LogTarget,
+  stream: LogStreamRef,
+  options: { readonly limit?: number; readonly startedAt?: number; readonly label?: string } = {},
+): AsyncGenerator<readonly OutputLogEvent[]> {
+  const { archive } = run;
+  const label = options.label ? `${options.label} ` : "";
+  if (run.source === "archive" || (run.source !== "cloudwatch" && archive)) {
+    const reader = archive as ArchiveReader;
+    const status = async () => reader.status(target.ref, stream.logStreamName);
+    if (run.source === "archive") {
+      const found = await status();
+      if (!found.archived) throw new NotArchivedError(`not archived: ${found.why}.`);
+      yield* archivePages(run, reader, target, stream);
+      return;
+    }
+    const retention = options.startedAt === undefined ? undefined : await retentionOf(run, target);
+    if (retention !== undefined && (options.startedAt as number) < run.now() - retention * DAY_MS) {
+      const found = await status();
+      if (found.archived) {
+        run.io.stderr.write(
+          `note: ${label}source: archive ${found.url} (the stream began before log group ` +
+            `${stream.logGroup}'s retention of ${retention} days)\n`,
+        );
+        yield* archivePages(run, reader, target, stream);
+        return;
+      }
+    }
+    try {
+      yield* sourcePages(run, target, stream.logStreamName, options.limit);
+      return;
+    } catch (error) {
+      if (!isMissingStream(error)) throw error;
+      const found = await status();
+      if (!found.archived) {
+        run.io.stderr.write(`note: ${label}not in the archive either: ${found.why}.\n`);
+        throw error;
+      }
+      run.io.stderr.write(
+        `note: ${label}source: archive ${found.url} (log stream ${stream.logStreamName} is no ` +
+          `longer in CloudWatch Logs)\n`,
+      );
+    }
+    yield* archivePages(run, reader, target, stream);
+    return;
+  }
+  yield* sourcePages(run, target, stream.logStreamName, options.limit);
+}
+
+/** A stream's archived events in the run's window; with --tail, its last N. */
+async function* archivePages(
+  run: LogsRun,
+  archive: ArchiveReader,
+  target: LogTarget,
+  stream: LogStreamRef,
+): AsyncGenerator<readonly OutputLogEvent[]> {
+  const window = { startTime: run.startTime, endTime: run.endTime };
+  const pages = archive.pages(target.ref, stream.logStreamName, window);
+  if (run.tail === undefined) {
+    yield* pages;
+    return;
+  }
+  const held: OutputLogEvent[] = [];
+  for await (const page of pages) {
+    held.push(...page);
+    if (held.length > run.tail) held.splice(0, held.length - run.tail);
+  }
+  if (held.length > 0) yield held;
 }
 
 /** The prefix of a single stream's lines with --prefix: `[name] `, `[name:3] `, `[name#0] `. */
