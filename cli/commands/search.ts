@@ -23,7 +23,9 @@ import * as readline from "readline";
 import type { FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import type { JobRecord, LogStreamRef } from "../../record";
 import { EXIT_FAILED, EXIT_OK, type CliIO } from "../io";
+import type { ArchiveReader } from "../lookup/archive";
 import {
+  archiveForSource,
   guard,
   openLogAccess,
   openTable,
@@ -35,12 +37,23 @@ import { plural } from "../lookup/format";
 import type { LogTarget } from "../lookup/log-access";
 import { groupRef } from "../lookup/log-output";
 import { Limiter, LogCalls, describeGroup } from "../lookup/log-read";
-import { linesAround, type ContextLine } from "../lookup/search-context";
+import { contextOf, linesAround, type ContextLine } from "../lookup/search-context";
 import { searchPattern, type SearchPattern } from "../lookup/search-pattern";
 import type { RunFilter } from "../lookup/table";
 import { defineCommand, OptionError, type Input } from "../options";
 import { BATCH_STATUSES } from "../../record/constants";
-import { AWS_OPTIONS, DB, JSON_OUTPUT, ROLE_ARN, SAMPLE, SAMPLE_DB, SINCE, TABLE } from "./shared";
+import {
+  ARCHIVE_BUCKET,
+  AWS_OPTIONS,
+  DB,
+  JSON_OUTPUT,
+  ROLE_ARN,
+  SAMPLE,
+  SAMPLE_DB,
+  SINCE,
+  SOURCE,
+  TABLE,
+} from "./shared";
 
 export const spec = defineCommand({
   name: "search",
@@ -125,6 +138,14 @@ export const spec = defineCommand({
         "group with more than 500 streams to search",
     },
     { name: "yes", short: "y", type: "boolean", description: "run a large query without asking" },
+    {
+      ...SOURCE,
+      description:
+        "where to search: cloudwatch, archive (each stream read from the S3 archive and " +
+        "searched here), or auto (CloudWatch Logs, and the archive for a stream CloudWatch " +
+        "Logs no longer has, said on stderr)",
+    },
+    ARCHIVE_BUCKET,
     ROLE_ARN,
     TABLE,
     DB,
@@ -146,6 +167,10 @@ export const spec = defineCommand({
         "Which failed runs of an array job's name printed a PostGIS failure, in any case, with " +
         "the line before and after",
       command: `batch-job-log search postgis -i -C 1 --name ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
+    },
+    {
+      description: "The same search in the stack's S3 archive instead of CloudWatch Logs",
+      command: `batch-job-log search OutOfMemoryError --source archive --db ${SAMPLE_DB}`,
     },
     {
       description: "A regular expression, with a Logs Insights query, as JSON",
@@ -248,6 +273,24 @@ export async function run(
         `no log stream to search: none of the ${plural(records.length, "job")} that match has one.`,
       );
     }
+    const archive = await archiveForSource(
+      common,
+      aws,
+      values.source,
+      values["archive-bucket"],
+      io,
+      run,
+    );
+    const archived: ArchiveSearch | undefined = archive && {
+      archive,
+      pattern,
+      io,
+      keepEvents: context !== undefined,
+      events: new Map(),
+    };
+    if (values.source === "archive" && archived) {
+      return printArchiveMatches(archived, streams, common.json, context);
+    }
     const access = await openLogAccess(common, aws, values["role-arn"], io, run);
     const groups = new Map<string, Group>();
     for (const s of streams) {
@@ -316,14 +359,17 @@ export async function run(
         matches += found.length;
         jobs.add(source.record.jobId);
         const target = (groups.get(groupKey(source)) as Group).target;
-        const lines = await linesAround(
-          calls,
-          target,
-          source.stream.logStreamName,
-          found.map((m) => m.timestamp),
-          context,
-          pattern.test,
-        );
+        const held = archived?.events.get(source);
+        const lines = held
+          ? contextOf(held, context, pattern.test)
+          : await linesAround(
+              calls,
+              target,
+              source.stream.logStreamName,
+              found.map((m) => m.timestamp),
+              context,
+              pattern.test,
+            );
         lines.forEach((line, i) => {
           if (common.json) {
             io.stdout.write(JSON.stringify(contextJson(source, line)) + "\n");
@@ -349,7 +395,7 @@ export async function run(
         }
       } else {
         for (const batch of filterBatches(group.streams)) {
-          tasks.push(filterBatch(calls, group, batch, pattern, io, () => filterCalls++));
+          tasks.push(filterBatch(calls, group, batch, pattern, io, () => filterCalls++, archived));
         }
       }
     }
@@ -485,6 +531,7 @@ async function filterBatch(
   search: SearchPattern,
   io: CliIO,
   onCall: () => void,
+  archived?: ArchiveSearch,
 ): Promise<Match[]> {
   const { target } = group;
   const byName = new Map(batch.map((s) => [s.stream.logStreamName, s]));
@@ -514,6 +561,7 @@ async function filterBatch(
     if (!isMissingStream(error)) throw error;
     if (batch.length === 1) {
       const s = batch[0];
+      if (archived) return searchArchive(archived, batch, "no longer in CloudWatch Logs");
       if ((await describeGroup(calls, target)) === undefined) {
         io.stderr.write(
           `note: log group ${s.stream.logGroup} does not exist in ${s.stream.logRegion}; not searched.\n`,
@@ -526,6 +574,7 @@ async function filterBatch(
       return [];
     }
     if ((await describeGroup(calls, target)) === undefined) {
+      if (archived) return searchArchive(archived, batch, "its log group no longer exists");
       io.stderr.write(
         `note: log group ${target.ref.logGroup} does not exist in ${target.ref.logRegion}; ` +
           `${plural(batch.length, "stream")} not searched.\n`,
@@ -534,8 +583,8 @@ async function filterBatch(
     }
     const half = Math.ceil(batch.length / 2);
     return [
-      ...(await filterBatch(calls, group, batch.slice(0, half), search, io, onCall)),
-      ...(await filterBatch(calls, group, batch.slice(half), search, io, onCall)),
+      ...(await filterBatch(calls, group, batch.slice(0, half), search, io, onCall, archived)),
+      ...(await filterBatch(calls, group, batch.slice(half), search, io, onCall, archived)),
     ];
   }
   return events.flatMap((e) => {
@@ -543,6 +592,135 @@ async function filterBatch(
     const message = e.message ?? "";
     return source && search.test(message) ? [{ source, timestamp: e.timestamp ?? 0, message }] : [];
   });
+}
+
+/** What searching the archive needs, and (for -C) the events of each stream read from it. */
+interface ArchiveSearch {
+  readonly archive: ArchiveReader;
+  readonly pattern: SearchPattern;
+  readonly io: CliIO;
+  readonly keepEvents: boolean;
+  readonly events: Map<Searched, { timestamp: number; message: string }[]>;
+}
+
+/**
+ * The matching lines of streams read from the archive, each stream over its job's time window, in
+ * time order. With `why` (--source auto: why CloudWatch Logs could not serve them), each stream
+ * says on stderr where it was searched; streams the archive does not hold are said once per
+ * reason.
+ */
+async function searchArchive(
+  archived: ArchiveSearch,
+  streams: readonly Searched[],
+  why?: string,
+  tally?: Map<string, number>,
+): Promise<Match[]> {
+  const { archive, pattern, io } = archived;
+  const matches: Match[] = [];
+  const unarchived = tally ?? new Map<string, number>();
+  for (const s of streams) {
+    const ref = groupRef(s.record, s.stream);
+    const status = await archive.status(ref, s.stream.logStreamName);
+    if (!status.archived) {
+      unarchived.set(status.why, (unarchived.get(status.why) ?? 0) + 1);
+      continue;
+    }
+    if (why) {
+      io.stderr.write(
+        `note: log stream ${s.stream.logStreamName} of job ${s.record.jobId} is ${why}: ` +
+          `searched in the archive ${status.url}\n`,
+      );
+    }
+    const held: { timestamp: number; message: string }[] = [];
+    for await (const page of archive.pages(ref, s.stream.logStreamName, {
+      startTime: s.from,
+      endTime: s.to,
+    })) {
+      for (const e of page) {
+        const event = { timestamp: e.timestamp ?? 0, message: e.message ?? "" };
+        if (archived.keepEvents) held.push(event);
+        if (pattern.test(event.message)) matches.push({ source: s, ...event });
+      }
+    }
+    if (archived.keepEvents) archived.events.set(s, held);
+  }
+  if (!tally) notArchived(io, unarchived, why);
+  return matches.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/** One note per reason a stream was not searched in the archive. */
+function notArchived(io: CliIO, unarchived: ReadonlyMap<string, number>, why?: string): void {
+  for (const [reason, count] of unarchived) {
+    const which = why ? `${why}, and ` : "";
+    io.stderr.write(
+      `note: ${plural(count, "stream")} not searched: ${which}not archived: ${reason}.\n`,
+    );
+  }
+}
+
+/**
+ * --source archive: every stream searched in the archive and printed as the CloudWatch Logs
+ * search prints it (the streams by start time, in batches of FILTER_BATCH, each batch's lines in
+ * time order), then what reading the archive cost.
+ */
+async function printArchiveMatches(
+  archived: ArchiveSearch,
+  streams: readonly Searched[],
+  json: boolean,
+  context: number | undefined,
+): Promise<number> {
+  const { io, pattern, archive } = archived;
+  let matches = 0;
+  const jobs = new Set<string>();
+  let groupsPrinted = 0;
+  const unarchived = new Map<string, number>();
+  for (const batch of filterBatches(streams)) {
+    const found = await searchArchive(archived, batch, undefined, unarchived);
+    for (const [source, own] of context === undefined
+      ? [[undefined, found] as const]
+      : byStream(found)) {
+      const lines =
+        source === undefined
+          ? own.map((m) => ({ ...m, match: true, gap: false }))
+          : contextOf(archived.events.get(source) ?? [], context as number, pattern.test);
+      matches += own.length;
+      lines.forEach((line, i) => {
+        const from = "source" in line ? (line as Match).source : (source as Searched);
+        jobs.add(from.record.jobId);
+        const object = matchJson({
+          source: from,
+          timestamp: line.timestamp,
+          message: line.message,
+        });
+        if (json) {
+          const document = context === undefined ? object : { ...object, context: !line.match };
+          io.stdout.write(JSON.stringify(document) + "\n");
+          return;
+        }
+        if (context !== undefined && ((i === 0 && groupsPrinted > 0) || line.gap)) {
+          io.stdout.write("--\n");
+        }
+        const mark = context === undefined ? " " : line.match ? ":" : "-";
+        const time = new Date(line.timestamp).toISOString();
+        io.stdout.write(`${time}  ${from.label}${mark} ${line.message}\n`);
+      });
+      if (source !== undefined && lines.length > 0) groupsPrinted++;
+    }
+  }
+  notArchived(io, unarchived);
+  const { lists, gets, bytes } = archive.cost;
+  const skipped = [...unarchived.values()].reduce((a, b) => a + b, 0);
+  const searched =
+    `${skipped > 0 ? `${streams.length - skipped} of ` : ""}${plural(streams.length, "stream")} of ${plural(new Set(streams.map((s) => s.record.jobId)).size, "job")} ` +
+    `in the archive (${plural(lists, "LIST request")}, ${plural(gets, "GET request")}, ${formatBytes(bytes)} read)`;
+  if (matches === 0) {
+    io.stderr.write(`batch-job-log search: no line ${what(pattern)} in ${searched}.\n`);
+    return EXIT_FAILED;
+  }
+  io.stderr.write(
+    `search: ${plural(matches, "matching line")} in ${plural(jobs.size, "job")}; searched ${searched}.\n`,
+  );
+  return EXIT_OK;
 }
 
 /** One Logs Insights query: its streams and its query string. */

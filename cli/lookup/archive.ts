@@ -58,6 +58,7 @@ export interface ArchiveOptions {
 export class ArchiveReader {
   private readonly clients = new Map<string, S3Client>();
   private readonly settingsByBucket = new Map<string, Promise<ArchiveSettings | string>>();
+  private readonly keysByStream = new Map<string, Promise<{ prefix: string; list: string[] }>>();
   /** GET and LIST requests made, and bytes read: what reading cost (docs/archive.md). */
   readonly cost = { lists: 0, gets: 0, bytes: 0 };
 
@@ -138,8 +139,24 @@ export class ArchiveReader {
       : { archived: true, url, objects: keys.list.length };
   }
 
-  /** The keys of a stream's objects in key order, under the first prefix that has any. */
-  async keys(ref: GroupRef, logStreamName: string): Promise<{ prefix: string; list: string[] }> {
+  /**
+   * The keys of a stream's objects in key order, under the first prefix that has any; listed once
+   * per stream and command.
+   */
+  keys(ref: GroupRef, logStreamName: string): Promise<{ prefix: string; list: string[] }> {
+    const id = JSON.stringify([ref.account, ref.logRegion, ref.logGroup, logStreamName]);
+    let pending = this.keysByStream.get(id);
+    if (!pending) {
+      pending = this.listKeys(ref, logStreamName);
+      this.keysByStream.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async listKeys(
+    ref: GroupRef,
+    logStreamName: string,
+  ): Promise<{ prefix: string; list: string[] }> {
     const bucket = await this.bucketOf(ref);
     const prefixes = archiveStreamPrefixes(ref.logGroup, logStreamName);
     for (const prefix of prefixes) {

@@ -112,3 +112,34 @@ export async function linesAround(
   }
   return out;
 }
+
+/**
+ * The same lines as linesAround, from events already read (a stream of the archive, in time
+ * order): each line that `test` matches, with the N lines before and after it.
+ */
+export function contextOf(
+  events: readonly { readonly timestamp: number; readonly message: string }[],
+  n: number,
+  test: (message: string) => boolean,
+): ContextLine[] {
+  const keep = new Set<number>();
+  const matches = new Set<number>();
+  events.forEach((e, i) => {
+    if (!test(e.message)) return;
+    matches.add(i);
+    for (let j = Math.max(0, i - n); j <= Math.min(events.length - 1, i + n); j++) keep.add(j);
+  });
+  const out: ContextLine[] = [];
+  let previous = -1;
+  for (const i of [...keep].sort((a, b) => a - b)) {
+    const { timestamp, message } = events[i];
+    out.push({
+      timestamp,
+      message,
+      match: matches.has(i),
+      gap: out.length > 0 && i !== previous + 1,
+    });
+    previous = i;
+  }
+  return out;
+}
