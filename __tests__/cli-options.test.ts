@@ -152,7 +152,7 @@ describe("help", () => {
       const last = spec.examples[spec.examples.length - 1];
       expect(help.endsWith(`  ${last.command}\n`)).toBe(true);
       expect(help.indexOf("\nExamples:\n")).toBeGreaterThan(help.indexOf("\nOptions:\n"));
-      expect([spec.name, spec.examples.length >= 2 && spec.examples.length <= 3]).toEqual([
+      expect([spec.name, spec.examples.length >= 2 && spec.examples.length <= 4]).toEqual([
         spec.name,
         true,
       ]);

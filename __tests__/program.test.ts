@@ -765,7 +765,20 @@ describe("Pulumi.yaml", () => {
 
   it("pins the dev stack to a region, with the archive on (docs/archive.md)", () => {
     const dev = yaml.load(fs.readFileSync(path.join(__dirname, "..", "Pulumi.dev.yaml"), "utf8"));
-    expect(dev).toEqual({ config: { "aws:region": "us-east-1", "batch-job-log:archive": true } });
+    expect(dev).toEqual({
+      config: {
+        "aws:region": "us-east-1",
+        "batch-job-log:archive": true,
+        // The sample's log groups (docs/samples.md), so that replay fills the sample's archive.
+        "batch-job-log:archiveLogGroups": [
+          "/aws/batch/job",
+          "/batch/cfd",
+          "/batch/etl",
+          "/batch/mpi",
+          "/batch/sidecars",
+        ],
+      },
+    });
   });
 });
 
