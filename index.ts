@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Archive } from "./infra/archive";
 import { readStackConfig } from "./infra/config";
+import { queueNotEmptyAlarm } from "./infra/delivery";
 import { acceptFromSpokes } from "./infra/hub";
 import { createRecorder } from "./infra/recorder";
 import { forwardToHub } from "./infra/spoke";
@@ -83,19 +84,14 @@ new aws.sqs.QueuePolicy("dead-letters-policy", {
 });
 
 // An alarm as soon as one event waits in the dead-letter queue.
-new aws.cloudwatch.MetricAlarm("dead-letters-alarm", {
-  alarmDescription: "batch-job-log could not record a Batch event: see the dead-letter queue.",
-  namespace: "AWS/SQS",
-  metricName: "ApproximateNumberOfMessagesVisible",
-  dimensions: { QueueName: deadLetterQueue.name },
-  statistic: "Maximum",
-  period: 300,
-  evaluationPeriods: 1,
-  threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  alarmActions: config.alarmTopicArn ? [config.alarmTopicArn] : [],
-});
+new aws.cloudwatch.MetricAlarm(
+  "dead-letters-alarm",
+  queueNotEmptyAlarm(
+    deadLetterQueue,
+    "batch-job-log could not record a Batch event: see the dead-letter queue.",
+    config.alarmTopicArn ? [config.alarmTopicArn] : [],
+  ),
+);
 
 // The S3 archive of the Batch log groups of this account and region, in any role: the archive
 // lives where the jobs log (infra/archive.ts, docs/archive.md).

@@ -29,6 +29,7 @@ import {
   archiveBucketName,
 } from "../record/archive";
 import type { ArchiveConfig } from "./config";
+import { queueNotEmptyAlarm } from "./delivery";
 
 /** Firehose retries a failed S3 write this long before the error prefix (its maximum). */
 export const ARCHIVE_RETRY_SECONDS = 7200;
@@ -424,20 +425,11 @@ function alarmFailures(
   const actions = alarmTopicArn ? [alarmTopicArn] : [];
   new aws.cloudwatch.MetricAlarm(
     `${name}-failures-alarm`,
-    {
-      alarmDescription:
-        "batch-job-log's archive could not deliver log records: see errors/ in the archive bucket.",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: failures.name },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: actions,
-    },
+    queueNotEmptyAlarm(
+      failures,
+      "batch-job-log's archive could not deliver log records: see errors/ in the archive bucket.",
+      actions,
+    ),
     parent,
   );
   // Delivery falling behind (S3 refusing writes, throttling): the oldest record waits too long.

@@ -416,14 +416,7 @@ export async function run(
     const searched =
       `${plural(streams.length, "stream")} of ${plural(new Set(streams.map((s) => s.record.jobId)).size, "job")} ` +
       `in ${plural(groups.size, "log group")} (${how.join(", ")})`;
-    if (matches === 0) {
-      io.stderr.write(`batch-job-log search: no line ${what(pattern)} in ${searched}.\n`);
-      return EXIT_FAILED;
-    }
-    io.stderr.write(
-      `search: ${plural(matches, "matching line")} in ${plural(jobs.size, "job")}; searched ${searched}.\n`,
-    );
-    return EXIT_OK;
+    return searchSummary(io, pattern, matches, jobs.size, searched);
   });
 }
 
@@ -713,12 +706,26 @@ async function printArchiveMatches(
   const searched =
     `${skipped > 0 ? `${streams.length - skipped} of ` : ""}${plural(streams.length, "stream")} of ${plural(new Set(streams.map((s) => s.record.jobId)).size, "job")} ` +
     `in the archive (${plural(lists, "LIST request")}, ${plural(gets, "GET request")}, ${formatBytes(bytes)} read)`;
+  return searchSummary(io, pattern, matches, jobs.size, searched);
+}
+
+/**
+ * The last line of a search, on stderr: what matched and what was searched (`searched`, where
+ * the lines were read and what that cost); exit 1 when nothing matched.
+ */
+function searchSummary(
+  io: CliIO,
+  pattern: SearchPattern,
+  matches: number,
+  jobs: number,
+  searched: string,
+): number {
   if (matches === 0) {
     io.stderr.write(`batch-job-log search: no line ${what(pattern)} in ${searched}.\n`);
     return EXIT_FAILED;
   }
   io.stderr.write(
-    `search: ${plural(matches, "matching line")} in ${plural(jobs.size, "job")}; searched ${searched}.\n`,
+    `search: ${plural(matches, "matching line")} in ${plural(jobs, "job")}; searched ${searched}.\n`,
   );
   return EXIT_OK;
 }
