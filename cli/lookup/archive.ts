@@ -49,8 +49,8 @@ export interface ArchiveOptions {
   readonly aws: AwsSettings;
   /** --archive-bucket: a name, `{account}` and `{region}` replaced per job. */
   readonly bucket?: string;
-  /** With --db: the local S3 endpoint. */
-  readonly localEndpoint?: string;
+  /** With --db: the local S3 endpoint, started on the first request (auto may need none). */
+  readonly localEndpoint?: () => Promise<string>;
   /** The account of a record that names none (the caller's, or the local one). */
   readonly defaultAccount?: () => Promise<string | undefined>;
 }
@@ -70,10 +70,13 @@ export class ArchiveReader {
     return archiveBucketName(this.options.bucket ?? DEFAULT_ARCHIVE_BUCKET, account, ref.logRegion);
   }
 
-  private client(region: string): S3Client {
+  private async client(region: string): Promise<S3Client> {
     let found = this.clients.get(region);
     if (!found) {
-      const local = this.options.localEndpoint;
+      const local = await this.options.localEndpoint?.();
+      // Another request may have made it while the local server started.
+      const made = this.clients.get(region);
+      if (made) return made;
       found = new (s3Sdk().S3Client)(
         local
           ? {
@@ -106,9 +109,9 @@ export class ArchiveReader {
   private async readSettings(bucket: string, region: string): Promise<ArchiveSettings | string> {
     try {
       this.cost.gets++;
-      const out = await this.client(region).send(
-        new (s3Sdk().GetObjectCommand)({ Bucket: bucket, Key: SETTINGS_KEY }),
-      );
+      const out = await (
+        await this.client(region)
+      ).send(new (s3Sdk().GetObjectCommand)({ Bucket: bucket, Key: SETTINGS_KEY }));
       const text = (await out.Body?.transformToString("utf8")) ?? "";
       return JSON.parse(text) as ArchiveSettings;
     } catch (error) {
@@ -164,7 +167,9 @@ export class ArchiveReader {
       let token: string | undefined;
       do {
         this.cost.lists++;
-        const out = await this.client(ref.logRegion).send(
+        const out = await (
+          await this.client(ref.logRegion)
+        ).send(
           new (s3Sdk().ListObjectsV2Command)({
             Bucket: bucket,
             Prefix: prefix,
@@ -193,9 +198,9 @@ export class ArchiveReader {
     let seen = new Set<string>();
     for (const key of list) {
       this.cost.gets++;
-      const out = await this.client(ref.logRegion).send(
-        new (s3Sdk().GetObjectCommand)({ Bucket: bucket, Key: key }),
-      );
+      const out = await (
+        await this.client(ref.logRegion)
+      ).send(new (s3Sdk().GetObjectCommand)({ Bucket: bucket, Key: key }));
       const body = Buffer.from((await out.Body?.transformToByteArray()) ?? []);
       this.cost.bytes += body.length;
       const text = (body[0] === 0x1f && body[1] === 0x8b ? zlib.gunzipSync(body) : body).toString(

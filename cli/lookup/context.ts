@@ -160,17 +160,23 @@ export async function openArchive(
   if (common.db === undefined) {
     return new ArchiveReader({ aws, bucket, defaultAccount: callerAccount });
   }
-  const local: typeof import("../../twin/archive-local") = require("../../twin/archive-local");
   const {
     LOCAL_ACCOUNT,
   }: typeof import("../../twin/logs-local") = require("../../twin/logs-local");
   const dir = path.resolve(io.cwd, common.db, DB_ARCHIVE_DIR);
-  const s3 = await local.startLocalS3(dir);
-  context.cleanup.push(() => s3.close());
+  // The local S3 server starts on the first request: --source auto reads CloudWatch Logs first.
+  let started: Promise<string> | undefined;
+  const localEndpoint = () =>
+    (started ??= (async () => {
+      const local: typeof import("../../twin/archive-local") = require("../../twin/archive-local");
+      const s3 = await local.startLocalS3(dir);
+      context.cleanup.push(() => s3.close());
+      return s3.endpoint;
+    })());
   return new ArchiveReader({
     aws,
     bucket,
-    localEndpoint: s3.endpoint,
+    localEndpoint,
     defaultAccount: async () => LOCAL_ACCOUNT,
   });
 }
