@@ -35,6 +35,7 @@ const REGISTRY: Readonly<Record<string, () => CommandModule>> = {
   search: () => require("./search"),
   find: () => require("./find"),
   backfill: () => require("./backfill"),
+  doctor: () => require("./doctor"),
   completion: () => require("./completion"),
 };
 

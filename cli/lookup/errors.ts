@@ -104,7 +104,16 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
 }
 
 /** The services the CLI calls, as its messages name them. */
-export type ServiceName = "DynamoDB" | "CloudWatch Logs" | "Batch" | "STS" | "S3";
+export type ServiceName =
+  | "DynamoDB"
+  | "CloudWatch Logs"
+  | "Batch"
+  | "STS"
+  | "S3"
+  | "EventBridge"
+  | "Lambda"
+  | "SQS"
+  | "CloudWatch";
 
 /** Node's codes for a connection that could not be made or was lost. */
 const NETWORK_CODES = new Set([
