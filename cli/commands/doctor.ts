@@ -98,9 +98,9 @@ export const spec = defineCommand({
       command: "batch-job-log doctor",
     },
     {
-      description: "Check another stack's outputs saved in a file, as JSON",
-      command:
-        "pulumi stack output --json --stack prod > outputs.json && batch-job-log doctor --outputs outputs.json --stack prod --json",
+      description:
+        "Another stack's outputs, saved by `pulumi stack output --json --stack prod > outputs.json`, as JSON",
+      command: "batch-job-log doctor --outputs outputs.json --stack prod --json",
     },
     {
       description: "Check resources by name on an emulator (moto's server)",
