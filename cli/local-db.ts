@@ -83,11 +83,21 @@ export async function openDbTable(given: string, options: DbTableOptions): Promi
   const tableName = options.table ?? (await defaultTable(options.env));
   const local: typeof import("../twin/dynamo-local") = require("../twin/dynamo-local");
   const { createDocumentClient }: typeof import("../record") = require("../record");
-  const dynamo = await local.startLocalDynamo({ path: dir });
+  const copy = storeCopy(dir);
+  let dynamo: Awaited<ReturnType<typeof local.startLocalDynamo>>;
+  try {
+    dynamo = await local.startLocalDynamo({ path: copy });
+  } catch (error) {
+    fs.rmSync(copy, { recursive: true, force: true });
+    // Its message names the folder it opened: the user's.
+    if (error instanceof Error) error.message = error.message.replaceAll(copy, dir);
+    throw error;
+  }
   const client = createDocumentClient(local.localClientConfig(dynamo.endpoint, options.region));
   const close = async () => {
     (client as { destroy?: () => void }).destroy?.();
     await dynamo.close();
+    fs.rmSync(copy, { recursive: true, force: true });
   };
   try {
     await checkTableIn(client, tableName, given);
@@ -96,6 +106,33 @@ export async function openDbTable(given: string, options: DbTableOptions): Promi
     throw error;
   }
   return { tableName, client, close };
+}
+
+/**
+ * A copy of the LevelDB store of `dir` (its files, not the folders and logs beside them) in a
+ * temporary folder, which the lookup opens instead: LevelDB writes its lock, log and manifest
+ * even to read, so the folder itself is never written, and a folder the user may only read (a
+ * shared, read-only copy) or that another lookup has open can be read. The store of the sample is
+ * a few MB (cloned where the file system can).
+ */
+export function storeCopy(dir: string): string {
+  const os: typeof import("os") = require("os");
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "batch-job-log-db-"));
+  try {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isFile() || entry.name === "LOCK" || entry.name === "logs.jsonl") continue;
+      fs.copyFileSync(
+        path.join(dir, entry.name),
+        path.join(copy, entry.name),
+        fs.constants.COPYFILE_FICLONE,
+      );
+    }
+  } catch (error) {
+    fs.rmSync(copy, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new LookupError(`${dir}: cannot read the table folder (${code ?? error}).`);
+  }
+  return copy;
 }
 
 /** batch-job-log-<stack>, the stack being the one `replay` would evaluate. */

@@ -431,7 +431,12 @@ function statOrFail(absolute: string, given: string): fs.Stats {
   }
 }
 
-function walk(dir: string): string[] {
+/**
+ * The event files under `dir`, in name order. Symbolic links are followed, to files and folders
+ * alike; a link back to a folder being walked (a loop) and a link to nothing that is named like
+ * an event file are errors that name the link.
+ */
+function walk(dir: string, walking: ReadonlySet<string> = new Set([realpathOf(dir)])): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -443,11 +448,34 @@ function walk(dir: string): string[] {
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) for (const file of walk(full)) files.push(file);
-    else if (entry.isFile() && EVENT_FILE_EXTENSIONS.includes(path.extname(entry.name)))
-      files.push(full);
+    const eventFile = EVENT_FILE_EXTENSIONS.includes(path.extname(entry.name));
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      let target: fs.Stats;
+      try {
+        target = fs.statSync(full);
+      } catch (error) {
+        if (!eventFile) continue;
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new InputError(`${full}: a symbolic link to nothing that can be read (${code}).`);
+      }
+      isDirectory = target.isDirectory();
+      isFile = target.isFile();
+    }
+    if (isDirectory) {
+      const real = realpathOf(full);
+      if (walking.has(real)) {
+        throw new InputError(`${full}: a symbolic link loop (back to ${real}).`);
+      }
+      for (const file of walk(full, new Set([...walking, real]))) files.push(file);
+    } else if (isFile && eventFile) files.push(full);
   }
   return files;
+}
+
+function realpathOf(dir: string): string {
+  return fs.realpathSync(dir);
 }
 
 /** `file` relative to `cwd` when under it (as a user would type it), else absolute. */

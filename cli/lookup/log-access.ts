@@ -14,6 +14,7 @@ import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { clientConfig, nameEndpoint, networkConfig, type AwsSettings } from "./clients";
+import { LookupError } from "./errors";
 
 const logsSdk = (): typeof import("@aws-sdk/client-cloudwatch-logs") =>
   require("@aws-sdk/client-cloudwatch-logs");
@@ -92,8 +93,16 @@ export function logGroupArn(region: string, account: string, name: string): stri
   return `arn:${partitionOf(region)}:logs:${region}:${account}:log-group:${name}`;
 }
 
-/** The role ARN for an account: `{account}` replaced. */
+/**
+ * The role ARN for an account: `{account}` replaced, once the account is checked to be 12 digits
+ * (a record's account comes from an event: a crafted one must not be put into an ARN).
+ */
 export function roleFor(template: string, account: string): string {
+  if (!/^\d{12}$/.test(account)) {
+    throw new LookupError(
+      `the job's account ${JSON.stringify(account)} is not 12 digits: it is not put into --role-arn`,
+    );
+  }
   return template.replaceAll("{account}", account);
 }
 

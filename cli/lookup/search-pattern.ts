@@ -154,6 +154,12 @@ export function searchPattern(
       insightsFilter: `filter @message like ${insightsRegex(text, ignoreCase)}`,
     };
   }
+  if (/^["\\\s]*$/.test(text)) {
+    throw new OptionError(
+      `TEXT for search must hold more than quotes, backslashes and spaces, got ${JSON.stringify(text)}: ` +
+        "it would leave no filter and read every event of the groups",
+    );
+  }
   if (!ignoreCase) {
     return {
       ...base,
