@@ -14,6 +14,7 @@ import { roleFor } from "../cli/lookup/log-access";
 import { searchPattern } from "../cli/lookup/search-pattern";
 import { openEvents } from "../twin/events-input";
 import { localClientConfig, startLocalDynamo } from "../twin/dynamo-local";
+import { runCli } from "./helpers/cli-io";
 
 let dir: string;
 beforeAll(() => {
@@ -53,6 +54,16 @@ describe("search TEXT that leaves no filter", () => {
       "it would leave no filter and read every event of the groups";
     expect(() => searchPattern(text)).toThrow(message);
     expect(() => searchPattern(text, { ignoreCase: true })).toThrow(message);
+  });
+
+  test("the command refuses it as a usage error, before opening any table", async () => {
+    const ran = await runCli(["search", '" "', "--db", "no-such-folder"], { cwd: dir });
+    expect(ran.code).toBe(2);
+    expect(ran.out).toBe("");
+    expect(ran.err).toContain(
+      `TEXT for search must hold more than quotes, backslashes and spaces, got "\\" \\"": ` +
+        "it would leave no filter and read every event of the groups",
+    );
   });
 
   test("a text with something else is kept", () => {
