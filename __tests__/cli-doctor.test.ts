@@ -545,6 +545,21 @@ describe("doctor on a hub and a spoke", () => {
 });
 
 describe("doctor's input", () => {
+  test("an endpoint that cannot be reached ends the command with one line, exit 1", async () => {
+    const io = recordingIO({ cwd: dir, env: { AWS_REGION: REGION } });
+    const code = await runCommand(
+      doctorCommand,
+      ["--outputs", "outputs.json", "--stack", "prod", "--endpoint-url", "http://127.0.0.1:1"],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(io.out()).toBe("");
+    expect(io.err()).toMatch(
+      /^batch-job-log doctor: cannot reach DynamoDB at http:\/\/127\.0\.0\.1:1 \(/,
+    );
+    expect(io.err().split("\n")).toHaveLength(2);
+  });
+
   test("no outputs and no pulumi: a clear error, exit 1, no AWS call", async () => {
     const io = recordingIO({ cwd: dir, env: {} });
     const code = await runCommand(doctorCommand, ["--endpoint-url", moto.endpoint], io, {
