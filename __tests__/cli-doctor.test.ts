@@ -367,6 +367,19 @@ describe("doctor: one thing broken at a time, exactly its check fails", () => {
     await clients.events.send(new PutTargetsCommand({ Rule: T.rule, Targets: [functionTarget()] }));
   });
 
+  test("no such function: rule.target fails with Lambda's error, rule.enabled still passes", async () => {
+    const { out } = await doctor(["--json", "--function", "gone"]);
+    const report = JSON.parse(out) as Report;
+    expect(report.checks.filter((c) => !c.ok)).toEqual([
+      {
+        check: "rule.target",
+        ok: false,
+        detail: expect.stringMatching(/^ResourceNotFoundException: .*gone/),
+        fix: `check that rule ${T.rule} (default bus) and function gone exist in this account and region`,
+      },
+    ]);
+  });
+
   test("the function failed or was throttled in the last hour (metrics of a later hour)", async () => {
     const put = (metric: string, at: number) =>
       clients.cloudwatch.send(

@@ -87,19 +87,24 @@ const sdk = {
     require("@aws-sdk/client-cloudwatch"),
 };
 
-/** Runs `body`; a call that failed (but reached its endpoint) fails `names` with its message. */
+/**
+ * Runs `body`, which may push the results it has into `done` as it goes; a call that failed (but
+ * reached its endpoint) fails the `names` not done with its message.
+ */
 async function checked(
   names: readonly string[],
   fix: string,
-  body: () => Promise<CheckResult[]>,
+  body: (done: CheckResult[]) => Promise<CheckResult[]>,
 ): Promise<CheckResult[]> {
+  const done: CheckResult[] = [];
   try {
-    return await body();
+    return await body(done);
   } catch (error) {
     if (isNetworkError(error)) throw error;
     const e = error as { name?: string; message?: string };
     const detail = `${e.name ?? "Error"}: ${e.message ?? String(error)}`;
-    return names.map((name) => fail(name, detail, fix));
+    const left = names.filter((name) => !done.some((r) => r.check === name));
+    return [...done, ...left.map((name) => fail(name, detail, fix))];
   }
 }
 
@@ -114,7 +119,7 @@ export function checkTable(
   return checked(
     names2,
     `check that table ${tableName} exists in this account and region`,
-    async () => {
+    async (results) => {
       const d = sdk.dynamodb();
       const { Table } = await clients.dynamodb.send(
         new d.DescribeTableCommand({ TableName: tableName }),
@@ -122,7 +127,7 @@ export function checkTable(
       const sse = Table?.SSEDescription;
       const kms = sse?.Status === "ENABLED" && sse.SSEType === "KMS";
       const keyOk = !expected.kmsKeyArn || sse?.KMSMasterKeyArn === expected.kmsKeyArn;
-      const results: CheckResult[] = [
+      results.push(
         kms && keyOk
           ? pass(names[0], `KMS encryption with ${sse.KMSMasterKeyArn ?? "the AWS-managed key"}`)
           : fail(
@@ -132,7 +137,7 @@ export function checkTable(
                 : `no KMS encryption (${sse?.Status ?? "the DynamoDB-owned key"})`,
               REDEPLOY,
             ),
-      ];
+      );
       const backups = await clients.dynamodb.send(
         new d.DescribeContinuousBackupsCommand({ TableName: tableName }),
       );
@@ -214,11 +219,13 @@ export function checkRule(
   const names = ["rule.enabled", "rule.target"];
   return checked(
     names,
-    `check that rule ${target.ruleName} exists on the default bus`,
-    async () => {
+    `check that rule ${target.ruleName} (default bus)` +
+      (target.functionName ? ` and function ${target.functionName} exist` : " exists") +
+      " in this account and region",
+    async (results) => {
       const e = sdk.events();
       const rule = await clients.events.send(new e.DescribeRuleCommand({ Name: target.ruleName }));
-      const results = [
+      results.push(
         rule.State === "ENABLED"
           ? pass(names[0], `rule ${target.ruleName} enabled`)
           : fail(
@@ -226,7 +233,7 @@ export function checkRule(
               `rule ${target.ruleName} is ${rule.State ?? "in no state"}`,
               `aws events enable-rule --name ${target.ruleName}`,
             ),
-      ];
+      );
       const { Targets = [] } = await clients.events.send(
         new e.ListTargetsByRuleCommand({ Rule: target.ruleName }),
       );
