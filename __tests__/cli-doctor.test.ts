@@ -30,6 +30,7 @@ import {
   RemovePermissionCommand,
   type Target,
 } from "@aws-sdk/client-eventbridge";
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
   CreateQueueCommand,
@@ -68,6 +69,7 @@ const clients = {} as {
   sqs: SQSClient;
   cloudwatch: CloudWatchClient;
   lambda: LambdaClient;
+  iam: IAMClient;
 };
 const batchMock = mockClient(BatchClient);
 
@@ -87,33 +89,18 @@ function batchJobs(unrecorded?: { jobId: string; stoppedAt: number }) {
     .resolves({ jobSummaryList: [{ jobId: "job-old", jobName: "c", stoppedAt: NOW - 3 * HOUR }] });
 }
 
-/** moto's IAM, by its query API: the handler's role (Lambda needs one that exists). */
-async function createRole(name: string): Promise<string> {
-  const body = new URLSearchParams({
-    Action: "CreateRole",
-    Version: "2010-05-08",
-    RoleName: name,
-    AssumeRolePolicyDocument: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: "lambda.amazonaws.com" },
-          Action: "sts:AssumeRole",
-        },
-      ],
+/** A role in moto's IAM that `service` may assume (Lambda needs one that exists). */
+async function createRole(name: string, service: string): Promise<string> {
+  const { Role } = await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: name,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+      }),
     }),
-  });
-  const response = await fetch(moto.endpoint, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/iam/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body,
-  });
-  expect(response.status).toBe(200);
-  return `arn:aws:iam::${ACCOUNT}:role/${name}`;
+  );
+  return Role!.Arn!;
 }
 
 /** The function's target as the program makes it (infra/recorder.ts, infra/delivery.ts). */
@@ -134,6 +121,7 @@ beforeAll(async () => {
   clients.sqs = new SQSClient(config);
   clients.cloudwatch = new CloudWatchClient(config);
   clients.lambda = new LambdaClient(config);
+  clients.iam = new IAMClient(config);
   await clients.dynamodb.send(
     new CreateTableCommand({
       TableName: T.table,
@@ -170,7 +158,7 @@ beforeAll(async () => {
     new CreateFunctionCommand({
       FunctionName: T.fn,
       Runtime: "nodejs22.x",
-      Role: await createRole("handler-role"),
+      Role: await createRole("handler-role", "lambda.amazonaws.com"),
       Handler: "index.handler",
       Code: { ZipFile: zipSync({ "index.js": strToU8("exports.handler = async () => {};") }) },
     }),
@@ -509,7 +497,7 @@ describe("doctor on a hub and a spoke", () => {
     );
   });
 
-  test("spoke: the rule forwards to the hub's bus with a role; without the role it fails", async () => {
+  test("spoke: the rule forwards to the hub's bus through a role that may only put events there; a wider role or none fails", async () => {
     const spokeRule = "spoke-rule";
     const forward = (RoleArn?: string) =>
       clients.events.send(
@@ -532,7 +520,19 @@ describe("doctor on a hub and a spoke", () => {
         EventPattern: JSON.stringify({ source: ["aws.batch"] }),
       }),
     );
-    await forward(`arn:aws:iam::${ACCOUNT}:role/forward`);
+    const putPolicy = (Action: string[]) =>
+      clients.iam.send(
+        new PutRolePolicyCommand({
+          RoleName: "forward",
+          PolicyName: "forward-policy",
+          PolicyDocument: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action, Resource: [BUS_ARN] }],
+          }),
+        }),
+      );
+    await forward(await createRole("forward", "events.amazonaws.com"));
+    await putPolicy(["events:PutEvents"]);
     const spoke = [
       "--rule",
       spokeRule,
@@ -548,10 +548,20 @@ describe("doctor on a hub and a spoke", () => {
     expect(report.checks.map((c) => c.check)).toEqual([
       "rule.enabled",
       "rule.target",
+      "spoke.role",
       "dead-letters.depth",
       "dead-letters.oldest",
       "alarm",
     ]);
+    expect(report.checks[2].detail).toBe(
+      `role forward: EventBridge only, events:PutEvents on ${BUS_ARN} only`,
+    );
+    await putPolicy(["events:PutEvents", "events:DeleteRule"]);
+    const broken = JSON.parse((await doctor(["--json", ...spoke])).out) as Report;
+    expect(broken.checks.filter((c) => !c.ok).map((c) => [c.check, c.detail])).toEqual([
+      ["spoke.role", "role forward: it also allows events:DeleteRule"],
+    ]);
+    await putPolicy(["events:PutEvents"]);
     await forward(undefined);
     expect(await failedChecks(spoke)).toEqual(["rule.target"]);
   });

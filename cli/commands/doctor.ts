@@ -30,7 +30,7 @@ export const spec = defineCommand({
     "Checks a deployed stack and prints one line per check, passed or failed, with the fix; " +
       "exits 1 if any failed. Per role: the table's encryption, point-in-time recovery, TTL and " +
       "deletion protection; the rule is enabled and targets the function (a spoke: the hub's " +
-      "bus, with a role) with a day of retries and the dead-letter queue; the function's errors " +
+      "bus, through a role that may only put events there) with a day of retries and the dead-letter queue; the function's errors " +
       "and throttles in the last hour; the dead-letter queue's depth and oldest message; the " +
       "alarm; a hub's bus policy; and whether the newest jobs that ended in Batch are recorded.",
     "The resources are the stack's outputs (`pulumi stack output --json`, or --outputs FILE), " +
@@ -192,6 +192,7 @@ function createClients(aws: AwsSettings): DoctorClients {
   const {
     LambdaClient,
   }: typeof import("@aws-sdk/client-lambda") = require("@aws-sdk/client-lambda");
+  const { IAMClient }: typeof import("@aws-sdk/client-iam") = require("@aws-sdk/client-iam");
   const { SQSClient }: typeof import("@aws-sdk/client-sqs") = require("@aws-sdk/client-sqs");
   const {
     CloudWatchClient,
@@ -204,6 +205,7 @@ function createClients(aws: AwsSettings): DoctorClients {
     sqs: nameEndpoint(new SQSClient(base()), "SQS"),
     cloudwatch: nameEndpoint(new CloudWatchClient(base()), "CloudWatch"),
     batch: createBatchClient(aws),
+    iam: nameEndpoint(new IAMClient(base()), "IAM"),
   };
 }
 

@@ -9,6 +9,7 @@ import type { BatchClient, JobSummary } from "@aws-sdk/client-batch";
 import type { CloudWatchClient, Datapoint } from "@aws-sdk/client-cloudwatch";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { EventBridgeClient, Target } from "@aws-sdk/client-eventbridge";
+import type { IAMClient } from "@aws-sdk/client-iam";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { CommandSender } from "../../record";
@@ -47,6 +48,7 @@ export interface DoctorClients {
   readonly sqs: SQSClient;
   readonly cloudwatch: CloudWatchClient;
   readonly batch: BatchClient;
+  readonly iam: IAMClient;
 }
 
 /** One line of the report. */
@@ -85,6 +87,7 @@ const sdk = {
   sqs: (): typeof import("@aws-sdk/client-sqs") => require("@aws-sdk/client-sqs"),
   cloudwatch: (): typeof import("@aws-sdk/client-cloudwatch") =>
     require("@aws-sdk/client-cloudwatch"),
+  iam: (): typeof import("@aws-sdk/client-iam") => require("@aws-sdk/client-iam"),
 };
 
 /**
@@ -215,6 +218,7 @@ export function checkRule(
   clients: DoctorClients,
   target: DoctorTarget,
   queueArn: string | undefined,
+  seen: { roleArn?: string } = {},
 ): Promise<CheckResult[]> {
   const names = ["rule.enabled", "rule.target"];
   return checked(
@@ -260,6 +264,7 @@ export function checkRule(
         return results;
       }
       const problems = deliveryProblems(found, queueArn);
+      seen.roleArn = found.RoleArn;
       if (target.role === "spoke" && !found.RoleArn) problems.push("no role to put events with");
       results.push(
         problems.length === 0
@@ -494,6 +499,82 @@ export function checkBusPolicy(
   });
 }
 
+interface PolicyStatement {
+  readonly Effect?: string;
+  readonly Principal?: unknown;
+  readonly Action?: string | string[];
+  readonly Resource?: string | string[];
+}
+
+/** The statements of a policy document as IAM returns it (URL-encoded JSON). */
+function statements(document: string | undefined): PolicyStatement[] {
+  if (!document) return [];
+  const parsed = JSON.parse(decodeURIComponent(document)) as { Statement?: unknown };
+  const list = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
+  return list.filter((x): x is PolicyStatement => typeof x === "object" && x !== null);
+}
+
+const asList = (v: string | string[] | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
+
+/**
+ * A spoke's role (infra/spoke.ts): only EventBridge may assume it, and its policies allow
+ * `events:PutEvents` on the hub's bus and nothing else (no managed policy attached).
+ */
+export function checkSpokeRole(
+  clients: DoctorClients,
+  roleArn: string,
+  forwardTo: string,
+): Promise<CheckResult[]> {
+  const check = "spoke.role";
+  const roleName = roleArn.slice(roleArn.lastIndexOf("/") + 1);
+  return checked([check], `check that role ${roleName} exists`, async () => {
+    const i = sdk.iam();
+    const { Role } = await clients.iam.send(new i.GetRoleCommand({ RoleName: roleName }));
+    const problems: string[] = [];
+    const trust = statements(Role?.AssumeRolePolicyDocument).filter((t) => t.Effect === "Allow");
+    const services = trust.flatMap((t) =>
+      asList((t.Principal as { Service?: string | string[] } | undefined)?.Service),
+    );
+    if (services.length === 0 || services.some((svc) => svc !== "events.amazonaws.com")) {
+      problems.push(
+        `its trust admits ${services.join(", ") || "no service"}, not only events.amazonaws.com`,
+      );
+    }
+    const { PolicyNames = [] } = await clients.iam.send(
+      new i.ListRolePoliciesCommand({ RoleName: roleName }),
+    );
+    const allowed: PolicyStatement[] = [];
+    for (const PolicyName of PolicyNames) {
+      const policy = await clients.iam.send(
+        new i.GetRolePolicyCommand({ RoleName: roleName, PolicyName }),
+      );
+      allowed.push(...statements(policy.PolicyDocument).filter((t) => t.Effect === "Allow"));
+    }
+    const puts = allowed.some(
+      (t) =>
+        asList(t.Action).includes("events:PutEvents") && asList(t.Resource).includes(forwardTo),
+    );
+    if (!puts) problems.push(`it may not events:PutEvents on ${forwardTo}`);
+    const extra = allowed.flatMap((t) => [
+      ...asList(t.Action).filter((a) => a !== "events:PutEvents"),
+      ...asList(t.Resource).filter((r) => r !== forwardTo),
+    ]);
+    if (extra.length > 0) problems.push(`it also allows ${[...new Set(extra)].join(", ")}`);
+    const { AttachedPolicies = [] } = await clients.iam.send(
+      new i.ListAttachedRolePoliciesCommand({ RoleName: roleName }),
+    );
+    if (AttachedPolicies.length > 0) {
+      problems.push(
+        `managed policies attached: ${AttachedPolicies.map((a) => a.PolicyName).join(", ")}`,
+      );
+    }
+    return problems.length === 0
+      ? [pass(check, `role ${roleName}: EventBridge only, events:PutEvents on ${forwardTo} only`)]
+      : [fail(check, `role ${roleName}: ${problems.join("; ")}`, REDEPLOY)];
+  });
+}
+
 /** The newest ended jobs of the queues (SUCCEEDED and FAILED), newest first. */
 async function endedJobs(batch: BatchClient, queues: readonly string[]): Promise<JobSummary[]> {
   let names = [...queues];
@@ -578,7 +659,11 @@ export async function runChecks(
   const results: CheckResult[] = [];
   if (target.tableName) results.push(...(await checkTable(clients, target.tableName, expected)));
   const dead = await checkDeadLetters(clients, target.deadLetterQueueUrl, now);
-  results.push(...(await checkRule(clients, target, dead.queueArn)));
+  const seen: { roleArn?: string } = {};
+  results.push(...(await checkRule(clients, target, dead.queueArn, seen)));
+  if (target.role === "spoke" && target.forwardTo && seen.roleArn) {
+    results.push(...(await checkSpokeRole(clients, seen.roleArn, target.forwardTo)));
+  }
   if (target.functionName)
     results.push(...(await checkFunction(clients, target.functionName, now)));
   results.push(...dead.results, ...(await checkAlarm(clients, target.deadLetterQueueUrl)));

@@ -113,7 +113,8 @@ export type ServiceName =
   | "EventBridge"
   | "Lambda"
   | "SQS"
-  | "CloudWatch";
+  | "CloudWatch"
+  | "IAM";
 
 /** Node's codes for a connection that could not be made or was lost. */
 const NETWORK_CODES = new Set([
