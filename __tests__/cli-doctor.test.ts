@@ -459,8 +459,18 @@ describe("doctor on a hub and a spoke", () => {
   const BUS = "batch-job-log-hub";
   const BUS_ARN = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${BUS}`;
 
-  test("hub: the bus admits acceptFrom; one more account fails hub.bus-policy", async () => {
+  test("hub: the bus admits acceptFrom and its rule feeds the function; one more account, or the rule disabled, fails its check", async () => {
     await clients.events.send(new CreateEventBusCommand({ Name: BUS }));
+    await clients.events.send(
+      new PutRuleCommand({
+        Name: "hub-rule",
+        EventBusName: BUS,
+        EventPattern: JSON.stringify({ source: ["aws.batch"] }),
+      }),
+    );
+    await clients.events.send(
+      new PutTargetsCommand({ Rule: "hub-rule", EventBusName: BUS, Targets: [functionTarget()] }),
+    );
     await clients.events.send(
       new PutPermissionCommand({
         EventBusName: BUS,
@@ -482,7 +492,15 @@ describe("doctor on a hub and a spoke", () => {
       ok: true,
       detail: `bus ${BUS} admits 111122223333`,
     });
+    expect(report.checks.find((c) => c.check === "hub.rule")).toEqual({
+      check: "hub.rule",
+      ok: true,
+      detail: `rule hub-rule on bus ${BUS} feeds the function, enabled`,
+    });
     expect(report.ok).toBe(true);
+    await clients.events.send(new DisableRuleCommand({ Name: "hub-rule", EventBusName: BUS }));
+    expect(await failedChecks(hub)).toEqual(["hub.rule"]);
+    await clients.events.send(new EnableRuleCommand({ Name: "hub-rule", EventBusName: BUS }));
     await clients.events.send(
       new PutPermissionCommand({
         EventBusName: BUS,

@@ -32,7 +32,7 @@ export const spec = defineCommand({
       "deletion protection; the rule is enabled and targets the function (a spoke: the hub's " +
       "bus, through a role that may only put events there) with a day of retries and the dead-letter queue; the function's errors " +
       "and throttles in the last hour; the dead-letter queue's depth and oldest message; the " +
-      "alarm; a hub's bus policy; and whether the newest jobs that ended in Batch are recorded.",
+      "alarm; a hub's bus policy and its rule; and whether the newest jobs that ended in Batch are recorded.",
     "The resources are the stack's outputs (`pulumi stack output --json`, or --outputs FILE), " +
       "or the flags, which win; what they should be comes from Pulumi.<stack>.yaml in the " +
       "current folder (--stack, else the selected stack). doctor calls AWS, or an emulator " +

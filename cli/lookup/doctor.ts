@@ -213,12 +213,18 @@ function deliveryProblems(target: Target, queueArn: string | undefined): string[
   return problems;
 }
 
+/** What the rule's check learnt that later checks need. */
+interface Seen {
+  roleArn?: string;
+  functionArn?: string;
+}
+
 /** The rule is enabled, and its one target is the function (or, for a spoke, the hub's bus). */
 export function checkRule(
   clients: DoctorClients,
   target: DoctorTarget,
   queueArn: string | undefined,
-  seen: { roleArn?: string } = {},
+  seen: Seen = {},
 ): Promise<CheckResult[]> {
   const names = ["rule.enabled", "rule.target"];
   return checked(
@@ -250,6 +256,7 @@ export function checkRule(
           new l.GetFunctionCommand({ FunctionName: target.functionName }),
         );
         wanted = fn.Configuration?.FunctionArn;
+        seen.functionArn = wanted;
       }
       const found = Targets.find((t) => t.Arn === wanted);
       const what = target.role === "spoke" ? `the hub's bus ${wanted}` : `function ${wanted}`;
@@ -575,6 +582,41 @@ export function checkSpokeRole(
   });
 }
 
+/** The hub's rule on its own bus (infra/hub.ts): enabled, feeding the same function likewise. */
+export function checkHubRule(
+  clients: DoctorClients,
+  busArn: string,
+  functionArn: string | undefined,
+  queueArn: string | undefined,
+): Promise<CheckResult[]> {
+  const check = "hub.rule";
+  const busName = busArn.slice(busArn.indexOf("event-bus/") + "event-bus/".length);
+  return checked([check], `check that bus ${busName} exists`, async () => {
+    const e = sdk.events();
+    const { Rules = [] } = await clients.events.send(
+      new e.ListRulesCommand({ EventBusName: busName }),
+    );
+    const problems: string[] = [];
+    let feeding: string | undefined;
+    for (const rule of Rules) {
+      const { Targets = [] } = await clients.events.send(
+        new e.ListTargetsByRuleCommand({ Rule: rule.Name, EventBusName: busName }),
+      );
+      const found = Targets.find((t) => t.Arn === functionArn);
+      if (!found) continue;
+      feeding = rule.Name;
+      if (rule.State !== "ENABLED") problems.push(`rule ${rule.Name} is ${rule.State}`);
+      problems.push(...deliveryProblems(found, queueArn).map((p) => `rule ${rule.Name}: ${p}`));
+    }
+    if (!feeding) {
+      return [fail(check, `no rule on bus ${busName} targets function ${functionArn}`, REDEPLOY)];
+    }
+    return problems.length === 0
+      ? [pass(check, `rule ${feeding} on bus ${busName} feeds the function, enabled`)]
+      : [fail(check, problems.join("; "), REDEPLOY)];
+  });
+}
+
 /** The newest ended jobs of the queues (SUCCEEDED and FAILED), newest first. */
 async function endedJobs(batch: BatchClient, queues: readonly string[]): Promise<JobSummary[]> {
   let names = [...queues];
@@ -659,7 +701,7 @@ export async function runChecks(
   const results: CheckResult[] = [];
   if (target.tableName) results.push(...(await checkTable(clients, target.tableName, expected)));
   const dead = await checkDeadLetters(clients, target.deadLetterQueueUrl, now);
-  const seen: { roleArn?: string } = {};
+  const seen: Seen = {};
   results.push(...(await checkRule(clients, target, dead.queueArn, seen)));
   if (target.role === "spoke" && target.forwardTo && seen.roleArn) {
     results.push(...(await checkSpokeRole(clients, seen.roleArn, target.forwardTo)));
@@ -669,6 +711,9 @@ export async function runChecks(
   results.push(...dead.results, ...(await checkAlarm(clients, target.deadLetterQueueUrl)));
   if (target.role === "hub" && target.eventBusArn) {
     results.push(...(await checkBusPolicy(clients, target.eventBusArn, expected)));
+    results.push(
+      ...(await checkHubRule(clients, target.eventBusArn, seen.functionArn, dead.queueArn)),
+    );
   }
   if (target.tableName) {
     results.push(...(await checkLag(clients, target.tableName, expected.jobQueues, now)));
