@@ -21,6 +21,7 @@
  * A factory for the same reason as record/build.ts: the Lambda calls it once per cold start.
  */
 import * as constants from "./constants";
+import { LIST_ATTRIBUTES, listKeys } from "./index-keys";
 import { jobIdParser } from "./job-id";
 import type { AttemptRecord, JobRecord, LogStreamRef } from "./types";
 
@@ -41,6 +42,8 @@ export function itemLayout() {
   const { undefined, Object, Array } = globalThis;
   const { DEFAULT_LOG_GROUP, DEFAULT_CONTAINER } = constants;
   const { indexAfter } = jobIdParser();
+  const { itemListKeys } = listKeys();
+  const notRecord: readonly string[] = LIST_ATTRIBUTES;
   const shared = SHARED_WITH_JOB;
   const condition = WRITE_CONDITION;
   const compactLayout = COMPACT_LAYOUT;
@@ -145,7 +148,7 @@ export function itemLayout() {
     }
     override(item, "nodeIndex", record.nodeIndex, indexAfter(record.jobId, "#"));
     override(item, "arrayIndex", record.arrayIndex, arrayIndexOf(record.jobId, record.nodeIndex));
-    return item;
+    return Object.assign(item, itemListKeys(record));
   }
 
   /**
@@ -333,7 +336,7 @@ export function itemLayout() {
     }
     const record: StoredItem = {};
     for (const [name, value] of Object.entries(item)) {
-      if (special[name] !== true) record[name] = value;
+      if (special[name] !== true && !notRecord.includes(name)) record[name] = value;
     }
     const jobId = item.jobId as string;
     const prefixes = prefixesOf(item);

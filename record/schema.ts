@@ -1,5 +1,5 @@
 /**
- * The job table's schema: its key, its attribute types and its two indexes with what they
+ * The job table's schema: its key, its attribute types and its four indexes with what they
  * project. The Pulumi program declares the table from this (index.ts), the offline twin creates
  * its table from the program's inputs, and the command-line tool queries the indexes by these
  * names; nothing restates them.
@@ -16,6 +16,23 @@ export const TABLE_KEY = "jobId";
 export const BY_JOB_NAME = "byJobName";
 /** Sparse: only array children and multi-node nodes carry parentJobId (`show`, `logs` of a parent). */
 export const BY_PARENT_JOB_ID = "byParentJobId";
+/** Every job of a status and UTC day, 8 shards, newest first (`find` without a name). */
+export const BY_STATUS_DAY = "byStatusDay";
+/** Every job of a queue and UTC day, 8 shards, newest first (`find --queue` without a name). */
+export const BY_QUEUE_DAY = "byQueueDay";
+/** What the listing indexes project: what `find` prints and what expanding it needs. */
+const LISTED = [
+  "layout",
+  "jobName",
+  "createdAt",
+  "status",
+  "exitCode",
+  "startedAt",
+  "stoppedAt",
+  "jobQueue",
+  "region",
+  "account",
+] as const;
 
 export type AttributeType = "S" | "N";
 
@@ -43,6 +60,9 @@ export const TABLE_SCHEMA: TableSchema = {
     { name: "jobName", type: "S" },
     { name: "createdAt", type: "N" },
     { name: "parentJobId", type: "S" },
+    { name: "listStatus", type: "S" },
+    { name: "listQueue", type: "S" },
+    { name: "listedAt", type: "N" },
   ],
   indexes: [
     {
@@ -66,6 +86,9 @@ export const TABLE_SCHEMA: TableSchema = {
       rangeKey: TABLE_KEY,
       nonKeyAttributes: ["layout", "status", "exitCode", "stoppedAt", "arrayIndex", "nodeIndex"],
     },
+    // Keys computed by record/index-keys.ts: `<status or queue>#<yyyymmdd>#<shard>`, listedAt.
+    { name: BY_STATUS_DAY, hashKey: "listStatus", rangeKey: "listedAt", nonKeyAttributes: LISTED },
+    { name: BY_QUEUE_DAY, hashKey: "listQueue", rangeKey: "listedAt", nonKeyAttributes: LISTED },
   ],
   ttlAttribute: "expiresAt",
 };
