@@ -692,13 +692,13 @@ describe("find", () => {
     expect(await runMain(["find", "x", "--status", "DONE"])).toEqual({
       code: 2,
       out: "",
-      err: 'batch-job-log: --status for find must be one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED, got "DONE"\n',
+      err: 'batch-job-log: --status for find must be one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED, in any case, got "DONE"\n',
     });
     expect((await runMain(["find", "x", "--since", "yesterday"])).err).toBe(
-      'batch-job-log: --since for find must be a duration such as 30s, 10m, 2h, 3d or 1w, got "yesterday"\n',
+      'batch-job-log: --since for find must be a duration such as 10m, 2h or 3d, or an ISO 8601 time such as 2026-11-01T08:00:00Z, got "yesterday"\n',
     );
-    expect((await runMain(["find", "x", "--limit", "0"])).err).toBe(
-      'batch-job-log: --limit for find must be a whole number of at least 1, got "0"\n',
+    expect((await runMain(["find", "x", "--limit", "all"])).err).toBe(
+      'batch-job-log: --limit for find must be a whole number (0 for all), got "all"\n',
     );
     expect((await runMain(["logs", "x", "--attempt", "first"])).err).toBe(
       'batch-job-log: --attempt for logs must be a whole number of at least 1, got "first"\n',

@@ -67,6 +67,10 @@ describe("the compact item of a single-container EC2 job", () => {
       eventTime: 1793611576000,
       recordedAt: NOW.getTime(),
       revision: 10160000000000,
+      // The listing indexes' keys (record/index-keys.ts): when it ended, its day and shard.
+      listedAt: 1793611575656,
+      listStatus: "SUCCEEDED#20261102#2",
+      listQueue: "ec2-ondemand#20261102#2",
     });
   });
 

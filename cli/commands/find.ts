@@ -72,8 +72,9 @@ export const spec = defineCommand({
     },
     {
       name: "limit",
-      type: "count",
-      default: DEFAULT_LIST_LIMIT,
+      type: "text",
+      valueName: "N",
+      default: String(DEFAULT_LIST_LIMIT),
       description: "at most N jobs; 0 for all",
     },
     {
@@ -118,6 +119,14 @@ export const spec = defineCommand({
   ],
 });
 
+/** --limit: a whole number, 0 for all, or a usage error. */
+export function parseLimit(text: string): number {
+  if (!/^\d{1,9}$/.test(text)) {
+    throw new OptionError(`--limit for find must be a whole number (0 for all), got "${text}"`);
+  }
+  return Number(text);
+}
+
 /** --status values, repeated or comma-separated, in any case: Batch's spelling, or an error. */
 export function parseStatuses(values: readonly string[]): string[] {
   const statuses = values.flatMap((v) => v.split(",")).map((s) => s.trim().toUpperCase());
@@ -149,7 +158,7 @@ export async function run(
     region: values["job-region"],
     ...(name?.endsWith("*") ? { namePrefix: name.slice(0, -1) } : {}),
   };
-  const page = { limit: values.limit, nextToken: values["next-token"] };
+  const page = { limit: parseLimit(values.limit), nextToken: values["next-token"] };
 
   return guard("find", io, async (context) => {
     const { table, client } = await openTable(common, io, deps, context);
