@@ -82,26 +82,41 @@ test("show: an array job and its children with their statuses; one child as JSON
   expect([record.arrayIndex, record.status, record.children]).toEqual([3, "FAILED", []]);
 });
 
-test("find: the array job's runs, the failed ones, the newest three as JSON", async () => {
+test("find: the array job's runs, the newest three as JSON", async () => {
   const all = await run(example(FIND, "Every run named like an array job"));
   expect([all.code, all.err]).toEqual([0, ""]);
   const rows = all.out.trimEnd().split("\n");
   expect(rows).toHaveLength(1 + 7);
   expect(rows[0].split(/ +/)).toEqual(["CREATED", "STATUS", "EXIT", "RAN", "JOB", "ID", "QUEUE"]);
 
-  const failed = await run(example(FIND, "Only the failed ones"));
-  expect(
-    failed.out
-      .trimEnd()
-      .split("\n")
-      .slice(1)
-      .map((r) => r.split(/ +/)[1]),
-  ).toEqual(["FAILED", "FAILED", "FAILED"]);
-
   const newest = await run(example(FIND, "The newest three"));
   const runs = jsonLines<{ createdAt: number }>(newest.out);
   expect(runs).toHaveLength(3);
   expect(runs.map((r) => r.createdAt)).toEqual(runs.map((r) => r.createdAt).sort((a, b) => b - a));
+});
+
+test("find without NAME: what failed in an hour of the sample, one queue's sim-* jobs", async () => {
+  const failed = await run(example(FIND, "What failed in any queue"));
+  const rows = failed.out.trimEnd().split("\n");
+  expect(rows[0].split(/ +/).slice(0, 2)).toEqual(["ENDED", "STATUS"]);
+  expect(new Set(rows.slice(1).map((r) => r.split(/ +/)[1]))).toEqual(new Set(["FAILED"]));
+  expect(rows).toHaveLength(1 + 20);
+  expect(failed.err).toMatch(/^20 shown, more match: --limit 0 for all, or --next-token \S+\n$/);
+
+  const sim = await run(example(FIND, "Every job of one queue"));
+  const simRows = sim.out
+    .trimEnd()
+    .split("\n")
+    .slice(1)
+    .map((r) => r.split(/ +/));
+  expect(simRows).toHaveLength(5);
+  for (const r of simRows) {
+    expect([
+      r[r.length - 2].startsWith("sim-"),
+      r[r.length - 1],
+      ["SUCCEEDED", "FAILED"].includes(r[1]),
+    ]).toEqual([true, "fargate-default", true]);
+  }
 });
 
 test("logs: a job that never started says why it has no log events, without CloudWatch", async () => {

@@ -100,16 +100,12 @@ export const spec = defineCommand({
       command: `batch-job-log find ${SAMPLE.arrayName} --db ${SAMPLE_DB}`,
     },
     {
-      description: "Only the failed ones (the status in any case)",
-      command: `batch-job-log find ${SAMPLE.arrayName} --status failed --db ${SAMPLE_DB}`,
-    },
-    {
       description: "The newest three, as JSON",
       command: `batch-job-log find ${SAMPLE.arrayName} --limit 3 --json --db ${SAMPLE_DB}`,
     },
     {
       description:
-        "What failed in any queue during an hour of the sample (without NAME: the whole table)",
+        "What failed in any queue during an hour of the sample (without NAME: the whole table; the status in any case)",
       command: `batch-job-log find --status failed --since 2026-11-01T01:00Z --until 2026-11-01T02:00Z --db ${SAMPLE_DB}`,
     },
     {
