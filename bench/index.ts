@@ -5,7 +5,8 @@
  *
  *   node dist/bench/index.js [--only SECTION,...] [--replay-sizes N,...]
  *
- * Sections: sizes (bytes and write units per job kind), lambda (archive, cold start, warm cost),
+ * Sections: sizes (bytes and write units per job kind), listing (`find` without a name: items
+ * read per job returned on a table of 200,000 jobs, `--listing-jobs N` for another size), lambda (archive, cold start, warm cost),
  * replay (replay of growing inputs through the CLI), tests (the test suite, whole and per file).
  * Each section is stamped with its date, commit and load average, and a run replaces in
  * docs/benchmarks.md only the sections it measured (`--only`), keeping the others as they were:
@@ -17,6 +18,7 @@ import { findProjectRoot } from "../twin/lambda";
 import { startTwin } from "../twin/replay-engine";
 import { terminalTemplates } from "./events";
 import { archiveFigures, coldStart, warmCost } from "./lambda";
+import { listingFigures, type ListingFigures } from "./listing";
 import { machine } from "./machine";
 import { replayScale, REPLAY_SIZES, type ReplayRun } from "./replay";
 import { kindSizes, sampleSizes } from "./sizes";
@@ -24,7 +26,7 @@ import { count, mb, ms, ratio, us } from "./stats";
 import { testSuite, timingAvailable, type TestRun } from "./tests";
 
 const ROOT = findProjectRoot();
-const SECTIONS = ["sizes", "lambda", "replay", "tests"] as const;
+const SECTIONS = ["sizes", "listing", "lambda", "replay", "tests"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function sectionsToRun(argv: readonly string[]): Section[] {
@@ -64,6 +66,13 @@ async function main(): Promise<void> {
   if (sections.includes("sizes")) {
     log("item sizes");
     measured("sizes", new Date(), sizesReport(kindSizes(ROOT), sampleSizes(ROOT)));
+  }
+  if (sections.includes("listing")) {
+    const at = process.argv.indexOf("--listing-jobs");
+    const jobs = at < 0 ? 200_000 : Number(process.argv[at + 1]);
+    log(`listing: a table of ${count(jobs)} jobs`);
+    const started = new Date();
+    measured("listing", started, listingReport(await listingFigures(ROOT, jobs, log)));
   }
   if (sections.includes("lambda")) {
     log("evaluating the program and starting the twin");
@@ -182,6 +191,31 @@ function sizesReport(
     `| full record (layout 1) | ${count(sample.fullBytes.median)} | ${count(sample.fullBytes.p90)} | ${count(sample.fullBytes.max)} | ${count(sample.fullUnits)} |`,
     `| item (layout 2) | ${count(sample.itemBytes.median)} | ${count(sample.itemBytes.p90)} | ${count(sample.itemBytes.max)} | ${count(sample.itemUnits)} |`,
     `| index items | | | | ${count(sample.indexUnits)} |`,
+    "",
+  ].join("\n");
+}
+
+function listingReport(f: ListingFigures): string {
+  const per = (read: number, returned: number) =>
+    returned === 0 ? "–" : (read / returned).toFixed(2);
+  return [
+    "## Listing without a name (`find`, `listJobs`)",
+    "",
+    `A dynalite table of ${count(f.jobs)} jobs (the sample's terminal records in turn, each with an id of its`,
+    "own, ending evenly over 44 hours up to 20:00 UTC of the second day), written by BatchWriteItem",
+    `in ${f.loadSeconds.toFixed(0)} s. *Read* is DynamoDB's ScannedCount summed over every Query \`listJobs\``,
+    "sent (cli/lookup/list.ts; no Scan); *all* is `--limit 0`, *first page* the default 20.",
+    "",
+    "| query | returned | read | read per returned | first page: returned | read | read per returned |",
+    "|---|---|---|---|---|---|---|",
+    ...f.queries.map(
+      (q) =>
+        `| ${q.name} | ${count(q.returned)} | ${count(q.read)} | ${per(q.read, q.returned)} | ${q.firstPageReturned} | ${q.firstPageRead} | ${per(q.firstPageRead, q.firstPageReturned)} |`,
+    ),
+    "",
+    `Per job (median over 2,000): the listing keys add ${count(f.addedItemBytes)} bytes to the table's item; ` +
+      `\`byStatusDay\` keeps ${count(f.indexItemBytes.byStatusDay)} bytes of it and \`byQueueDay\` ` +
+      `${count(f.indexItemBytes.byQueueDay)}, ${f.indexWriteUnits.toFixed(2)} write units for the two per write of the item.`,
     "",
   ].join("\n");
 }

@@ -199,7 +199,7 @@ async function mergeNewest(
 ): Promise<boolean> {
   // What is still wanted (one more, to know whether more match), spread over the keys.
   const pageSize = () =>
-    limit === 0 ? undefined : Math.max(1, Math.ceil((limit + 1 - out.length) / streams.length));
+    limit === 0 ? undefined : Math.max(1, Math.floor((limit + 1 - out.length) / streams.length));
   const heads = await Promise.all(streams.map((s) => s.head(pageSize())));
   const newer = (a: StoredItem, b: StoredItem) => {
     const ta = a[sortKey] as number;
