@@ -205,6 +205,7 @@ function listingReport(f: ListingFigures): string {
     "own, ending evenly over 44 hours up to 20:00 UTC of the second day), written by BatchWriteItem",
     `in ${f.loadSeconds.toFixed(0)} s. *Read* is DynamoDB's ScannedCount summed over every Query \`listJobs\``,
     "sent (cli/lookup/list.ts; no Scan); *all* is `--limit 0`, *first page* the default 20.",
+    `Measured on ${machine(ROOT).cpu}, ${machine(ROOT).cores} cores.`,
     "",
     "| query | returned | read | read per returned | first page: returned | read | read per returned |",
     "|---|---|---|---|---|---|---|",
