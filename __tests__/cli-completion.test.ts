@@ -173,7 +173,7 @@ describe("fish", () => {
   test("one `complete` line per command, option and positional, under its command", () => {
     const lines = fishScript(SPECS).split("\n");
     expect(lines).toContain(
-      "complete -c batch-job-log -n '__fish_seen_subcommand_from find' -l status -x -a 'SUBMITTED PENDING RUNNABLE STARTING RUNNING SUCCEEDED FAILED' -d 'only runs in this status'",
+      "complete -c batch-job-log -n '__fish_seen_subcommand_from find' -l status -x -a 'SUBMITTED PENDING RUNNABLE STARTING RUNNING SUCCEEDED FAILED' -d 'only jobs in these statuses: repeat it, or separate them by commas'",
     );
     expect(lines).toContain(
       "complete -c batch-job-log -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'then print new events as they come'",

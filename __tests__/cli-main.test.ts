@@ -32,7 +32,7 @@ it("prints a command's help for `help COMMAND`, as `COMMAND --help` does", async
   expect(await main(["help", "find"], viaHelp)).toBe(0);
   expect(await main(["find", "--help"], viaFlag)).toBe(0);
   expect(viaHelp.out()).toBe(viaFlag.out());
-  expect(viaHelp.out().split("\n")[0]).toBe("Usage: batch-job-log find NAME [options]");
+  expect(viaHelp.out().split("\n")[0]).toBe("Usage: batch-job-log find [NAME] [options]");
 });
 
 it("prints its version, Node's and the platform for --version and -v", async () => {

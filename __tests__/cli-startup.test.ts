@@ -94,7 +94,7 @@ describe("start-up", () => {
   const EMPTY_DB = mkdtempSync(join(tmpdir(), "empty-db-"));
   const HELP_AND_ERRORS: [string[], number, RegExp][] = [
     [["show", "--help"], 0, /^Usage: batch-job-log show JOB_ID \[options\]\n/],
-    [["find", "--help"], 0, /^Usage: batch-job-log find NAME \[options\]\n/],
+    [["find", "--help"], 0, /^Usage: batch-job-log find \[NAME\] \[options\]\n/],
     [["logs", "--help"], 0, /^Usage: batch-job-log logs JOB_ID \[options\]\n/],
     [["backfill", "--help"], 0, /^Usage: batch-job-log backfill \[options\]\n/],
     [["show", "x", "--bogus"], 2, /^batch-job-log: unknown option --bogus for show /],

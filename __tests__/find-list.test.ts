@@ -12,7 +12,7 @@ import { listJobs, type ListContext, type ListFilter, type ListedJob } from "../
 import { toItem, type JobRecord } from "../record";
 import { LIST_SHARDS, listKeys } from "../record/index-keys";
 import { startTestTable, type TestTable } from "./helpers/dynamo";
-import { command, recordingIO } from "./helpers/cli-io";
+import { command, recordingIO, runCli } from "./helpers/cli-io";
 
 const DAY1 = Date.parse("2026-11-01T00:00:00Z");
 const QUEUES = ["ec2-spot", "ec2-ondemand", "fargate-default"];
@@ -249,5 +249,19 @@ describe("find", () => {
     await find(["nightly-*", "--since", "2026-11-01", "--json"], many, { now: () => NOW });
     expect(many.out().trimEnd().split("\n").length).toBe(20);
     expect(many.err()).toMatch(/^20 shown, more match: --limit 0 for all, or --next-token \S+\n$/);
+  });
+
+  test("a bad status among commas, a bad limit or token: usage errors naming them", async () => {
+    expect(await runCli(["find", "--status", "failed,done"], { env })).toEqual({
+      code: 2,
+      out: "",
+      err: 'batch-job-log: --status for find must be one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED, got "done"\n',
+    });
+    expect((await runCli(["find", "--limit", "ten"], { env })).err).toBe(
+      'batch-job-log: --limit for find must be a whole number (0 for all), got "ten"\n',
+    );
+    expect((await runCli(["find", "--next-token", "x"], { env })).err).toBe(
+      'batch-job-log: --next-token "x" is not a token a previous list printed\n',
+    );
   });
 });

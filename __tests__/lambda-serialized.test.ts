@@ -60,6 +60,7 @@ it("wraps only the functions it calls once per cold start, none on the per-event
     "eventHandler",
     "itemLayout",
     "jobIdParser",
+    "listKeys",
     "readHandlerConfig",
     "recordBuilder",
   ]);

@@ -692,7 +692,7 @@ describe("find", () => {
     expect(await runMain(["find", "x", "--status", "DONE"])).toEqual({
       code: 2,
       out: "",
-      err: 'batch-job-log: --status for find must be one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED, in any case, got "DONE"\n',
+      err: 'batch-job-log: --status for find must be one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED, got "DONE"\n',
     });
     expect((await runMain(["find", "x", "--since", "yesterday"])).err).toBe(
       'batch-job-log: --since for find must be a duration such as 10m, 2h or 3d, or an ISO 8601 time such as 2026-11-01T08:00:00Z, got "yesterday"\n',

@@ -373,11 +373,19 @@ function unknownOption(flag: string, spec: CommandSpec, options: readonly Option
 function valueOf(option: OptionSpec | PositionalSpec, text: string, what: string): unknown {
   if (option.choices) {
     const fold = (s: string) => ("ignoreCase" in option && option.ignoreCase ? s.toUpperCase() : s);
-    const choice = option.choices.find((c) => fold(c) === fold(text));
-    if (choice === undefined) {
-      throw new OptionError(`${what} must be one of ${option.choices.join(", ")}, got "${text}"`);
-    }
-    return choice;
+    // A repeatable option also takes its choices separated by commas (`--status failed,running`).
+    const parts = option.repeatable ? text.split(",") : [text];
+    return parts
+      .map((part) => {
+        const choice = option.choices?.find((c) => fold(c) === fold(part));
+        if (choice === undefined) {
+          throw new OptionError(
+            `${what} must be one of ${option.choices?.join(", ")}, got "${part}"`,
+          );
+        }
+        return choice;
+      })
+      .join(",");
   }
   const type = option.type ?? "text";
   if (type === "boolean") return true;

@@ -37,7 +37,9 @@ export const spec = defineCommand({
       type: "text",
       valueName: "STATUS",
       repeatable: true,
-      description: `only jobs in these statuses, in any case, repeated or comma-separated: ${BATCH_STATUSES.join(", ")}`,
+      choices: BATCH_STATUSES,
+      ignoreCase: true,
+      description: "only jobs in these statuses: repeat it, or separate them by commas",
     },
     {
       name: "queue",
@@ -123,17 +125,9 @@ export function parseLimit(text: string): number {
   return Number(text);
 }
 
-/** --status values, repeated or comma-separated, in any case: Batch's spelling, or an error. */
-export function parseStatuses(values: readonly string[]): string[] {
-  const statuses = values.flatMap((v) => v.split(",")).map((s) => s.trim().toUpperCase());
-  for (const s of statuses) {
-    if (!BATCH_STATUSES.includes(s)) {
-      throw new OptionError(
-        `--status for find must be one of ${BATCH_STATUSES.join(", ")}, in any case, got "${s}"`,
-      );
-    }
-  }
-  return [...new Set(statuses)];
+/** --status values, repeated or comma-separated (each already checked by the parser). */
+function statusesOf(values: readonly string[]): string[] {
+  return [...new Set(values.flatMap((v) => v.split(",")))];
 }
 
 export async function run(
@@ -146,7 +140,7 @@ export async function run(
   const now = deps.now ?? Date.now;
   const window = timeWindow("find", values.since, values.until, now());
   const filter: ListFilter = {
-    statuses: parseStatuses(values.status),
+    statuses: statusesOf(values.status),
     queue: values.queue,
     since: window.startTime,
     until: window.endTime,
@@ -167,9 +161,7 @@ export async function run(
       // A list: JSON Lines, one job a line (docs/cli.md, "JSON output").
       for (const r of runs) out.item(r);
     } else if (runs.length === 0) {
-      const older =
-        !exact && filter.since === undefined ? " in the last 7 days (--since for older)" : "";
-      io.stderr.write(`${nothing(name, filter, exact)} in table ${table.tableName}${older}.\n`);
+      io.stderr.write(`${nothing(name, filter, exact, table.tableName)}.\n`);
     } else {
       printRuns(out, runs, !exact);
     }
@@ -183,14 +175,21 @@ export async function run(
 }
 
 /** "no runs of job name N with status S …": what was asked, for the empty answer. */
-function nothing(name: string | undefined, filter: ListFilter, exact: boolean): string {
+function nothing(
+  name: string | undefined,
+  filter: ListFilter,
+  exact: boolean,
+  tableName: string,
+): string {
   const what = exact ? `no runs of job name ${name}` : name ? `no jobs named ${name}` : "no jobs";
   return [
     what,
+    ` in table ${tableName}`,
     filter.statuses?.length ? ` with status ${filter.statuses.join(" or ")}` : "",
     filter.queue ? ` in queue ${filter.queue}` : "",
     filter.account ? ` in account ${filter.account}` : "",
     filter.region ? ` in region ${filter.region}` : "",
+    !exact && filter.since === undefined ? " in the last 7 days (--since for older)" : "",
   ].join("");
 }
 
