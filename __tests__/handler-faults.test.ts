@@ -96,7 +96,14 @@ it("records or surfaces every event through throttling, server errors and droppe
   const events: BatchEvent[] = FIXTURE_NAMES.flatMap((name) =>
     [1, 2, 3].map((n) => {
       const e = terminalEvent(name);
-      return { ...e, id: `${e.id}-${n}`, detail: { ...e.detail, jobId: `${e.detail.jobId}-${n}` } };
+      const jobId = `${e.detail.jobId}-${n}`;
+      const arn = e.detail.jobArn;
+      const jobArn = arn && String(arn).replace(String(e.detail.jobId), jobId);
+      return {
+        ...e,
+        id: `${e.id}-${n}`,
+        detail: { ...e.detail, jobId, ...(arn ? { jobArn } : {}) },
+      };
     }),
   );
   const proxy = await startFaultyProxy(table.dynamo.endpoint, 0.4, 7);

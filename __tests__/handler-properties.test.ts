@@ -150,8 +150,12 @@ describe("random mutations of valid events", () => {
           // Prepare: a fresh job id, so that no earlier write interferes.
           const original = events[eventIndex];
           const jobId = `mutant-${eventIndex}-${pathChoice}`;
+          // (its ARN names it too: the handler refuses an ARN of another job)
+          const arn = original.detail.jobArn;
+          const jobArn = arn && String(arn).replace(String(original.detail.jobId), jobId);
+          const detail = { ...original.detail, jobId, ...(arn ? { jobArn } : {}) };
           const event = mutate(
-            { ...original, detail: { ...original.detail, jobId } } as BatchEvent,
+            { ...original, detail } as BatchEvent,
             pathChoice,
             value,
             remove,

@@ -439,6 +439,69 @@ describe("invalid events", () => {
     expect(() => record(event)).toThrow(message);
   });
 
+  describe("an event about another account's, region's or job's record (a hub's defence)", () => {
+    const jobId = String(good.detail.jobId);
+    const arnOf = (region: string, account: string, job = jobId) =>
+      `arn:aws:batch:${region}:${account}:job/${job}`;
+    it.each([
+      [
+        "an account that is not 12 digits",
+        { ...good, account: "12345678901x" },
+        `Invalid Batch event ${id}: "account" must be a 12-digit AWS account id, got "12345678901x"`,
+      ],
+      [
+        "a region that is not a region name",
+        { ...good, region: "us-east-1:999999999999" },
+        `Invalid Batch event ${id}: "region" must be an AWS region name, got "us-east-1:999999999999"`,
+      ],
+      [
+        "a job ARN of another account",
+        withDetail({ jobArn: arnOf("us-east-1", "210987654321") }),
+        `Invalid Batch event ${id}: "detail.jobArn" must be of the account and region the event comes from (account 123456789012 in us-east-1), got account 210987654321 in us-east-1`,
+      ],
+      [
+        "a job ARN of another region",
+        withDetail({ jobArn: arnOf("eu-west-1", "123456789012") }),
+        `Invalid Batch event ${id}: "detail.jobArn" must be of the account and region the event comes from (account 123456789012 in us-east-1), got account 123456789012 in eu-west-1`,
+      ],
+      [
+        "a job ARN of another job",
+        withDetail({ jobArn: arnOf("us-east-1", "123456789012", "other-job") }),
+        `Invalid Batch event ${id}: "detail.jobArn" must be the ARN of "detail.jobId" (${jobId}), got job other-job`,
+      ],
+      [
+        "a job ARN that is not one",
+        withDetail({ jobArn: "arn:aws:s3:::bucket" }),
+        `Invalid Batch event ${id}: "detail.jobArn" must be a Batch job ARN, got "arn:aws:s3:::bucket"`,
+      ],
+    ])("refuses %s, naming both sides", (_case, event, message) => {
+      expect(() => record(event)).toThrow(message);
+    });
+
+    it.each([
+      ["aws-us-gov", "us-gov-west-1"],
+      ["aws-cn", "cn-north-1"],
+      ["aws-iso-b", "us-isob-east-1"],
+      ["aws-eusc", "eusc-de-east-1"],
+    ])("accepts the job ARN of the %s partition in %s", (partition, region) => {
+      const event = {
+        ...good,
+        region,
+        detail: {
+          ...good.detail,
+          jobArn: `arn:${partition}:batch:${region}:123456789012:job/${jobId}`,
+        },
+      };
+      expect(record(event)).toMatchObject({ jobId, region });
+    });
+
+    it("accepts an event without an account when its ARN is of the event's region", () => {
+      const withoutAccount: Record<string, unknown> = { ...good };
+      delete withoutAccount.account;
+      expect(record(withoutAccount).account).toBeUndefined();
+    });
+  });
+
   it("treats null as absent", () => {
     const item = record(withDetail({ statusReason: null, container: null, attempts: null }));
     expect(item.statusReason).toBeUndefined();

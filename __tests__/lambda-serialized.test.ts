@@ -110,6 +110,17 @@ it("throws on a malformed event so that it reaches the dead-letter queue", async
   expect(await table.items()).toEqual(before);
 });
 
+it("refuses an event whose job ARN is of another account than its envelope, writing nothing", async () => {
+  // A member account of a hub sends an event about a job of another account.
+  const good = terminalEvent("ec2-single");
+  const forged = { ...good, account: "210987654321" };
+  const before = await table.items();
+  await expect(lambda.handler(forged)).rejects.toThrow(
+    `Invalid Batch event ${good.id}: "detail.jobArn" must be of the account and region the event comes from (account 210987654321 in us-east-1), got account 123456789012 in us-east-1`,
+  );
+  expect(await table.items()).toEqual(before);
+});
+
 it("is a harness that fails a closure which captures a package the runtime does not have", async () => {
   // Prepare: a handler that captures a module from the project's node_modules by reference.
   const captured = require("fast-check");

@@ -83,6 +83,11 @@ export function recordBuilder() {
   const { DEFAULT_LOG_GROUP, MAX_TEXT_LENGTH, MAX_FIELD_LENGTH, MAX_ATTEMPTS, MAX_LOG_STREAMS } =
     constants;
   const { STATUS_RANK, TERMINAL_STATUSES, EVENT_SOURCE, EVENT_DETAIL_TYPE } = constants;
+  /** us-east-1, us-gov-west-1, cn-north-1, us-isob-east-1, eusc-de-east-1, ... */
+  const REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+  const ACCOUNT_ID = /^\d{12}$/;
+  /** arn:PARTITION:batch:REGION:ACCOUNT:job/ID (service jobs: service-job/ID). */
+  const JOB_ARN = /^arn:[a-z-]+:batch:([^:]*):([^:]*):[a-z-]*job\/(.+)$/;
   const { indexAfter, parentOf } = jobIdParser();
 
   /**
@@ -125,8 +130,13 @@ export function recordBuilder() {
       );
     }
     const region = read.string(envelope.region, "region");
-    if (!region)
-      read.fail(`"region" must be a non-empty string, got ${describeValue(envelope.region)}`);
+    if (!region || !REGION_NAME.test(region)) {
+      read.fail(`"region" must be an AWS region name, got ${describeValue(envelope.region)}`);
+    }
+    const account = read.string(envelope.account, "account");
+    if (account !== undefined && !ACCOUNT_ID.test(account)) {
+      read.fail(`"account" must be a 12-digit AWS account id, got ${describeValue(account)}`);
+    }
     const eventTime = read.string(envelope.time, "time");
     if (eventTime !== undefined && Number.isNaN(Date.parse(eventTime))) {
       read.fail(`"time" must be an ISO-8601 timestamp, got ${describeValue(eventTime)}`);
@@ -137,9 +147,38 @@ export function recordBuilder() {
       eventId,
       eventTime,
       region: region as string,
-      account: read.string(envelope.account, "account"),
+      account,
       detail: detail as Record<string, unknown>,
     };
+  }
+
+  /**
+   * Defence in depth for a hub, whose table is keyed by job id alone: the job's ARN must name the
+   * account and region of the event that carries it, and the job id, so that a member account
+   * cannot overwrite another account's record by sending an event about it.
+   */
+  function checkJobArn(parsed: ParsedEvent, record: JobRecord): void {
+    const read = fieldReader(parsed.eventId);
+    if (record.jobArn === undefined) return;
+    const arn = JOB_ARN.exec(record.jobArn);
+    if (!arn) {
+      return read.fail(
+        `"detail.jobArn" must be a Batch job ARN, got ${describeValue(record.jobArn)}`,
+      );
+    }
+    const [, arnRegion, arnAccount, arnJobId] = arn;
+    const account = parsed.account ?? arnAccount;
+    if (arnRegion !== parsed.region || arnAccount !== account) {
+      return read.fail(
+        `"detail.jobArn" must be of the account and region the event comes from ` +
+          `(account ${account} in ${parsed.region}), got account ${arnAccount} in ${arnRegion}`,
+      );
+    }
+    if (arnJobId !== record.jobId) {
+      return read.fail(
+        `"detail.jobArn" must be the ARN of "detail.jobId" (${record.jobId}), got job ${arnJobId}`,
+      );
+    }
   }
 
   /** The record an event yields: `parseBatchEvent` then `buildJobRecord`. */
@@ -148,7 +187,9 @@ export function recordBuilder() {
     options: { readonly retentionDays?: number; readonly now: Date },
   ): JobRecord {
     const parsed = parseBatchEvent(event);
-    return buildJobRecord(parsed.detail, { ...parsed, ...options });
+    const record = buildJobRecord(parsed.detail, { ...parsed, ...options });
+    checkJobArn(parsed, record);
+    return record;
   }
 
   /**
