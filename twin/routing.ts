@@ -87,6 +87,7 @@ export function routerFor(model: ProgramModel, place: StackPlace): Router {
   const policies = resourcesOfType(model, RESOURCE_TYPES.eventBusPolicy).map((p) =>
     parsePolicy(String(p.inputs.policy)),
   );
+  policies.flat().forEach(checkEvaluable);
   const busArn = String(bus.state.arn);
   return {
     role: "hub",
@@ -119,10 +120,36 @@ function parsePolicy(text: string): Statement[] {
   return Array.isArray(statements) ? statements : [statements];
 }
 
+/** What the twin evaluates: StringEquals on these condition keys (lower case). */
+const EVALUATED_KEYS = ["aws:principalorgid", "aws:principalaccount"];
+
+/**
+ * Refuses a statement the twin cannot evaluate as EventBridge would: a condition other than
+ * StringEquals on aws:PrincipalOrgID or aws:PrincipalAccount, or NotPrincipal, NotAction or
+ * NotResource. Guessing would replay events the deployed bus refuses, or the reverse.
+ */
+function checkEvaluable(statement: Statement): void {
+  const cannot = (what: string) =>
+    new Error(
+      `The twin cannot evaluate the hub bus policy's ${what}${sid(statement)}: it evaluates ` +
+        `Principal, Action, Resource and StringEquals on aws:PrincipalOrgID and ` +
+        `aws:PrincipalAccount only, so it cannot say which events the deployed bus admits.`,
+    );
+  for (const negated of ["NotPrincipal", "NotAction", "NotResource"]) {
+    if (negated in statement) throw cannot(negated);
+  }
+  for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+    for (const key of Object.keys(keys)) {
+      if (operator !== "StringEquals" || !EVALUATED_KEYS.includes(caseless(key))) {
+        throw cannot(`condition ${operator} on ${key}`);
+      }
+    }
+  }
+}
+
 /**
  * May `account` put events on the bus? "allowed", or why not. Deny wins over Allow; the bus's
- * own account needs no statement. Conditions other than aws:PrincipalOrgID and
- * aws:PrincipalAccount (StringEquals) are not evaluated: a statement with one never applies.
+ * own account needs no statement. Conditions are those `checkEvaluable` let through.
  */
 function putEventsDecision(
   policies: readonly Statement[][],
@@ -182,16 +209,12 @@ function conditionHolds(
   account: string,
   organization: string | undefined,
 ): boolean {
-  for (const [operator, keys] of Object.entries(condition ?? {})) {
+  // Only StringEquals on the two keys gets here (checkEvaluable).
+  for (const keys of Object.values(condition ?? {})) {
     for (const [key, value] of Object.entries(keys)) {
-      const known = operator === "StringEquals" ? caseless(key) : undefined;
-      if (known === "aws:principalorgid") {
+      if (caseless(key) === "aws:principalorgid") {
         if (organization === undefined || !names(value, [organization])) return false;
-      } else if (known === "aws:principalaccount") {
-        if (!names(value, [account])) return false;
-      } else {
-        return false;
-      }
+      } else if (!names(value, [account])) return false;
     }
   }
   return true;
