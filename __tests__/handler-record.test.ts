@@ -319,6 +319,28 @@ describe("the size of a record", () => {
     );
   });
 
+  it("never cuts an emoji in half: the cut moves before a pair that straddles the limit", () => {
+    // Prepare: an emoji (two UTF-16 code units) whose first half is the last unit kept.
+    const text = "x".repeat(MAX_TEXT_LENGTH - 1) + "\u{1F4A5}" + "tail";
+    // Act
+    const cut = truncate(text)!;
+    // Assess: the pair is cut off whole, and the result is valid Unicode (UTF-8 round trip).
+    expect(cut).toBe(`${"x".repeat(MAX_TEXT_LENGTH - 1)} [truncated 6 characters]`);
+    expect(Buffer.from(cut, "utf8").toString("utf8")).toBe(cut);
+  });
+
+  it("keeps an emoji that ends exactly at the limit", () => {
+    const text = "x".repeat(MAX_TEXT_LENGTH - 2) + "\u{1F4A5}" + "tail";
+    expect(truncate(text)).toBe(
+      `${"x".repeat(MAX_TEXT_LENGTH - 2)}\u{1F4A5} [truncated 4 characters]`,
+    );
+  });
+
+  it("keeps a text of exactly the limit whole, with no marker", () => {
+    const text = "y".repeat(MAX_TEXT_LENGTH - 2) + "\u{1F4A5}";
+    expect(truncate(text)).toBe(text);
+  });
+
   it("leaves short text alone", () => {
     expect(truncate("Task failed to start")).toBe("Task failed to start");
     expect(truncate(undefined)).toBeUndefined();

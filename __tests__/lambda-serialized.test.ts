@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { recordFromEvent, toItem } from "../record";
+import { MAX_TEXT_LENGTH, recordFromEvent, toItem } from "../record";
 import { setEnvironment } from "../twin/environment";
 import { loadSerializedLambda, type LoadedLambda } from "../twin/lambda";
 import type { ProgramModel } from "../twin/program";
@@ -119,6 +119,28 @@ it("refuses an event whose job ARN is of another account than its envelope, writ
     `Invalid Batch event ${good.id}: "detail.jobArn" must be of the account and region the event comes from (account 210987654321 in us-east-1), got account 123456789012 in us-east-1`,
   );
   expect(await table.items()).toEqual(before);
+});
+
+it("stores a long reason cut before an emoji on the limit, as valid UTF-8 DynamoDB reads back", async () => {
+  // Prepare: a reason whose emoji straddles the 1,024-unit limit.
+  const good = terminalEvent("ec2-single");
+  const jobId = "truncated-emoji-job";
+  const reason = "r".repeat(MAX_TEXT_LENGTH - 1) + "\u{1F4A5} and more";
+  const event = {
+    ...good,
+    id: "truncated-emoji-event",
+    detail: {
+      ...good.detail,
+      jobId,
+      jobArn: String(good.detail.jobArn).replace(String(good.detail.jobId), jobId),
+      statusReason: reason,
+    },
+  };
+  // Act
+  await lambda.handler(event);
+  // Assess
+  const stored = (await table.records()).find((r) => r.jobId === jobId);
+  expect(stored?.statusReason).toBe(`${"r".repeat(MAX_TEXT_LENGTH - 1)} [truncated 11 characters]`);
 });
 
 it("is a harness that fails a closure which captures a package the runtime does not have", async () => {

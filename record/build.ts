@@ -479,11 +479,16 @@ export function recordBuilder() {
     return backfilled ? revision - 1 : revision;
   }
 
-  /** Cuts text longer than MAX_TEXT_LENGTH, saying how much was cut. */
+  /**
+   * Cuts text longer than MAX_TEXT_LENGTH UTF-16 code units, saying how many were cut; never
+   * between the two halves of a surrogate pair (an emoji), which would leave a string that is not
+   * valid Unicode and so cannot be encoded as the UTF-8 DynamoDB stores.
+   */
   function truncate(text: string | undefined): string | undefined {
     if (text === undefined || text.length <= MAX_TEXT_LENGTH) return text;
-    const marker = ` [truncated ${text.length - MAX_TEXT_LENGTH} characters]`;
-    return text.slice(0, MAX_TEXT_LENGTH) + marker;
+    const last = text.charCodeAt(MAX_TEXT_LENGTH - 1);
+    const cut = last >= 0xd800 && last <= 0xdbff ? MAX_TEXT_LENGTH - 1 : MAX_TEXT_LENGTH;
+    return `${text.slice(0, cut)} [truncated ${text.length - cut} characters]`;
   }
 
   function logTarget(
