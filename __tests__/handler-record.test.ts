@@ -347,6 +347,117 @@ describe("the size of a record", () => {
   });
 });
 
+describe("answers a wrong implementation would get wrong", () => {
+  const base = terminalEvent("ec2-single");
+  const event = (detail: Record<string, unknown>, time = base.time) => ({
+    ...base,
+    time,
+    detail: { jobName: "edge", jobQueue: "q", createdAt: 1, ...detail },
+  });
+  const awslogs = (group: string) => ({
+    logDriver: "awslogs",
+    options: { "awslogs-group": group },
+  });
+
+  it("counts an EKS job's pod attempts in its revision, so a retried pod's event is written", () => {
+    // Prepare: the first pod running, then (a minute later) RUNNABLE again after it failed.
+    const eksProperties = { podProperties: { containers: [{ name: "main" }] } };
+    const running = event(
+      { jobId: "eks-retry", status: "RUNNING", eksProperties, eksAttempts: [] },
+      "2026-11-02T13:00:00Z",
+    );
+    const retried = event(
+      {
+        jobId: "eks-retry",
+        status: "RUNNABLE",
+        eksProperties,
+        eksAttempts: [
+          {
+            podName: "pod-1",
+            nodeName: "node-1",
+            startedAt: 1,
+            stoppedAt: 2,
+            containers: [{ exitCode: 1 }],
+          },
+        ],
+      },
+      "2026-11-02T13:01:00Z",
+    );
+    // Act
+    const [first, second] = [record(running), record(retried)];
+    // Assess: RUNNABLE ranks below RUNNING; only the finished attempt puts the retry ahead.
+    expect(second.revision).toBeGreaterThan(first.revision);
+    expect(second.attempts).toHaveLength(1);
+  });
+
+  it("takes a multi-container job's exit code from its first failing essential container", () => {
+    // Prepare: the first essential container succeeded, the second failed, a sidecar was killed.
+    const detail = {
+      jobId: "multi-exit",
+      status: "FAILED",
+      ecsProperties: {
+        taskProperties: [
+          {
+            containers: [
+              { name: "app", essential: true },
+              { name: "db", essential: true },
+              { name: "sidecar", essential: false },
+            ],
+          },
+        ],
+      },
+      attempts: [
+        {
+          taskProperties: [
+            {
+              containers: [
+                { name: "app", exitCode: 0 },
+                { name: "db", exitCode: 3 },
+                { name: "sidecar", exitCode: 137 },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    // Act
+    const job = record(event(detail));
+    // Assess
+    expect([job.exitCode, job.attempts[0].exitCode]).toEqual([3, 3]);
+  });
+
+  it.each([
+    [1, "/ranges/main"],
+    [3, "/ranges/middle"],
+    [4, "/ranges/rest"],
+  ])(
+    "gives node %i the log group of the node range that covers it, bounds included",
+    (node, group) => {
+      // Prepare: ranges 0:1, 2:3 and 4: with their own log groups (a node no range covers would
+      // get the first range's, so the middle one tells a wrong bound apart).
+      const detail = {
+        jobId: `nodes#${node}`,
+        status: "SUCCEEDED",
+        nodeDetails: { nodeIndex: node },
+        nodeProperties: {
+          numNodes: 6,
+          mainNode: 0,
+          nodeRangeProperties: [
+            { targetNodes: "0:1", container: { logConfiguration: awslogs("/ranges/main") } },
+            { targetNodes: "2:3", container: { logConfiguration: awslogs("/ranges/middle") } },
+            { targetNodes: "4:", container: { logConfiguration: awslogs("/ranges/rest") } },
+          ],
+        },
+        container: { logStreamName: `stream-${node}` },
+      };
+      // Act
+      const job = record(event(detail));
+      // Assess
+      expect([job.logGroup, job.logStreamName]).toEqual([group, `stream-${node}`]);
+    },
+  );
+});
+
 describe("the revision that orders writes of one job", () => {
   it("ranks terminal above everything, then attempts, then status, then time", () => {
     const ordered = [
