@@ -59,6 +59,7 @@ it("wraps only the functions it calls once per cold start, none on the per-event
     "createRecordWriter",
     "eventHandler",
     "itemLayout",
+    "itemSizer",
     "jobIdParser",
     "listKeys",
     "readHandlerConfig",

@@ -148,6 +148,7 @@ beforeAll(async () => {
   const d = dollar.detail as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   dollar.id = "evt-dollar";
   d.jobId = DOLLAR_JOB;
+  d.jobArn = `arn:aws:batch:us-east-1:123456789012:job/${DOLLAR_JOB}`;
   d.jobName = "dollar-job";
   d.container.logStreamName = DOLLAR_STREAM;
   d.attempts[0].container.logStreamName = DOLLAR_STREAM;

@@ -24,6 +24,19 @@ import {
 import { itemSizeBytes, WRITE_UNIT_BYTES } from "../record/item-size";
 import { fixture, FIXTURE_NAMES, terminalEvent } from "./helpers/fixtures";
 
+/** The partition of each region the generated records use (record/layout.ts derives it). */
+const PARTITIONS: Record<string, string> = {
+  "us-east-1": "aws",
+  "eu-west-1": "aws",
+  "cn-north-1": "aws-cn",
+  "us-gov-west-1": "aws-us-gov",
+  "us-iso-east-1": "aws-iso",
+  "us-isob-east-1": "aws-iso-b",
+  "eu-isoe-west-1": "aws-iso-e",
+  "us-isof-south-1": "aws-iso-f",
+  "eusc-de-east-1": "aws-eusc",
+};
+
 const NOW = new Date("2026-11-26T08:00:00.000Z");
 const record = (event: unknown) => recordFromEvent(event, { now: NOW });
 /** What DynamoDB hands back: JSON-shaped values, null kept. */
@@ -146,6 +159,60 @@ describe("expanding a compact item gives back the exact record", () => {
   });
 });
 
+describe("the compact item is never larger than the record", () => {
+  const listing = (item: StoredItem) =>
+    Object.fromEntries(Object.entries(item).filter(([name]) => name.startsWith("list")));
+  const wholeSize = (r: JobRecord) => itemSizeBytes({ ...r, ...listing(toItem(r)) });
+
+  it("for any record: many attempts lacking what the job has, no account, every partition", () => {
+    let fellBack = 0;
+    fc.assert(
+      fc.property(arbitraryRecord(15), (original) => {
+        const item = toItem(original);
+        expect(itemSizeBytes(item)).toBeLessThanOrEqual(wholeSize(original));
+        expect(fromItem(stored(item))).toEqual(original);
+        if (item.layout === undefined) fellBack++;
+      }),
+      { numRuns: 500, seed: 20261204 },
+    );
+    // Both ways of storing were taken, so the bound says something about each.
+    expect(fellBack).toBeGreaterThan(0);
+    expect(fellBack).toBeLessThan(500);
+  });
+
+  it("stores a record its compact item would outgrow as it is, in layout 1", () => {
+    // Prepare: 12 pod attempts with no reason nor times, under a job that has them (a null each).
+    const job = record(terminalEvent("ec2-single"));
+    const original = { ...job, account: undefined, attempts: Array(12).fill({ podName: "p" }) };
+    delete original.account;
+    // Act
+    const item = toItem(original);
+    // Assess
+    expect(item.layout).toBeUndefined();
+    expect(itemSizeBytes(item)).toBe(wholeSize(original));
+    expect(fromItem(stored(item))).toEqual(original);
+  });
+
+  it.each(Object.entries(PARTITIONS))(
+    "shortens the ARNs of a job in %s (%s)",
+    (region, partition) => {
+      const job = record(terminalEvent("ec2-single"));
+      const arn = (service: string, rest: string) =>
+        `arn:${partition}:${service}:${region}:123456789012:${rest}`;
+      const original = {
+        ...job,
+        region,
+        jobArn: arn("batch", `job/${job.jobId}`),
+        jobQueue: arn("batch", "job-queue/q"),
+        jobDefinition: arn("batch", "job-definition/d:1"),
+      };
+      const item = toItem(original);
+      expect([item.jobArn, item.jobQueue, item.jobDefinition]).toEqual([undefined, "q", "d:1"]);
+      expect(fromItem(stored(item))).toEqual(original);
+    },
+  );
+});
+
 describe("items an earlier version wrote (layout 1, no `layout` attribute)", () => {
   it.each(Object.keys(LEGACY))("reads %s as it is", (name) => {
     expect(fromItem(LEGACY[name])).toEqual(LEGACY[name]);
@@ -263,8 +330,8 @@ function pick(item: StoredItem, names: string[]): StoredItem {
  * awkward ones (values that start with "arn:" or "=", stream names ending in "/", fields that the
  * record lacks but would be derived), so that every override of the layout is exercised.
  */
-function arbitraryRecord(): fc.Arbitrary<JobRecord> {
-  const regions = ["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"];
+function arbitraryRecord(maxAttempts = 3): fc.Arbitrary<JobRecord> {
+  const regions = Object.keys(PARTITIONS);
   const uuid = "0b0b0b0b-0000-4000-8000-000000000001";
   const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
   const text = fc.constantFrom("a", "=a", "arn:x", "x/", "", "Essential container in task exited");
@@ -285,7 +352,7 @@ function arbitraryRecord(): fc.Arbitrary<JobRecord> {
       eventId: fc.constantFrom("", "e-1"),
       recordedAt: number,
       revision: number,
-      attempts: fc.array(arbitraryAttempt(text, number), { maxLength: 3 }),
+      attempts: fc.array(arbitraryAttempt(text, number), { maxLength: maxAttempts }),
       streamSeeds: fc.array(
         fc.record({
           attempt: fc.constantFrom(1, 2, 3),
@@ -304,11 +371,7 @@ function arbitraryRecord(): fc.Arbitrary<JobRecord> {
       }),
     })
     .map(({ streamSeeds, arnSeeds, ...r }) => {
-      const partition = r.region.startsWith("cn-")
-        ? "aws-cn"
-        : r.region.startsWith("us-gov-")
-          ? "aws-us-gov"
-          : "aws";
+      const partition = PARTITIONS[r.region];
       const batch = `arn:${partition}:batch:${r.region}:${r.account ?? "000000000000"}:`;
       const logStreams: LogStreamRef[] = streamSeeds.map((s) => {
         const task = r.attempts[s.attempt - 1]?.taskArn;

@@ -22,6 +22,7 @@
  */
 import * as constants from "./constants";
 import { LIST_ATTRIBUTES, listKeys } from "./index-keys";
+import { itemSizer } from "./item-size";
 import { jobIdParser } from "./job-id";
 import type { AttemptRecord, JobRecord, LogStreamRef } from "./types";
 
@@ -43,6 +44,7 @@ export function itemLayout() {
   const { DEFAULT_LOG_GROUP, DEFAULT_CONTAINER } = constants;
   const { indexAfter } = jobIdParser();
   const { itemListKeys } = listKeys();
+  const { itemSizeBytes } = itemSizer();
   const notRecord: readonly string[] = LIST_ATTRIBUTES;
   const shared = SHARED_WITH_JOB;
   const condition = WRITE_CONDITION;
@@ -62,15 +64,26 @@ export function itemLayout() {
     nodeIndex: true,
   };
 
+  /**
+   * The partition a region's name says: `aws-cn` (cn-*), `aws-us-gov` (us-gov-*), `aws-eusc`
+   * (eusc-*), `aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f` (us-iso-*, us-isob-*, eu-isoe-*,
+   * us-isof-*), else `aws`. Read from the region rather than from the job's ARN because a compact
+   * item no longer holds that ARN; an identifier in a partition this does not know (a future
+   * one) simply does not start with the prefix and is stored whole.
+   */
+  function partitionOfRegion(region: string): string {
+    const iso = /^[a-z]+-iso([a-z]?)-/.exec(region);
+    if (iso) return iso[1] ? `aws-iso-${iso[1]}` : "aws-iso";
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("eusc-")) return "aws-eusc";
+    return "aws";
+  }
+
   /** The ARN prefix of a service in the job's own partition, region and account. */
   function arnPrefix(service: string, region: unknown, account: unknown): string | undefined {
     if (typeof region !== "string" || typeof account !== "string") return undefined;
-    const partition = region.startsWith("cn-")
-      ? "aws-cn"
-      : region.startsWith("us-gov-")
-        ? "aws-us-gov"
-        : "aws";
-    return `arn:${partition}:${service}:${region}:${account}:`;
+    return `arn:${partitionOfRegion(region)}:${service}:${region}:${account}:`;
   }
 
   /** What is stored for an identifier: the part after `prefix` when it rebuilds it exactly. */
@@ -148,7 +161,16 @@ export function itemLayout() {
     }
     override(item, "nodeIndex", record.nodeIndex, indexAfter(record.jobId, "#"));
     override(item, "arrayIndex", record.arrayIndex, arrayIndexOf(record.jobId, record.nodeIndex));
-    return Object.assign(item, itemListKeys(record));
+    const listing = itemListKeys(record);
+    Object.assign(item, listing);
+    // Never larger than the record itself (attempts that lack what the job has cost a null each):
+    // then the record is stored as it is, in layout 1, which every version reads.
+    const whole: StoredItem = {};
+    for (const [name, value] of Object.entries(record)) {
+      if (value !== undefined) whole[name] = value;
+    }
+    Object.assign(whole, listing);
+    return itemSizeBytes(item) <= itemSizeBytes(whole) ? item : whole;
   }
 
   /**
@@ -328,7 +350,13 @@ export function itemLayout() {
    * projection allows: what cannot be derived from it stays absent.
    */
   function fromItem(item: StoredItem): JobRecord {
-    if (item.layout === undefined) return item as unknown as JobRecord;
+    if (item.layout === undefined) {
+      const whole: StoredItem = {};
+      for (const [name, value] of Object.entries(item)) {
+        if (!notRecord.includes(name)) whole[name] = value;
+      }
+      return whole as unknown as JobRecord;
+    }
     if (item.layout !== compactLayout) {
       throw new Error(
         `job ${String(item.jobId)} is stored in layout ${String(item.layout)}, which this version of batch-job-log does not know: upgrade it.`,
