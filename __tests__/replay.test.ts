@@ -784,13 +784,16 @@ describe("broken events and input that is not events, among good ones", () => {
   });
 });
 
+/** three.jsonl in the test's folder: the three good events. */
+function writeThree(): void {
+  fs.writeFileSync(
+    path.join(tmp, "three.jsonl"),
+    good.map((e) => JSON.stringify(e)).join("\n") + "\n",
+  );
+}
+
 describe("--db DIR: the table kept in a folder, read by the lookups", () => {
-  beforeAll(() => {
-    fs.writeFileSync(
-      path.join(tmp, "three.jsonl"),
-      good.map((e) => JSON.stringify(e)).join("\n") + "\n",
-    );
-  });
+  beforeAll(() => writeThree());
 
   it("replays into DIR and says to `show` a failed job with --db DIR; show finds it there; a second replay adds to the same table", async () => {
     const { records } = await sourceReplay(good);
@@ -848,6 +851,60 @@ describe("--db DIR: the table kept in a folder, read by the lookups", () => {
     expect(other.err()).toBe(
       "batch-job-log find: --db kept holds no table other; it holds batch-job-log-dev: pass --table NAME.\n",
     );
+  });
+});
+
+describe("--db DIR has one writer at a time", () => {
+  beforeAll(() => writeThree());
+  const lockOf = (dir: string) => path.join(tmp, dir, "replay.lock");
+  /** A process that is alive while the test runs (this test runner's parent would do too). */
+  const livePid = process.ppid;
+  /** A process id no process has: the highest possible, never handed out on Linux. */
+  const deadPid = 4194304;
+
+  it("refuses a second replay, and a lookup, while a live replay holds the folder", async () => {
+    // Prepare: a table folder whose lock a running process holds.
+    expect(await main(["replay", "three.jsonl", "--db", "locked"], fakeIO(tmp))).toBe(0);
+    expect(fs.existsSync(lockOf("locked"))).toBe(false);
+    fs.writeFileSync(lockOf("locked"), `${livePid}\n`);
+    const dir = path.join(tmp, "locked");
+    // Act
+    const replay = fakeIO(tmp);
+    const show = fakeIO(tmp);
+    const replayStatus = await main(["replay", "three.jsonl", "--db", "locked"], replay);
+    const showStatus = await main(["show", "job-1", "--db", "locked"], show);
+    // Assess: both refused at once, naming the folder and the writer; the lock is left as it was.
+    expect([replayStatus, showStatus]).toEqual([2, 2]);
+    const message = (command: string, doing: string) =>
+      `batch-job-log ${command}: --db locked: batch-job-log replay (process ${livePid}) is writing ` +
+      `${dir}; ${doing} once it has finished (it holds ${path.join(dir, "replay.lock")}).\n`;
+    expect(replay.err()).toBe(message("replay", "replay into it"));
+    expect(show.err()).toBe(message("show", "look it up"));
+    expect(fs.readFileSync(lockOf("locked"), "utf8")).toBe(`${livePid}\n`);
+  });
+
+  it("takes over the lock of a replay that died (kill -9), says so, and releases it when done", async () => {
+    // Prepare
+    expect(await main(["replay", "three.jsonl", "--db", "stale"], fakeIO(tmp))).toBe(0);
+    fs.writeFileSync(lockOf("stale"), `${deadPid}\n`);
+    // Act
+    const again = await replayJson(["three.jsonl", "--db", "stale"], fakeIO(tmp));
+    // Assess: the table is complete (each job once) and the lock gone.
+    expect(again.status).toBe(0);
+    expect(again.doc.summary).toMatchObject({ read: 3, recorded: 0, unchanged: 3, failed: 0 });
+    expect(fs.existsSync(lockOf("stale"))).toBe(false);
+  });
+
+  it("tells of the stale lock it takes over on standard error", async () => {
+    fs.mkdirSync(path.join(tmp, "fresh-stale"));
+    fs.writeFileSync(lockOf("fresh-stale"), `${deadPid}\n`);
+    const io = fakeIO(tmp);
+    expect(await main(["replay", "three.jsonl", "--db", "fresh-stale"], io)).toBe(0);
+    expect(io.err()).toContain(
+      `--db fresh-stale: a replay (process ${deadPid}) stopped before it finished; replaying ` +
+        "again completes the table (each job is written once, whatever came before).\n",
+    );
+    expect(fs.existsSync(lockOf("fresh-stale"))).toBe(false);
   });
 });
 

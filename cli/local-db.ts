@@ -17,6 +17,74 @@ import { LookupError } from "./lookup/errors";
 
 /** The file LevelDB writes first in its folder: what tells a table folder from another one. */
 const LEVELDB_MARKER = "CURRENT";
+/** The file `replay --db DIR` holds while it writes DIR: the writer's process id. */
+export const WRITER_LOCK = "replay.lock";
+
+/** The process id of a live `replay` writing `dir`, if there is one. */
+function liveWriter(dir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(dir, WRITER_LOCK), "utf8").trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: the process exists, under another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM" ? pid : undefined;
+  }
+}
+
+function refuseWhileWritten(given: string, dir: string, doing: string): void {
+  const pid = liveWriter(dir);
+  if (pid !== undefined) {
+    throw new UsageError(
+      `--db ${given}: batch-job-log replay (process ${pid}) is writing ${dir}; ${doing} ` +
+        "once it has finished (it holds " +
+        `${path.join(dir, WRITER_LOCK)}).`,
+    );
+  }
+}
+
+/**
+ * Takes `dir` for one writer: refuses, at once, while another live `replay` holds it; takes over
+ * the lock of one that died (kill -9), saying so through `onStale`. The lock is the file
+ * WRITER_LOCK holding this process's id, removed by `release()` or when the process exits.
+ */
+export function lockDbFolder(
+  given: string,
+  dir: string,
+  onStale: (pid: number) => void,
+): { release(): void } {
+  refuseWhileWritten(given, dir, "replay into it");
+  const lock = path.join(dir, WRITER_LOCK);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const stale = Number(fs.existsSync(lock) ? fs.readFileSync(lock, "utf8").trim() : NaN);
+    if (Number.isInteger(stale) && stale > 0) onStale(stale);
+    fs.writeFileSync(lock, `${process.pid}\n`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--db ${given}: cannot write ${dir} (${code ?? error}).`);
+  }
+  const release = () => {
+    try {
+      if (fs.readFileSync(lock, "utf8").trim() === String(process.pid)) fs.unlinkSync(lock);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  };
+  process.once("exit", release);
+  return {
+    release() {
+      process.removeListener("exit", release);
+      release();
+    },
+  };
+}
 
 /**
  * The folder `replay --db DIR` keeps its table in, resolved against `cwd`: a new folder (made on
@@ -34,7 +102,7 @@ export function dbFolderToWrite(given: string, cwd: string): string {
     throw new UsageError(`--db ${given}: cannot read it (${code ?? error}).`);
   }
   if (!stat.isDirectory()) throw new UsageError(`--db ${given}: not a folder.`);
-  const entries = fs.readdirSync(dir);
+  const entries = fs.readdirSync(dir).filter((name) => name !== WRITER_LOCK);
   if (entries.length > 0 && !entries.includes(LEVELDB_MARKER)) {
     throw new UsageError(
       `--db ${given}: the folder holds other files; give a new or empty folder, or one that ` +
@@ -52,6 +120,7 @@ export function dbFolderToRead(given: string, cwd: string): string {
       `--db ${given}: no such folder; \`batch-job-log replay --db ${shellQuote(given)}\` makes it.`,
     );
   }
+  refuseWhileWritten(given, dir, "look it up");
   if (!fs.existsSync(path.join(dir, LEVELDB_MARKER))) {
     throw new UsageError(
       `--db ${given}: not a table folder; \`batch-job-log replay --db DIR\` makes one.`,
@@ -120,7 +189,8 @@ export function storeCopy(dir: string): string {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "batch-job-log-db-"));
   try {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (!entry.isFile() || entry.name === "LOCK" || entry.name === "logs.jsonl") continue;
+      const skip = ["LOCK", WRITER_LOCK, "logs.jsonl"];
+      if (!entry.isFile() || skip.includes(entry.name)) continue;
       fs.copyFileSync(
         path.join(dir, entry.name),
         path.join(copy, entry.name),

@@ -21,7 +21,7 @@ import {
   readStackConfig,
 } from "../../twin/stack-config";
 import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO } from "../io";
-import { dbFolderToWrite } from "../local-db";
+import { dbFolderToWrite, lockDbFolder } from "../local-db";
 import { checkProfile } from "../lookup/clients";
 import { DB_ARCHIVE_DIR, DB_LOGS_FILE } from "../lookup/context";
 import { defineCommand, type Input } from "../options";
@@ -218,83 +218,101 @@ export async function run(
     return reportForwarding(io, stack.name, result, common.json);
   }
 
-  const { startTwin } = replayEngine();
-  const twin = await startTwin({
-    projectRoot,
-    stack: stack.name,
-    config,
-    endpoint: common.endpoint,
-    dbPath,
-    profile: common.profile,
-    tableName: common.table,
-    ...place,
-    env: io.env,
-  }).catch(asUsage);
-  // The shipped sample's log events go beside its table, for `logs` and `search --db DIR`; with
-  // the stack's archive on, its streams of the archived groups go to DIR/archive, as the
-  // program's Firehose stream would write them (twin/archive-local.ts).
-  let archived: Awaited<ReturnType<typeof fillArchive>>;
-  if (dbPath !== undefined && sample) {
-    fs.copyFileSync(path.join(projectRoot, SAMPLE_LOGS), path.join(dbPath, DB_LOGS_FILE));
-    archived = await fillArchive(twin, dbPath).catch(async (error: unknown) => {
-      await twin.close();
-      throw error;
-    });
+  // One writer at a time: a second replay into the folder is refused while this one runs.
+  const lock =
+    dbPath === undefined
+      ? undefined
+      : lockDbFolder(common.db as string, dbPath, (pid) =>
+          io.stderr.write(
+            `--db ${common.db}: a replay (process ${pid}) stopped before it finished; replaying ` +
+              "again completes the table (each job is written once, whatever came before).\n",
+          ),
+        );
+  try {
+    return await replayToTable();
+  } finally {
+    lock?.release();
   }
 
-  try {
-    const progress = replayProgress(io.stderr, input);
-    let result;
-    try {
-      result = await twin.replay(input.items(), { onProgress: progress.step });
-    } finally {
-      progress.end();
+  async function replayToTable(): Promise<number> {
+    const { startTwin } = replayEngine();
+    const twin = await startTwin({
+      projectRoot,
+      stack: stack.name,
+      config,
+      endpoint: common.endpoint,
+      dbPath,
+      profile: common.profile,
+      tableName: common.table,
+      ...place,
+      env: io.env,
+    }).catch(asUsage);
+    // The shipped sample's log events go beside its table, for `logs` and `search --db DIR`; with
+    // the stack's archive on, its streams of the archived groups go to DIR/archive, as the
+    // program's Firehose stream would write them (twin/archive-local.ts).
+    let archived: Awaited<ReturnType<typeof fillArchive>>;
+    if (dbPath !== undefined && sample) {
+      fs.copyFileSync(path.join(projectRoot, SAMPLE_LOGS), path.join(dbPath, DB_LOGS_FILE));
+      archived = await fillArchive(twin, dbPath).catch(async (error: unknown) => {
+        await twin.close();
+        throw error;
+      });
     }
-    const { summary, errors, refusals, origins } = result;
-    const hub = twin.role === "hub";
-    const status = summary.failed + summary.invalid > 0 ? EXIT_FAILED : EXIT_OK;
-    if (common.json) {
-      await writeReplayDocument(
-        io.stdout,
-        summary,
-        errors,
-        twin.pages(),
-        hub ? refusals : undefined,
+
+    try {
+      const progress = replayProgress(io.stderr, input);
+      let result;
+      try {
+        result = await twin.replay(input.items(), { onProgress: progress.step });
+      } finally {
+        progress.end();
+      }
+      const { summary, errors, refusals, origins } = result;
+      const hub = twin.role === "hub";
+      const status = summary.failed + summary.invalid > 0 ? EXIT_FAILED : EXIT_OK;
+      if (common.json) {
+        await writeReplayDocument(
+          io.stdout,
+          summary,
+          errors,
+          twin.pages(),
+          hub ? refusals : undefined,
+        );
+        return status;
+      }
+      const jobs = await digestJobs(twin.pages());
+      io.stdout.write(formatJobs(jobs) + "\n\n");
+      if (summary.refused > 0) io.stdout.write(formatRefusals(summary, refusals) + "\n\n");
+      if (errors.length > 0) io.stderr.write(formatErrors(summary, errors) + "\n\n");
+      const where = !twin.embedded
+        ? twin.endpoint
+        : common.db === undefined
+          ? "embedded dynalite"
+          : `embedded dynalite, kept in ${common.db}`;
+      const next = nextStep(jobs.rows, tableWhere(common, values.stack, twin.tableName));
+      io.stdout.write(
+        [
+          hub
+            ? `Replayed ${counted(summary.read - summary.invalid, "event")} through the bus policy, rules and Lambda ` +
+              `of the hub stack ${stack.name} in ${twin.place.account} ${twin.place.region} (table ${twin.tableName} on ${where}):`
+            : `Replayed ${counted(summary.read - summary.invalid, "event")} through the rule and Lambda of stack ` +
+              `${stack.name} (table ${twin.tableName} on ${where}):`,
+          formatSummary(summary, hub),
+          ...(hub ? [] : originsNote(origins)),
+          ...(archived === undefined
+            ? []
+            : [
+                `Archived ${counted(archived.streams, "log stream")} of the archived groups into ` +
+                  `s3://${archived.bucket} (${counted(archived.objects, "object")}, ${path.join(common.db ?? "", DB_ARCHIVE_DIR)}), as the stack's Firehose stream would.`,
+              ]),
+          ...(next === undefined ? [] : [next]),
+          "",
+        ].join("\n"),
       );
       return status;
+    } finally {
+      await twin.close();
     }
-    const jobs = await digestJobs(twin.pages());
-    io.stdout.write(formatJobs(jobs) + "\n\n");
-    if (summary.refused > 0) io.stdout.write(formatRefusals(summary, refusals) + "\n\n");
-    if (errors.length > 0) io.stderr.write(formatErrors(summary, errors) + "\n\n");
-    const where = !twin.embedded
-      ? twin.endpoint
-      : common.db === undefined
-        ? "embedded dynalite"
-        : `embedded dynalite, kept in ${common.db}`;
-    const next = nextStep(jobs.rows, tableWhere(common, values.stack, twin.tableName));
-    io.stdout.write(
-      [
-        hub
-          ? `Replayed ${counted(summary.read - summary.invalid, "event")} through the bus policy, rules and Lambda ` +
-            `of the hub stack ${stack.name} in ${twin.place.account} ${twin.place.region} (table ${twin.tableName} on ${where}):`
-          : `Replayed ${counted(summary.read - summary.invalid, "event")} through the rule and Lambda of stack ` +
-            `${stack.name} (table ${twin.tableName} on ${where}):`,
-        formatSummary(summary, hub),
-        ...(hub ? [] : originsNote(origins)),
-        ...(archived === undefined
-          ? []
-          : [
-              `Archived ${counted(archived.streams, "log stream")} of the archived groups into ` +
-                `s3://${archived.bucket} (${counted(archived.objects, "object")}, ${path.join(common.db ?? "", DB_ARCHIVE_DIR)}), as the stack's Firehose stream would.`,
-            ]),
-        ...(next === undefined ? [] : [next]),
-        "",
-      ].join("\n"),
-    );
-    return status;
-  } finally {
-    await twin.close();
   }
 }
 
