@@ -54,10 +54,12 @@ it("wraps only the functions it calls once per cold start, none on the per-event
     (m) => m[1],
   );
   expect(wrapped.sort()).toEqual([
+    "attemptLayout",
     "createDocumentClient",
     "createEventHandler",
     "createRecordWriter",
     "eventHandler",
+    "identifierLayout",
     "itemLayout",
     "itemSizer",
     "jobIdParser",

@@ -100,3 +100,6 @@ export interface RecordContext {
   /** Clock for `recordedAt`. */
   readonly now: Date;
 }
+
+/** An item as the table holds it (record/layout.ts turns records into items and back). */
+export type StoredItem = Record<string, unknown>;
