@@ -23,9 +23,4 @@ export default tseslint.config(
     },
   },
   { files: ["__tests__/**"], rules: { "max-lines-per-function": "off" } },
-  // The record's two factories are being composed from small ones (issue 23); until then, exempt.
-  {
-    files: ["record/build.ts", "record/layout.ts"],
-    rules: { "max-lines-per-function": "off" },
-  },
 );

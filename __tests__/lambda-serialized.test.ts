@@ -55,15 +55,19 @@ it("wraps only the functions it calls once per cold start, none on the per-event
   );
   expect(wrapped.sort()).toEqual([
     "attemptLayout",
+    "attemptReader",
     "createDocumentClient",
     "createEventHandler",
     "createRecordWriter",
+    "envelopeReader",
     "eventHandler",
+    "fieldReading",
     "identifierLayout",
     "itemLayout",
     "itemSizer",
     "jobIdParser",
     "listKeys",
+    "logTargetReader",
     "readHandlerConfig",
     "recordBuilder",
   ]);

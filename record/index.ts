@@ -4,7 +4,10 @@
  *
  * - types.ts: the record's fields (the contract: add fields, never rename);
  * - build.ts: an event (or a DescribeJobs JobDetail) in, a record out, with its revision;
- * - layout.ts: the stored (compact) item and its expansion, and the conditional write;
+ *   composed from envelope.ts (the envelope and the job's ARN), field-reader.ts (typed fields),
+ *   log-targets.ts (where containers log) and attempts.ts (attempts, platform);
+ * - layout.ts: the stored (compact) item and its expansion, and the conditional write; composed
+ *   from identifiers.ts (ARN prefixes, overrides) and attempt-layout.ts (streams and attempts);
  * - schema.ts: the table's key, attribute types and indexes with their projections;
  * - constants.ts, job-id.ts: the fixed facts both build on; item-size.ts: DynamoDB's item size.
  *
