@@ -22,6 +22,7 @@ import {
   type StoredItem,
 } from "../record";
 import { itemSizeBytes, WRITE_UNIT_BYTES } from "../record/item-size";
+import { indexSchema, projectedAttributes } from "../record/schema";
 import { fixture, FIXTURE_NAMES, terminalEvent } from "./helpers/fixtures";
 
 /** The partition of each region the generated records use (record/layout.ts derives it). */
@@ -289,19 +290,7 @@ describe("items read from an index", () => {
 
   it("expand the queue of a run from the run's own region and account", () => {
     const run = toItem(record(terminalEvent("ec2-single")));
-    const projected = pick(run, [
-      "jobId",
-      "jobName",
-      "createdAt",
-      "layout",
-      "status",
-      "exitCode",
-      "startedAt",
-      "stoppedAt",
-      "jobQueue",
-      "region",
-      "account",
-    ]);
+    const projected = pick(run, projectedAttributes(indexSchema(BY_JOB_NAME)));
     expect(fromIndexItem(stored(projected), BY_JOB_NAME)).toEqual({
       jobId: "2f4e6a1c-8b3d-4e5f-9a7b-1c2d3e4f5a61",
       jobName: "etl-orders-20261101",

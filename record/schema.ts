@@ -69,16 +69,8 @@ export const TABLE_SCHEMA: TableSchema = {
       name: BY_JOB_NAME,
       hashKey: "jobName",
       rangeKey: "createdAt",
-      nonKeyAttributes: [
-        "layout",
-        "status",
-        "exitCode",
-        "startedAt",
-        "stoppedAt",
-        "jobQueue",
-        "region",
-        "account",
-      ],
+      // What the listing indexes project, but this index's own keys.
+      nonKeyAttributes: LISTED.filter((name) => name !== "jobName" && name !== "createdAt"),
     },
     {
       name: BY_PARENT_JOB_ID,
