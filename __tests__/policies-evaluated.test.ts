@@ -269,4 +269,49 @@ describe("the archive", () => {
     ).toBe("ImplicitlyDenied");
     expect(await assume("firehose.amazonaws.com", own)).toBe("ImplicitlyDenied");
   });
+
+  it("lets Firehose of the stack's account assume its role, which writes the bucket and its own log stream only", async () => {
+    const trust = policyOf(RESOURCE_TYPES.role, "archive-firehose-role", "assumeRolePolicy");
+    const role = `arn:aws:iam::${ACCOUNT}:role/archive-firehose-role`;
+    const assume = (service: string, account: string) =>
+      resourceDecision(trust, {
+        principal: service,
+        action: "sts:AssumeRole",
+        resource: role,
+        context: { "aws:SourceAccount": account },
+      });
+    expect([
+      await assume("firehose.amazonaws.com", ACCOUNT),
+      await assume("firehose.amazonaws.com", OTHER_ACCOUNT),
+      await assume("logs.amazonaws.com", ACCOUNT),
+    ]).toEqual(["Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]);
+
+    const policy = policyOf(RESOURCE_TYPES.rolePolicy, "archive-firehose-policy");
+    const act = (action: string, resource: string) =>
+      identityDecision(policy, { principal: role, action, resource });
+    const group = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/kinesisfirehose/batch-job-log-archive-dev`;
+    expect([
+      await act("s3:PutObject", `arn:aws:s3:::${bucket}/logs/x.gz`),
+      await act("s3:PutObject", "arn:aws:s3:::another-bucket/x.gz"),
+      await act("s3:DeleteObject", `arn:aws:s3:::${bucket}/logs/x.gz`),
+      await act("logs:PutLogEvents", `${group}:log-stream:S3Delivery`),
+      await act("logs:PutLogEvents", `${group}:log-stream:other`),
+    ]).toEqual(["Allowed", "ImplicitlyDenied", "ImplicitlyDenied", "Allowed", "ImplicitlyDenied"]);
+  });
+
+  it("lets S3 tell of the archive bucket's error objects on its queue, no other bucket or account", async () => {
+    const queue = `arn:aws:sqs:us-east-1:${ACCOUNT}:archive-failures-0a1b2c3`;
+    const send = (sourceArn: string, account: string) =>
+      resourceDecision(policyOf(RESOURCE_TYPES.queuePolicy, "archive-failures-policy"), {
+        principal: "s3.amazonaws.com",
+        action: "sqs:SendMessage",
+        resource: queue,
+        context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": account },
+      });
+    expect([
+      await send(`arn:aws:s3:::${bucket}`, ACCOUNT),
+      await send("arn:aws:s3:::another-bucket", ACCOUNT),
+      await send(`arn:aws:s3:::${bucket}`, OTHER_ACCOUNT),
+    ]).toEqual(["Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]);
+  });
 });
