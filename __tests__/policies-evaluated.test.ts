@@ -6,15 +6,14 @@
  * per statement and per condition. One program evaluation, under Pulumi's mocks.
  */
 import * as path from "path";
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { RESOURCE_TYPES, type ProgramModel } from "../twin/program";
 import { stackModel } from "../twin/replay-engine";
 import { readStackConfig } from "../twin/stack-config";
+import { decision, policyDocument, type Policies, type Policy } from "./helpers/iam-simulate";
 
 const ROOT = path.join(__dirname, "..");
 const ACCOUNT = "123456789012";
 const OTHER_ACCOUNT = "210987654321";
-type Policy = Simulation["resourcePolicy"];
 
 let model: ProgramModel;
 beforeAll(async () => {
@@ -30,10 +29,8 @@ function resource(type: string, name: string) {
   if (!found) throw new Error(`the program registered no ${type} named ${name}`);
   return found;
 }
-const policyOf = (type: string, name: string, input = "policy"): NonNullable<Policy> => {
-  const value = resource(type, name).inputs[input];
-  return (typeof value === "string" ? JSON.parse(value) : value) as NonNullable<Policy>;
-};
+const policyOf = (type: string, name: string, input = "policy"): Policy =>
+  policyDocument(resource(type, name).inputs[input]);
 const stateOf = (type: string, name: string, key: string) =>
   String(resource(type, name).state[key]);
 
@@ -46,7 +43,7 @@ interface Request {
 
 /** The decision for a role's identity policy (the role's own account owns the resource). */
 async function identityDecision(policy: Policy, request: Request): Promise<string> {
-  return decide({ identityPolicies: [{ name: "role", policy: policy! }] }, request);
+  return decide({ identityPolicies: [{ name: "role", policy }] }, request);
 }
 
 /** The decision for a resource policy alone (a service principal, or another account). */
@@ -54,28 +51,8 @@ async function resourceDecision(policy: Policy, request: Request): Promise<strin
   return decide({ identityPolicies: [], resourcePolicy: policy }, request);
 }
 
-async function decide(
-  policies: Pick<Simulation, "identityPolicies" | "resourcePolicy">,
-  request: Request,
-): Promise<string> {
-  const response = await runSimulation(
-    {
-      ...policies,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      request: {
-        principal: request.principal,
-        action: request.action,
-        resource: { resource: request.resource, accountId: ACCOUNT },
-        contextVariables: request.context ?? {},
-      },
-    },
-    {},
-  );
-  if (response.resultType === "error") {
-    throw new Error(`the simulator refused the request: ${JSON.stringify(response.errors)}`);
-  }
-  return response.overallResult;
+function decide(policies: Policies, request: Request): Promise<string> {
+  return decision(policies, { ...request, resourceAccount: ACCOUNT });
 }
 
 describe("the handler's role", () => {
@@ -161,7 +138,7 @@ describe("the dead-letter queue's policy", () => {
 
 describe("the Lambda permission", () => {
   // A Lambda permission is one statement of the function's resource policy.
-  const permission = (): NonNullable<Policy> => {
+  const permission = (): Policy => {
     const p = resource(RESOURCE_TYPES.permission, "rule-invoke").inputs;
     return {
       Version: "2012-10-17",

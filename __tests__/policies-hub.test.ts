@@ -5,11 +5,12 @@
  * evaluations agree. One program evaluation (the hub stack), under Pulumi's mocks.
  */
 import * as path from "path";
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import type { Simulation } from "@cloud-copilot/iam-simulate";
 import { RESOURCE_TYPES, type ProgramModel } from "../twin/program";
 import { stackModel } from "../twin/replay-engine";
 import { routerFor } from "../twin/routing";
 import { readStackConfig } from "../twin/stack-config";
+import { decision, policyDocument } from "./helpers/iam-simulate";
 
 const ROOT = path.join(__dirname, "..");
 const HUB_ACCOUNT = "123456789012";
@@ -48,26 +49,22 @@ const busArn = () =>
 async function simulated(account: string, organization: string | undefined): Promise<string> {
   const policies = hub.resources.filter((r) => r.type === RESOURCE_TYPES.eventBusPolicy);
   expect(policies).toHaveLength(1);
-  const response = await runSimulation(
+  return decision(
     {
       identityPolicies: CALLER_MAY_PUT_EVENTS,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: JSON.parse(String(policies[0].inputs.policy)) as Simulation["resourcePolicy"],
-      request: {
-        principal: `arn:aws:iam::${account}:role/forwarder`,
-        action: "events:PutEvents",
-        resource: { resource: busArn(), accountId: HUB_ACCOUNT },
-        contextVariables: {
-          "aws:PrincipalAccount": account,
-          ...(organization === undefined ? {} : { "aws:PrincipalOrgID": organization }),
-        },
+      resourcePolicy: policyDocument(policies[0].inputs.policy),
+    },
+    {
+      principal: `arn:aws:iam::${account}:role/forwarder`,
+      action: "events:PutEvents",
+      resource: busArn(),
+      resourceAccount: HUB_ACCOUNT,
+      context: {
+        "aws:PrincipalAccount": account,
+        ...(organization === undefined ? {} : { "aws:PrincipalOrgID": organization }),
       },
     },
-    {},
   );
-  if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
-  return response.overallResult;
 }
 
 /** The twin's decision on the same request: an event of `account` from another region. */
@@ -101,23 +98,18 @@ describe("the hub's bus policy", () => {
 
   it("admits only events:PutEvents on the hub's own bus", async () => {
     const policies = hub.resources.filter((r) => r.type === RESOURCE_TYPES.eventBusPolicy);
-    const policy = JSON.parse(String(policies[0].inputs.policy)) as Simulation["resourcePolicy"];
+    const policy = policyDocument(policies[0].inputs.policy);
     const decide = (action: string, resource: string) =>
-      runSimulation(
+      decision(
+        { identityPolicies: CALLER_MAY_PUT_EVENTS, resourcePolicy: policy },
         {
-          identityPolicies: CALLER_MAY_PUT_EVENTS,
-          serviceControlPolicies: [],
-          resourceControlPolicies: [],
-          resourcePolicy: policy,
-          request: {
-            principal: `arn:aws:iam::${NAMED_ACCOUNT}:role/forwarder`,
-            action,
-            resource: { resource, accountId: HUB_ACCOUNT },
-            contextVariables: { "aws:PrincipalAccount": NAMED_ACCOUNT },
-          },
+          principal: `arn:aws:iam::${NAMED_ACCOUNT}:role/forwarder`,
+          action,
+          resource,
+          resourceAccount: HUB_ACCOUNT,
+          context: { "aws:PrincipalAccount": NAMED_ACCOUNT },
         },
-        {},
-      ).then((r) => (r.resultType === "error" ? JSON.stringify(r.errors) : r.overallResult));
+      );
     const otherBus = `arn:aws:events:us-east-1:${HUB_ACCOUNT}:event-bus/other`;
     expect([
       await decide("events:PutEvents", busArn()),

@@ -4,10 +4,10 @@
  * spoke's own rule, may assume it. One program evaluation (the example spoke), under mocks.
  */
 import * as path from "path";
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { RESOURCE_TYPES, type ProgramModel } from "../twin/program";
 import { stackModel } from "../twin/replay-engine";
 import { readStackConfig } from "../twin/stack-config";
+import { decision, policyDocument, type Policies } from "./helpers/iam-simulate";
 
 const ROOT = path.join(__dirname, "..");
 const ACCOUNT = "123456789012";
@@ -24,34 +24,16 @@ function inputsOf(type: string, name: string): Record<string, unknown> {
   if (!found) throw new Error(`the program registered no ${type} named ${name}`);
   return found.inputs;
 }
-const json = (value: unknown) =>
-  (typeof value === "string" ? JSON.parse(value) : value) as NonNullable<
-    Simulation["resourcePolicy"]
-  >;
+const json = policyDocument;
 
-async function decide(
-  policies: Pick<Simulation, "identityPolicies" | "resourcePolicy">,
+function decide(
+  policies: Policies,
   principal: string,
   action: string,
   resource: string,
   context: Record<string, string> = {},
 ): Promise<string> {
-  const response = await runSimulation(
-    {
-      ...policies,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      request: {
-        principal,
-        action,
-        resource: { resource, accountId: ACCOUNT },
-        contextVariables: context,
-      },
-    },
-    {},
-  );
-  if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
-  return response.overallResult;
+  return decision(policies, { principal, action, resource, resourceAccount: ACCOUNT, context });
 }
 
 describe("a spoke's forwarding role", () => {
