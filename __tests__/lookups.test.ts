@@ -17,6 +17,7 @@ import {
   ResourceNotFoundException,
   type GetLogEventsCommandInput,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { BatchClient, DescribeJobsCommand } from "@aws-sdk/client-batch";
 import { mockClient } from "aws-sdk-client-mock";
 import {
   createRecordWriter,
@@ -717,14 +718,22 @@ describe("find", () => {
 });
 
 describe("one-line errors", () => {
-  test("not in the table: suggests backfill", async () => {
-    const r = await runCmd(show, ["4b3c2d1e-0000-4000-8000-000000000000"]);
-    expect([r.code, r.out, r.err]).toEqual([
-      1,
-      "",
-      `batch-job-log show: job 4b3c2d1e-0000-4000-8000-000000000000 is not in table ${TABLE}; ` +
-        "if it ended before the stack was deployed, bring it in with `batch-job-log backfill`.\n",
-    ]);
+  test("in neither the table nor Batch: says both were asked", async () => {
+    const batch = mockClient(BatchClient).on(DescribeJobsCommand).resolves({ jobs: [] });
+    try {
+      const r = await runCmd(show, ["4b3c2d1e-0000-4000-8000-000000000000"]);
+      expect([r.code, r.out, r.err]).toEqual([
+        1,
+        "",
+        `batch-job-log show: job 4b3c2d1e-0000-4000-8000-000000000000 is not in table ${TABLE}, ` +
+          "and Batch us-east-1 does not know it (it forgets jobs days after they end): check the id and --region.\n",
+      ]);
+      expect(batch.commandCalls(DescribeJobsCommand).map((c) => c.args[0].input)).toEqual([
+        { jobs: ["4b3c2d1e-0000-4000-8000-000000000000"] },
+      ]);
+    } finally {
+      batch.restore();
+    }
   });
 
   test("no table: no flag, no BATCH_JOB_LOG_TABLE and no pulumi on the PATH", async () => {

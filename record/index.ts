@@ -15,6 +15,7 @@
  * everything else uses the functions instantiated here.
  */
 import { recordBuilder } from "./build";
+import { jobIdParser } from "./job-id";
 import { itemLayout, type StoredItem } from "./layout";
 import { indexSchema, projectedAttributes } from "./schema";
 import type { JobRecord } from "./types";
@@ -37,6 +38,8 @@ export const {
 } = recordBuilder();
 
 export const { toItem, fromItem, putItemInput } = itemLayout();
+/** What a job id says of itself: `indexAfter("uuid:3", ":")` is 3, `parentOf` the uuid. */
+export const { indexAfter, parentOf } = jobIdParser();
 export {
   createDocumentClient,
   createRecordWriter,

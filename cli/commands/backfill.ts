@@ -32,6 +32,7 @@ import { EXIT_FAILED, EXIT_OK, type CliIO } from "../io";
 import { createBatchClient, describeJobQueues, describeJobs, listJobs } from "../lookup/clients";
 import { guard, openTable, type LookupDeps } from "../lookup/context";
 import { describeError } from "../lookup/errors";
+import { accountOfArn } from "../lookup/job-ref";
 import { plural } from "../lookup/format";
 import { defineCommand, type Input } from "../options";
 import { progressBar } from "../progress";
@@ -230,7 +231,7 @@ async function writeJob(
     record = buildJobRecord(job, {
       eventId: "",
       region: context.region,
-      account: accountOf(job.jobArn),
+      account: accountOfArn(job.jobArn),
       retentionDays: context.retentionDays,
       now: context.now,
     });
@@ -256,12 +257,6 @@ function isFatal(error: unknown): boolean {
     "UnrecognizedClientException",
     "ExpiredTokenException",
   ].includes(name);
-}
-
-/** The account id of an ARN (`arn:aws:batch:REGION:ACCOUNT:job/ID`). */
-function accountOf(arn: string | undefined): string | undefined {
-  const account = arn?.split(":")[4];
-  return account ? account : undefined;
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */

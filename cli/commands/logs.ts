@@ -25,6 +25,7 @@ import { EXIT_FAILED, EXIT_OK, type CliIO } from "../io";
 import {
   archiveForSource,
   guard,
+  jobFinder,
   openLogAccess,
   openTable,
   sleep as realSleep,
@@ -32,7 +33,7 @@ import {
 } from "../lookup/context";
 import { isMissingStream, LookupError } from "../lookup/errors";
 import { plural } from "../lookup/format";
-import { followJob } from "../lookup/follow";
+import { followJob, followParent } from "../lookup/follow";
 import type { LogAccess } from "../lookup/log-access";
 import {
   groupRef,
@@ -47,7 +48,8 @@ import {
 import { LogCalls, mergeByTimestamp, mergePageLimit, whyMissing } from "../lookup/log-read";
 import { attemptCount, chooseStream, containerStreams, isParent } from "../lookup/streams";
 import { timeWindow } from "../lookup/time";
-import type { ChildSummary, JobTable } from "../lookup/table";
+import { LIVE_NOTE, type FoundJob, type JobFinder } from "../lookup/jobs";
+import type { ChildSummary } from "../lookup/table";
 import { defineCommand, OptionError, type Input } from "../options";
 import { progressBar } from "../progress";
 import {
@@ -77,8 +79,15 @@ export const spec = defineCommand({
       "denied (which permission on which log group), or the job logs elsewhere. With --db, the " +
       "job and its events are read offline: the table, and DIR/logs.jsonl through a local " +
       "CloudWatch Logs endpoint.",
+    "A job the table does not hold yet (running, or ended seconds ago) is read from what AWS " +
+      'Batch says of it (DescribeJobs): a note says "live from Batch, not recorded yet".',
   ],
-  positionals: [{ name: "JOB_ID", description: "a job id, as `show` takes it" }],
+  positionals: [
+    {
+      name: "JOB_ID",
+      description: "a job id, ARN, Batch console URL or job name, as `show` takes it",
+    },
+  ],
   options: [
     {
       name: "attempt",
@@ -162,7 +171,8 @@ export const spec = defineCommand({
       description:
         "then print new events as they come (CloudWatch Logs Live Tail where the caller may, " +
         "else polling), moving to a retried job's new attempt, until the job has ended and its " +
-        "stream is drained, or Ctrl-C; one job, not a parent",
+        "stream is drained, or Ctrl-C; of a parent, each child or node as it starts, with its " +
+        "prefix, until the parent has ended",
     },
     {
       name: "interval",
@@ -231,8 +241,13 @@ export async function run(
   const allContainers = values["all-containers"];
 
   return guard("logs", io, async (context) => {
-    const { table, aws } = await openTable(common, io, deps, context);
-    const record = await table.get(jobId);
+    const opened = await openTable(common, io, deps, context);
+    const { aws } = opened;
+    const finder = jobFinder(common, opened, io, deps, context);
+    const found = await finder.find(jobId);
+    const { record } = found;
+    if (found.live)
+      io.stderr.write(`note: job ${record.jobId} (${record.status}): ${LIVE_NOTE}.\n`);
     const access = await openLogAccess(common, aws, values["role-arn"], io, context);
     if (values.follow && values.source === "archive") {
       throw new LookupError(
@@ -270,12 +285,6 @@ export async function run(
       );
     }
     if (values.follow) {
-      if (parent) {
-        throw new LookupError(
-          `--follow follows one job; job ${jobId} is a parent: follow one of its children ` +
-            `(${jobId}${record.arraySize !== undefined ? ":N" : "#N"}).`,
-        );
-      }
       const follow = {
         attempt: values.attempt,
         allAttempts: values["all-attempts"],
@@ -284,6 +293,22 @@ export async function run(
         wait,
         stop,
       };
+      if (parent) {
+        // Each child (or node) as it starts, its lines prefixed with its index.
+        const array = record.arraySize !== undefined;
+        const indexOf = (c: ChildSummary) => (array ? c.arrayIndex : c.nodeIndex) ?? -1;
+        const wanted = indexes === undefined ? undefined : new Set(indexes);
+        return followParent(run, finder, found, {
+          ...follow,
+          pick: (children) =>
+            children.filter(
+              (c) =>
+                (!values.failed || c.status === "FAILED") &&
+                (wanted === undefined || wanted.has(indexOf(c))),
+            ),
+          label: (c) => (array ? `[${indexOf(c)}] ` : `node ${indexOf(c)} `),
+        });
+      }
       const containers = allContainers ? containersOf(record, values.attempt) : [];
       if (containers.length < 2) {
         if (allContainers) {
@@ -291,7 +316,7 @@ export async function run(
             `note: job ${record.jobId} has ${containers.length === 0 ? "no stream yet" : "one container"}: following it as one.\n`,
           );
         }
-        return followJob(run, table, record, follow);
+        return followJob(run, finder, record, follow);
       }
       // One follower per container, their lines as they come, each prefixed with its container.
       const label = (s: LogStreamRef, container: string) =>
@@ -299,7 +324,7 @@ export async function run(
       const width = Math.max(...containers.map((c) => label(record.logStreams[0], c).length));
       const codes = await Promise.all(
         containers.map((container) =>
-          followJob(run, table, record, {
+          followJob(run, finder, record, {
             ...follow,
             container,
             prefix: (s) => (prefix === "never" ? "" : `${label(s, container).padEnd(width)} `),
@@ -309,7 +334,7 @@ export async function run(
       return Math.max(...codes);
     }
     const sources = parent
-      ? await parentSources(run, table, record, {
+      ? await parentSources(run, finder, found, {
           failed: values.failed,
           indexes,
           allAttempts: values["all-attempts"],
@@ -416,14 +441,15 @@ interface ParentOptions extends StreamOptions {
 /** The children (or nodes) to read, their records, and one source per stream to print. */
 async function parentSources(
   run: LogsRun,
-  table: JobTable,
-  parent: JobRecord,
+  finder: JobFinder,
+  found: FoundJob,
   options: ParentOptions,
 ): Promise<Source[]> {
+  const parent = found.record;
   const array = parent.arraySize !== undefined;
   const noun = array ? "child" : "node";
   const indexOf = (c: ChildSummary) => (array ? c.arrayIndex : c.nodeIndex) ?? -1;
-  const all = await table.children(parent.jobId);
+  const all = await finder.children(found);
   let children = options.failed ? all.filter((c) => c.status === "FAILED") : all;
   if (options.indexes !== undefined) {
     const known = new Set(children.map(indexOf));
@@ -449,7 +475,7 @@ async function parentSources(
     );
   }
   const progress = progressBar(run.io.stderr, "reading records", { unit: "jobs" });
-  const records = await table.getMany(
+  const records = await finder.getMany(
     children.map((c) => c.jobId),
     { sleep: options.sleep, onProgress: (done, total) => progress.update(done, total) },
   );
@@ -462,7 +488,9 @@ async function parentSources(
       return array ? `[${indexOf(child)}${rest}]` : `node ${indexOf(child)}${rest}`;
     };
     if (!record) {
-      run.io.stderr.write(`note: ${label()} job ${child.jobId} is no longer in the table.\n`);
+      run.io.stderr.write(
+        `note: ${label()} job ${child.jobId} is neither in the table nor known to Batch.\n`,
+      );
       continue;
     }
     if (options.allAttempts) {

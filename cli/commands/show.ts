@@ -11,7 +11,8 @@ import type { Output } from "../output";
 import { childLines } from "../lookup/children";
 import { logStreamConsoleUrl, tailCommand } from "../lookup/console-link";
 import type { ArchiveReader, ArchiveStatus } from "../lookup/archive";
-import { archiveForSource, guard, openTable, type LookupDeps } from "../lookup/context";
+import { archiveForSource, guard, jobFinder, openTable, type LookupDeps } from "../lookup/context";
+import { LIVE_NOTE, type FoundJob } from "../lookup/jobs";
 import { failureReason, joinReasons } from "../lookup/errors";
 import { elapsed, formatTime, labelled as labelledText } from "../lookup/format";
 import {
@@ -36,12 +37,17 @@ export const spec = defineCommand({
     "Where an archive is known (--archive-bucket, $BATCH_JOB_LOG_ARCHIVE_BUCKET, or --db DIR " +
       "that `replay` gave one), each stream's line says whether the S3 archive holds it, and " +
       "where, or why not.",
+    "A job the table does not hold yet (running, runnable, or ended seconds ago) is described " +
+      'by AWS Batch (DescribeJobs): its status line says "live from Batch, not recorded yet"; ' +
+      "with --db, by the local Batch endpoint serving the jobs the replay left unfinished.",
   ],
   positionals: [
     {
       name: "JOB_ID",
       description:
-        "a job id; an array child is PARENT:INDEX, a node of a multi-node job PARENT#NODE",
+        "a job id (an array child is PARENT:INDEX, a node of a multi-node job PARENT#NODE), a " +
+        "job ARN of any partition, a Batch console URL of a job, or a job name (its latest run, " +
+        "with a note saying which and how many others there are)",
     },
   ],
   options: [
@@ -94,9 +100,12 @@ export async function run(
   const { common, args, values, out } = input;
   const jobId = args.JOB_ID;
   return guard("show", io, async (context) => {
-    const { table, aws } = await openTable(common, io, deps, context);
-    const record = await table.get(jobId);
-    const children = isParent(record) ? await table.children(record.jobId) : [];
+    const opened = await openTable(common, io, deps, context);
+    const { aws } = opened;
+    const finder = jobFinder(common, opened, io, deps, context);
+    const found = await finder.find(jobId);
+    const { record } = found;
+    const children = isParent(record) ? await finder.children(found) : [];
     const bucket = values["archive-bucket"];
     const archive = await archiveForSource(common, aws, "auto", bucket, io, context);
     const archived = await archiveStatuses(archive, record);
@@ -105,9 +114,9 @@ export async function run(
         ...logLink(s),
         ...(archived.has(s) ? { archive: archived.get(s) } : {}),
       }));
-      out.document({ ...record, logLinks: links, children });
+      out.document({ ...record, ...(found.live ? { live: true } : {}), logLinks: links, children });
     } else {
-      out.printLines(renderShow(record, children, out, values.children, archived));
+      out.printLines(renderShow(found, children, out, values.children, archived));
     }
     return EXIT_OK;
   });
@@ -155,7 +164,7 @@ function logLink(s: LogStreamRef): LogLink {
  * control characters), the statuses coloured.
  */
 function renderShow(
-  record: JobRecord,
+  { record, live }: FoundJob,
   children: readonly ChildSummary[],
   out: Output,
   allChildren: boolean,
@@ -196,7 +205,10 @@ function renderShow(
   const lines = labelled(known).map((line) =>
     // The status, escaped and coloured by the output layer, after the padding of the labels.
     line.startsWith("status ")
-      ? line.replace(out.escape(STATUS), out.status(record.status) + flags(record))
+      ? line.replace(
+          out.escape(STATUS),
+          out.status(record.status) + flags(record) + (live ? `  (${LIVE_NOTE})` : ""),
+        )
       : line,
   );
   // The fields show has no line for, aligned with those above but never widening them, so that
@@ -215,7 +227,9 @@ function renderShow(
       a?.exitCode === undefined ? undefined : `exit ${a.exitCode}`,
       a?.startedAt === undefined
         ? undefined
-        : `${formatTime(a.startedAt)} to ${formatTime(a.stoppedAt)}`,
+        : a.stoppedAt === undefined && !isTerminalStatus(record.status)
+          ? `from ${formatTime(a.startedAt)}, running`
+          : `${formatTime(a.startedAt)} to ${formatTime(a.stoppedAt)}`,
       attemptReason(record, n),
     ].filter((f): f is string => f !== undefined);
     lines.push("", out.escape(`attempt ${n}${facts.length > 0 ? `: ${facts.join(", ")}` : ""}`));

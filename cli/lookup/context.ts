@@ -11,6 +11,8 @@ import { awsSettings, createTableClient, type AwsSettings } from "./clients";
 import { logAccess, type LogAccess } from "./log-access";
 import { describeError, type ErrorContext } from "./errors";
 import { resolveTableName, type PulumiStackOutput } from "./options";
+import { JobFinder } from "./jobs";
+import { liveBatch } from "./live";
 import { JobTable } from "./table";
 
 /** Seams for tests; every field has a real default. */
@@ -80,6 +82,37 @@ export async function openTable(
 
 /** The name of the log store `replay --db DIR` keeps beside the table. */
 export const DB_LOGS_FILE = "logs.jsonl";
+
+/** The jobs a replay with --db left unfinished, which the local Batch endpoint serves. */
+export const DB_BATCH_FILE = "batch.jsonl";
+
+/**
+ * The finder of the jobs a command is given (cli/lookup/jobs.ts): the table, then Batch; with
+ * --db the local Batch endpoint serving DIR/batch.jsonl, started on the first question (stopped
+ * by `guard`). Its notes go to stderr.
+ */
+export function jobFinder(
+  common: CommonOptions,
+  opened: OpenedTable,
+  io: CliIO,
+  deps: LookupDeps,
+  context: RunContext,
+): JobFinder {
+  const now = deps.now ?? Date.now;
+  let local: Promise<{ readonly endpoint: string }> | undefined;
+  const startLocal = async () => {
+    const { startLocalBatch } =
+      require("../../twin/batch-local") as typeof import("../../twin/batch-local");
+    const served = await startLocalBatch(path.resolve(io.cwd, common.db ?? "", DB_BATCH_FILE));
+    context.cleanup.push(() => served.close());
+    return served;
+  };
+  const batchIn = async (region?: string) => {
+    if (common.db === undefined) return liveBatch({ aws: opened.aws, region, now });
+    return liveBatch({ aws: opened.aws, region, local: await (local ??= startLocal()), now });
+  };
+  return new JobFinder(opened.table, batchIn, (text) => io.stderr.write(`note: ${text}\n`));
+}
 
 /**
  * How the command reads CloudWatch Logs: with --db, from the local endpoint serving

@@ -19,15 +19,24 @@ export class NoTableError extends Error {
   }
 }
 
-/** The table has no item for this job id. */
+/**
+ * The table has no item for this job id (and, when `batch` says where it was asked, Batch does
+ * not know it either, or could not be asked).
+ */
 export class JobNotFoundError extends Error {
   constructor(
     readonly jobId: string,
     readonly tableName: string,
+    readonly batch?: { readonly where: string; readonly failure?: string },
   ) {
     super(
-      `job ${jobId} is not in table ${tableName}; if it ended before the stack was deployed, ` +
-        `bring it in with \`batch-job-log backfill\`.`,
+      batch === undefined
+        ? `job ${jobId} is not in table ${tableName}; if it ended before the stack was deployed, ` +
+            `bring it in with \`batch-job-log backfill\`.`
+        : batch.failure === undefined
+          ? `job ${jobId} is not in table ${tableName}, and ${batch.where} does not know it ` +
+            `(it forgets jobs days after they end): check the id and --region.`
+          : `job ${jobId} is not in table ${tableName}, and ${batch.where} could not be asked: ${batch.failure}`,
     );
     this.name = "JobNotFoundError";
   }

@@ -19,7 +19,8 @@ import type { LogTarget } from "./log-access";
 import { groupRef, header, jobPrefix, printEvent, type LogsRun } from "./log-output";
 import { beforeEnd, readPage, readTail, whyMissing } from "./log-read";
 import { attemptCount, chooseStream } from "./streams";
-import type { JobTable } from "./table";
+import type { FoundJob, JobFinder } from "./jobs";
+import type { ChildSummary } from "./table";
 
 const logsSdk = (): typeof import("@aws-sdk/client-cloudwatch-logs") =>
   require("@aws-sdk/client-cloudwatch-logs");
@@ -76,9 +77,14 @@ interface Followed {
   tailed?: Printed;
 }
 
+/** Where a followed job is read again: the table, then Batch (cli/lookup/jobs.ts). */
+export interface JobSource {
+  get(jobId: string): Promise<JobRecord>;
+}
+
 export async function followJob(
   run: LogsRun,
-  table: JobTable,
+  table: JobSource,
   first: JobRecord,
   options: FollowOptions,
 ): Promise<number> {
@@ -97,7 +103,7 @@ export async function followJob(
 
 async function follow(
   run: LogsRun,
-  table: JobTable,
+  table: JobSource,
   first: JobRecord,
   options: FollowOptions,
 ): Promise<number> {
@@ -310,4 +316,61 @@ async function startTail(
       signal.removeEventListener("abort", onStop);
     },
   };
+}
+
+/** A child that has started (or ended): it may have a stream to follow. */
+const STARTED = new Set(["STARTING", "RUNNING", "SUCCEEDED", "FAILED"]);
+
+export interface ParentFollowOptions extends FollowOptions {
+  /** The children to follow among those listed (--failed, --index). */
+  readonly pick: (children: readonly ChildSummary[]) => readonly ChildSummary[];
+  /** A child's prefix (`[3] `, `node 2 `). */
+  readonly label: (child: ChildSummary) => string;
+}
+
+/**
+ * `logs -f PARENT`: follows the children (or nodes) of an array or multi-node job as they start,
+ * each with its own follower (as `followJob`) and its prefix, listing them again every poll
+ * (from the table, and from Batch while the parent runs), until the parent has ended and every
+ * child followed has been drained. A child without a stream is said in a note.
+ */
+export async function followParent(
+  run: LogsRun,
+  finder: JobFinder,
+  parent: FoundJob,
+  options: ParentFollowOptions,
+): Promise<number> {
+  const { signal } = options.stop;
+  const followed = new Set<string>();
+  const followers: Promise<number>[] = [];
+  let current = parent;
+  for (;;) {
+    const ended = isTerminalStatus(current.record.status);
+    for (const child of options.pick(await finder.children(current))) {
+      if (followed.has(child.jobId) || !STARTED.has(child.status)) continue;
+      followed.add(child.jobId);
+      const label = options.label(child);
+      const prefix = () => (run.json || run.prefix === "never" ? "" : label);
+      followers.push(
+        finder
+          .get(child.jobId)
+          .then((record) => followJob(run, finder, record, { ...options, prefix }))
+          .catch((error: unknown) => {
+            if (!(error instanceof LookupError)) throw error;
+            run.io.stderr.write(`note: ${label}${error.message}\n`);
+            return EXIT_OK;
+          }),
+      );
+    }
+    if (ended) break;
+    if (followed.size === 0 && current === parent) {
+      run.io.stderr.write(
+        `note: waiting for the children of job ${parent.record.jobId} to start (status ${parent.record.status}).\n`,
+      );
+    }
+    await options.wait(options.pollMs, signal);
+    if (signal.aborted) break;
+    current = await finder.byId(parent.record.jobId);
+  }
+  return Math.max(EXIT_OK, ...(await Promise.all(followers)));
 }

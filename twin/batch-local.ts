@@ -1,0 +1,209 @@
+/**
+ * A local AWS Batch endpoint for the jobs a replay left unfinished: what `show`, `logs` and
+ * `logs -f` ask Batch about a job the table does not hold yet (cli/lookup/live.ts), answered
+ * offline from `DIR/batch.jsonl`, as twin/logs-local.ts answers CloudWatch Logs from
+ * `DIR/logs.jsonl`.
+ *
+ * The file: one line per job, `{"region": ..., "job": <the detail of its latest event>}`, written
+ * by `replay --db` with `LiveJobs` below: the jobs whose latest state (by Batch's order of
+ * statuses, then event time) is not SUCCEEDED or FAILED. A job that ended is in the table; Batch's
+ * own memory of ended jobs is not modelled.
+ *
+ * Served (Batch's REST JSON protocol, the region from the request's signature): DescribeJobs
+ * (`POST /v1/describejobs`) and ListJobs (`POST /v1/listjobs`) by `arrayJobId`, `multiNodeJobId`
+ * or `jobQueue` (name or ARN; its jobs, not their children), one `jobStatus` (RUNNING when none is given, as Batch), pages of
+ * `maxResults` (default 100) with a `nextToken`. Anything else is a 404 `UnknownOperation`.
+ */
+import * as fs from "fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "http";
+import { serveOnLoopback } from "./loopback";
+
+/** Batch's order of a job's statuses: a later event may carry an earlier one (delivery order). */
+const STATUS_ORDER = [
+  "SUBMITTED",
+  "PENDING",
+  "RUNNABLE",
+  "STARTING",
+  "RUNNING",
+  "SUCCEEDED",
+  "FAILED",
+] as const;
+const ENDED = new Set(["SUCCEEDED", "FAILED"]);
+
+type Detail = Record<string, unknown>;
+
+interface Kept {
+  readonly region: string;
+  readonly job: Detail;
+  readonly time: number;
+}
+
+/**
+ * The latest state of every job a replay saw that has not ended, from its events in any order:
+ * `observe` each "Batch Job State Change" event, then `lines()` for DIR/batch.jsonl. Holds the
+ * unfinished jobs' details and the ids of the ended ones (so that a state delivered late does
+ * not bring a job back).
+ */
+export class LiveJobs {
+  private readonly open = new Map<string, Kept>();
+  private readonly ended = new Set<string>();
+
+  observe(event: Record<string, unknown>): void {
+    if (event.source !== "aws.batch" || event["detail-type"] !== "Batch Job State Change") return;
+    const job = event.detail as Detail | undefined;
+    const jobId = typeof job?.jobId === "string" ? job.jobId : undefined;
+    const status = typeof job?.status === "string" ? job.status : undefined;
+    if (!job || !jobId || !status || this.ended.has(jobId)) return;
+    if (ENDED.has(status)) {
+      this.open.delete(jobId);
+      this.ended.add(jobId);
+      return;
+    }
+    const time = Date.parse(String(event.time ?? "")) || 0;
+    const kept = this.open.get(jobId);
+    if (kept && rank(kept.job.status) * 1e15 + kept.time > rank(status) * 1e15 + time) return;
+    this.open.set(jobId, { region: String(event.region ?? "us-east-1"), job, time });
+  }
+
+  /** How many jobs had not ended. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** DIR/batch.jsonl's lines, by job id. */
+  lines(): string[] {
+    return [...this.open.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, { region, job }]) => JSON.stringify({ region, job }));
+  }
+}
+
+function rank(status: unknown): number {
+  return STATUS_ORDER.indexOf(status as (typeof STATUS_ORDER)[number]);
+}
+
+export interface LocalBatch {
+  readonly endpoint: string;
+  /** The operations asked, in order (for tests). */
+  readonly operations: string[];
+  close(): Promise<void>;
+}
+
+/** Serves the jobs of `file` (none when it does not exist) until `close()`. */
+export async function startLocalBatch(file: string): Promise<LocalBatch> {
+  const jobs = fs.existsSync(file) ? parseJobs(fs.readFileSync(file, "utf8"), file) : [];
+  const operations: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const operation = (req.url ?? "").replace(/^\/v1\//, "").replace(/\?.*$/, "");
+      operations.push(operation);
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<
+          string,
+          unknown
+        >;
+      } catch {
+        return reply(res, 400, { __type: "ClientException", message: "the body is not JSON" });
+      }
+      const region = regionOf(req);
+      const here = jobs.filter((j) => j.region === region).map((j) => j.job);
+      if (req.method === "POST" && operation === "describejobs") {
+        const wanted = new Set(Array.isArray(body.jobs) ? body.jobs.map(String) : []);
+        return reply(res, 200, { jobs: here.filter((j) => wanted.has(String(j.jobId))) });
+      }
+      if (req.method === "POST" && operation === "listjobs")
+        return reply(res, 200, list(here, body));
+      reply(res, 404, { __type: "UnknownOperationException", message: `not served: ${operation}` });
+    });
+  });
+  const { endpoint, close } = await serveOnLoopback(server);
+  return { endpoint, operations, close };
+}
+
+function parseJobs(text: string, source: string): { region: string; job: Detail }[] {
+  return text
+    .split("\n")
+    .map((line, i) => ({ line, i }))
+    .filter(({ line }) => line.trim() !== "")
+    .map(({ line, i }) => {
+      const entry = JSON.parse(line) as { region?: unknown; job?: unknown };
+      if (typeof entry.region !== "string" || typeof entry.job !== "object" || !entry.job) {
+        throw new Error(`${source} line ${i + 1}: needs region and job`);
+      }
+      return { region: entry.region, job: entry.job as Detail };
+    });
+}
+
+/** One page of ListJobs. */
+function list(jobs: readonly Detail[], body: Record<string, unknown>): Record<string, unknown> {
+  const status = typeof body.jobStatus === "string" ? body.jobStatus : "RUNNING";
+  const id = (j: Detail) => String(j.jobId);
+  const selected = jobs.filter((j) => {
+    if (j.status !== status) return false;
+    if (typeof body.arrayJobId === "string") return id(j).startsWith(`${body.arrayJobId}:`);
+    if (typeof body.multiNodeJobId === "string") return id(j).startsWith(`${body.multiNodeJobId}#`);
+    if (typeof body.jobQueue === "string") {
+      // A queue lists its jobs, not their children.
+      if (/[:#]/.test(id(j))) return false;
+      const queue = String(j.jobQueue ?? "");
+      return queue === body.jobQueue || queue.endsWith(`/${body.jobQueue}`);
+    }
+    return false;
+  });
+  const start = typeof body.nextToken === "string" ? Number(body.nextToken) || 0 : 0;
+  const size = typeof body.maxResults === "number" && body.maxResults > 0 ? body.maxResults : 100;
+  const page = selected.slice(start, start + size);
+  return {
+    jobSummaryList: page.map(summaryOf),
+    ...(start + size < selected.length ? { nextToken: String(start + size) } : {}),
+  };
+}
+
+/** A job's ListJobs summary. */
+function summaryOf(j: Detail): Record<string, unknown> {
+  const pick = (names: readonly string[], from: Detail | undefined) =>
+    Object.fromEntries(names.filter((n) => from?.[n] !== undefined).map((n) => [n, from?.[n]]));
+  const container = j.container as Detail | undefined;
+  const array = j.arrayProperties as Detail | undefined;
+  const nodes = j.nodeProperties as Detail | undefined;
+  const nodeDetails = j.nodeDetails as Detail | undefined;
+  return {
+    ...pick(
+      [
+        "jobArn",
+        "jobId",
+        "jobName",
+        "createdAt",
+        "status",
+        "statusReason",
+        "startedAt",
+        "stoppedAt",
+      ],
+      j,
+    ),
+    ...(container ? { container: pick(["exitCode", "reason"], container) } : {}),
+    ...(array ? { arrayProperties: pick(["size", "index"], array) } : {}),
+    ...(nodes || nodeDetails
+      ? {
+          nodeProperties: {
+            ...pick(["numNodes"], nodes),
+            ...pick(["isMainNode", "nodeIndex"], nodeDetails),
+          },
+        }
+      : {}),
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/** The region the request was signed for. */
+function regionOf(req: IncomingMessage): string {
+  const auth = String(req.headers.authorization ?? "");
+  return /Credential=[^/]+\/\d+\/([^/]+)\/batch\//.exec(auth)?.[1] ?? "us-east-1";
+}
