@@ -82,6 +82,65 @@ test("show: an array job and its children with their statuses; one child as JSON
   expect([record.arrayIndex, record.status, record.children]).toEqual([3, "FAILED", []]);
 });
 
+test("show: a job by ARN, by name (its latest run, said), and one still running, from the replay's Batch", async () => {
+  const byId = await run(["show", SAMPLE.retriedJob, "--db", SAMPLE_DB]);
+  const arn = `arn:aws:batch:us-east-1:123456789012:job/${SAMPLE.retriedJob}`;
+  const byArn = await run(["show", arn, "--db", SAMPLE_DB]);
+  expect([byArn.code, byArn.out, byArn.err]).toEqual([0, byId.out, ""]);
+  const byName = await run(["show", "align-tumor-0054", "--db", SAMPLE_DB]);
+  expect([byName.code, byName.out]).toEqual([0, byId.out]);
+  expect(byName.err).toMatch(
+    new RegExp(
+      `^note: job name align-tumor-0054: job ${SAMPLE.retriedJob}, created \\S+, its only run\\.\n$`,
+    ),
+  );
+
+  const running = await run(example(SHOW, "A job still running"));
+  expect([running.code, running.err]).toEqual([0, ""]);
+  const lines = running.out.split("\n");
+  expect(lines.filter((l) => /^(name|status) /.test(l))).toEqual([
+    "name        etl-orders-0901",
+    "status      RUNNING  (live from Batch, not recorded yet)",
+  ]);
+  expect(lines.filter((l) => l.startsWith("attempt "))).toEqual([
+    expect.stringMatching(/^attempt 1: from \S+, running$/),
+  ]);
+});
+
+test("replay --db keeps the jobs left unfinished for the lookups' stand-in for Batch", () => {
+  const jobs = readFileSync(join(cwd, SAMPLE_DB, "batch.jsonl"), "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { region: string; job: { jobId: string; status: string } });
+  expect(jobs.map((j) => `${j.job.jobId} ${j.job.status}`)).toEqual([
+    `${SAMPLE.runningArray} RUNNING`,
+    `${SAMPLE.runningArray}:3 RUNNING`,
+    `${SAMPLE.running} RUNNING`,
+    "418edc52-771e-4865-88de-abe3f556dedb RUNNABLE",
+    "90b4ab38-3ce3-467e-b2a4-5099d4d967ff RUNNING",
+    "90b4ab38-3ce3-467e-b2a4-5099d4d967ff#0 RUNNING",
+    "90b4ab38-3ce3-467e-b2a4-5099d4d967ff#1 RUNNING",
+    "90b4ab38-3ce3-467e-b2a4-5099d4d967ff#2 RUNNING",
+    "a1e1b0a6-7f19-420b-b922-b2cc8fbeeda0 RUNNING",
+  ]);
+  expect(new Set(jobs.map((j) => j.region))).toEqual(new Set(["us-east-1"]));
+});
+
+test("logs: a running array job's children, the recorded and the running one, merged", async () => {
+  const r = await run(example(LOGS, "What the children of an array job still running"));
+  expect(r.code).toBe(0);
+  expect(r.err.split("\n")[0]).toBe(
+    `note: job ${SAMPLE.runningArray} (RUNNING): live from Batch, not recorded yet.`,
+  );
+  const prefixes = new Set(
+    r.out
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.slice(0, 4)),
+  );
+  expect(prefixes).toEqual(new Set(["[0] ", "[1] ", "[2] ", "[3] ", "[4] ", "[5] "]));
+});
+
 test("find: the array job's runs, the newest three as JSON", async () => {
   const all = await run(example(FIND, "Every run named like an array job"));
   expect([all.code, all.err]).toEqual([0, ""]);
@@ -120,7 +179,7 @@ test("find without NAME: what failed in an hour of the sample, one queue's sim-*
 });
 
 test("logs: a job that never started says why it has no log events, without CloudWatch", async () => {
-  const r = await run(example(LOGS, "Why a job that never started"));
+  const r = await run(["logs", SAMPLE.neverStarted, "--db", SAMPLE_DB]);
   expect([r.code, r.out]).toEqual([1, ""]);
   expect(r.err).toMatch(
     /^batch-job-log logs: job [0-9a-f-]{36} never started \(FAILED\): Task failed to start \(CannotPullContainerError: .+\)\.\n$/,

@@ -3,7 +3,8 @@
  * AWS Batch (cli/lookup/live.ts, cli/lookup/jobs.ts): `show` and `logs` on a running job, `logs -f`
  * following it until the handler records its end, and `logs -f PARENT` picking up children as
  * they start. The table is dynalite; Batch and CloudWatch Logs (no local implementation) are
- * aws-sdk-client-mock. The offline twin of Batch is tested in replay-live.test.ts.
+ * aws-sdk-client-mock; the twin's stand-in for Batch (what `--db` asks) with the real SDK client,
+ * last (it restores the Batch mock).
  */
 import {
   BatchClient,
@@ -19,6 +20,9 @@ import {
   type GetLogEventsCommandInput,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { mockClient } from "aws-sdk-client-mock";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import * as logsCommand from "../cli/commands/logs";
 import * as showCommand from "../cli/commands/show";
 import type { LookupDeps } from "../cli/lookup/context";
@@ -29,6 +33,7 @@ import {
   tableKeysAndIndexes,
   type CommandSender,
 } from "../record";
+import { LiveJobs, startLocalBatch } from "../twin/batch-local";
 import { startLocalTable, type LocalTable } from "../twin/dynamo-local";
 import { useDummyCredentials } from "./helpers/aws-env";
 import { command, recordingIO, type Ran } from "./helpers/cli-io";
@@ -352,5 +357,86 @@ describe("jobs the table does not hold yet, from Batch", () => {
       ...["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"],
       ...["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"],
     ]);
+  });
+});
+
+describe("the twin's stand-in for Batch (twin/batch-local.ts)", () => {
+  test("keeps each unfinished job's most advanced state, whatever the delivery order", () => {
+    const live = new LiveJobs();
+    const running = eventAs("ec2-single", "RUNNING", LIVE);
+    const runnable = eventAs("ec2-single", "RUNNABLE", LIVE);
+    const ended = eventAs("ec2-single", "SUCCEEDED", EC2);
+    // A late RUNNABLE after RUNNING; EC2 ends, then a state of it arrives late.
+    for (const e of [running, runnable, eventAs("ec2-single", "RUNNING", EC2), ended]) {
+      live.observe(e);
+    }
+    live.observe(eventAs("ec2-single", "RUNNING", EC2));
+    live.observe({ ...running, source: "com.example" });
+    expect(live.lines().map((l) => JSON.parse(l))).toEqual([
+      { region: "us-east-1", job: running.detail },
+    ]);
+  });
+
+  test("answers DescribeJobs and ListJobs (a status at a time, in pages) to the real SDK client", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "batch-local-"));
+    const file = join(dir, "batch.jsonl");
+    const live = new LiveJobs();
+    for (let i = 0; i < 3; i++) {
+      live.observe(eventAs("array-child", "RUNNING", `${LIVE_ARRAY}:${i}`));
+    }
+    live.observe(eventAs("array-parent", "RUNNING", LIVE_ARRAY));
+    writeFileSync(file, live.lines().join("\n") + "\n");
+    const served = await startLocalBatch(file);
+    batchMock.restore();
+    const client = new BatchClient({
+      region: "us-east-1",
+      endpoint: served.endpoint,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    try {
+      const described = await client.send(new DescribeJobsCommand({ jobs: [LIVE_ARRAY, LIVE] }));
+      expect(described.jobs?.map((j) => [j.jobId, j.status])).toEqual([[LIVE_ARRAY, "RUNNING"]]);
+      const first = await client.send(
+        new ListJobsCommand({ arrayJobId: LIVE_ARRAY, jobStatus: "RUNNING", maxResults: 2 }),
+      );
+      const second = await client.send(
+        new ListJobsCommand({
+          arrayJobId: LIVE_ARRAY,
+          jobStatus: "RUNNING",
+          nextToken: first.nextToken,
+        }),
+      );
+      expect(
+        [...(first.jobSummaryList ?? []), ...(second.jobSummaryList ?? [])].map((j) => j.jobId),
+      ).toEqual([0, 1, 2].map((i) => `${LIVE_ARRAY}:${i}`));
+      expect(second.nextToken).toBeUndefined();
+      // A queue lists its jobs by name or ARN, not their children.
+      for (const jobQueue of [
+        "ec2-spot",
+        "arn:aws:batch:us-east-1:123456789012:job-queue/ec2-spot",
+      ]) {
+        const queued = await client.send(new ListJobsCommand({ jobQueue, jobStatus: "RUNNING" }));
+        expect(queued.jobSummaryList?.map((j) => j.jobId)).toEqual([LIVE_ARRAY]);
+      }
+      const other = new BatchClient({
+        region: "eu-west-1",
+        endpoint: served.endpoint,
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      });
+      expect((await other.send(new DescribeJobsCommand({ jobs: [LIVE_ARRAY] }))).jobs).toEqual([]);
+      other.destroy();
+      expect(served.operations).toEqual([
+        "describejobs",
+        "listjobs",
+        "listjobs",
+        "listjobs",
+        "listjobs",
+        "describejobs",
+      ]);
+    } finally {
+      client.destroy();
+      await served.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -97,6 +97,29 @@ function terminalEvents(events: BatchEvent[]): Map<string, BatchEvent> {
   return out;
 }
 
+const STATUS_ORDER = ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING"];
+
+/**
+ * Each job's last state: its first terminal event, or for a job still running when the sample
+ * ends, its most advanced state (the last delivered of it).
+ */
+function lastEvents(events: BatchEvent[]): Map<string, BatchEvent> {
+  const ended = terminalEvents(events);
+  const out = new Map(ended);
+  const rank = (e: BatchEvent) => STATUS_ORDER.indexOf(detail(e).status);
+  for (const e of events) {
+    const d = detail(e);
+    if (!isStateChange(e) || ended.has(d.jobId)) continue;
+    const kept = out.get(d.jobId);
+    if (!kept || rank(e) >= rank(kept)) out.set(d.jobId, e);
+  }
+  return out;
+}
+
+/** A job's kind from its last state: "still-running" when it has not ended. */
+const kindOf = (e: BatchEvent): JobKind =>
+  isTerminal(detail(e).status) ? classify(e) : "still-running";
+
 function recount(events: BatchEvent[]) {
   const jobs = new Set<string>();
   const terminal = new Map<string, string>();
@@ -207,16 +230,18 @@ describe("generateSampleEvents", () => {
     expect(facts.terminalByStatus).toEqual(r.terminalByStatus);
     expect(facts.duplicates).toEqual(r.duplicates);
     expect(facts.outOfOrderJobs).toBe(r.outOfOrderJobs);
-    expect(facts.terminalByStatus.SUCCEEDED + facts.terminalByStatus.FAILED).toBe(facts.jobs);
+    expect(facts.terminalByStatus.SUCCEEDED + facts.terminalByStatus.FAILED).toBe(
+      facts.jobs - facts.jobsByKind["still-running"],
+    );
   });
 
   it("has the pinned counts for seed 1", () => {
     const pinned: SampleFacts = {
       seed: 1,
-      jobs: 342,
-      events: 1620,
+      jobs: 356,
+      events: 1666,
       skippable: 9,
-      terminalByStatus: { SUCCEEDED: 264, FAILED: 78 },
+      terminalByStatus: { SUCCEEDED: 268, FAILED: 79 },
       jobsByKind: {
         "ec2-single": 90,
         fargate: 40,
@@ -224,7 +249,7 @@ describe("generateSampleEvents", () => {
         "custom-log-group": 20,
         "non-awslogs-driver": 12,
         "array-parent": 8,
-        "array-child": 46,
+        "array-child": 51,
         "multinode-parent": 3,
         "multinode-parent-taskproperties": 3,
         "multinode-node": 17,
@@ -237,9 +262,10 @@ describe("generateSampleEvents", () => {
         "timed-out": 6,
         oom: 8,
         "old-no-jobarn": 5,
+        "still-running": 9,
       },
-      duplicates: { identical: 32, newEnvelopeId: 37 },
-      outOfOrderJobs: 31,
+      duplicates: { identical: 34, newEnvelopeId: 37 },
+      outOfOrderJobs: 32,
     };
     expect(facts).toEqual(pinned);
   });
@@ -278,12 +304,12 @@ describe("generateSampleEvents", () => {
 
   it("covers every job kind, with the counts the facts claim", () => {
     const counts = Object.fromEntries(JOB_KINDS.map((k) => [k, 0])) as Record<JobKind, number>;
-    for (const e of terminalEvents(events).values()) counts[classify(e)]++;
+    for (const e of lastEvents(events).values()) counts[kindOf(e)]++;
     expect(counts).toEqual(facts.jobsByKind);
     for (const kind of JOB_KINDS) expect(counts[kind]).toBeGreaterThan(0);
   });
 
-  it("ends every job exactly once, SUCCEEDED or FAILED, never both", () => {
+  it("ends every job but those still running exactly once, SUCCEEDED or FAILED, never both", () => {
     const statuses = new Map<string, Set<string>>();
     for (const e of events.filter(isStateChange)) {
       const d = detail(e);
@@ -291,7 +317,7 @@ describe("generateSampleEvents", () => {
       if (!statuses.has(d.jobId)) statuses.set(d.jobId, new Set());
       statuses.get(d.jobId)?.add(d.status);
     }
-    expect(statuses.size).toBe(facts.jobs);
+    expect(statuses.size).toBe(facts.jobs - facts.jobsByKind["still-running"]);
     for (const s of statuses.values()) expect(s.size).toBe(1);
   });
 
@@ -345,12 +371,12 @@ describe("generateSampleLogs and samples/logs.jsonl", () => {
   const entries = new Map(streams.map((s) => [key(s.region, s.logGroupName, s.logStreamName), s]));
   const EXPIRED = { logGroupName: "/ecs/fargate-report", region: "us-east-1", retentionInDays: 14 };
 
-  /** Every stream a terminal record names, with its job, kind and attempt. */
-  const named = [...terminalEvents(events).values()].flatMap((e) => {
+  /** Every stream a job's last record names, with its job, kind and attempt. */
+  const named = [...lastEvents(events).values()].flatMap((e) => {
     const record = recordFromEvent(e, { now: new Date(SAMPLE_EPOCH_MS) });
     return (record.logStreams ?? []).map((ref) => ({
       record,
-      kind: classify(e),
+      kind: kindOf(e),
       ref,
       key: key(ref.logRegion, ref.logGroup, ref.logStreamName),
       attempt: record.attempts[ref.attempt - 1],
@@ -394,7 +420,7 @@ describe("generateSampleLogs and samples/logs.jsonl", () => {
     const present = ran.filter((n) => !isExpired(n)).map((n) => n.key);
     expect(new Set(entries.keys())).toEqual(new Set(present));
     expect(entries.size).toBe(streams.length);
-    expect(streams.length).toBe(369);
+    expect(streams.length).toBe(381);
   });
 
   it("has no entry for a stream that was never created: the Docker timeouts'", () => {
@@ -412,7 +438,11 @@ describe("generateSampleLogs and samples/logs.jsonl", () => {
   it("puts a few to a few dozen lines strictly inside the attempt's run window, ascending", () => {
     const problems: string[] = [];
     for (const n of logged()) {
-      const { startedAt, stoppedAt } = n.attempt as { startedAt: number; stoppedAt: number };
+      // A job still running when the sample ends has printed up to then.
+      const { startedAt, stoppedAt = Infinity } = n.attempt as {
+        startedAt: number;
+        stoppedAt?: number;
+      };
       const times = entries.get(n.key)?.events.map((e) => e.timestamp) ?? [];
       if (times.length < 2 || times.length > 60) problems.push(`${n.key}: ${times.length} lines`);
       if (!(times[0] > startedAt)) problems.push(`${n.key}: starts before ${startedAt}`);
@@ -438,7 +468,7 @@ describe("generateSampleLogs and samples/logs.jsonl", () => {
       "custom-log-group": 15,
       "non-awslogs-driver": 0,
       "array-parent": 0,
-      "array-child": 49,
+      "array-child": 54,
       "multinode-parent": 3,
       "multinode-parent-taskproperties": 3,
       "multinode-node": 17,
@@ -451,6 +481,7 @@ describe("generateSampleLogs and samples/logs.jsonl", () => {
       "timed-out": 6,
       oom: 8,
       "old-no-jobarn": 5,
+      "still-running": 7,
     });
   });
 
@@ -458,17 +489,18 @@ describe("generateSampleLogs and samples/logs.jsonl", () => {
     const own = ran.filter(
       (n) => !isExpired(n) && !["metrics-agent", "envoy"].includes(n.ref.container),
     );
-    // 344 streams (369 less 17 metrics agents and 8 envoys); main nodes' twice, node and parent.
-    expect(own.length).toBe(344 + 6);
+    // 356 streams (381 less 17 metrics agents and 8 envoys); the 6 ended multi-node jobs' main
+    // nodes' twice, node and parent (a running parent names no stream yet).
+    expect(own.length).toBe(356 + 6);
     for (const n of own) expect(messages(n)[0]).toContain(n.record.jobId);
   });
 
   it("names the array index and the node index in the first line", () => {
-    const terminals = terminalEvents(events);
+    const last = lastEvents(events);
     const parentOf = (n: (typeof named)[number]) =>
-      detail(terminals.get(n.record.parentJobId as string) as BatchEvent);
-    const children = ran.filter((r) => r.kind === "array-child");
-    expect(children.length).toBe(49);
+      detail(last.get(n.record.parentJobId as string) as BatchEvent);
+    const children = ran.filter((r) => r.record.arrayIndex !== undefined);
+    expect(children.length).toBe(55);
     for (const n of children) {
       const index = n.record.arrayIndex;
       const size = parentOf(n).arrayProperties?.size;
@@ -476,8 +508,10 @@ describe("generateSampleLogs and samples/logs.jsonl", () => {
         `child ${index} of ${size} (AWS_BATCH_JOB_ARRAY_INDEX=${index},`,
       );
     }
-    const nodes = ran.filter((r) => r.kind === "multinode-node");
-    expect(nodes.length).toBe(17);
+    const nodes = ran.filter(
+      (r) => r.record.nodeIndex !== undefined && r.record.jobId.includes("#"),
+    );
+    expect(nodes.length).toBe(20);
     for (const n of nodes) {
       const numNodes = parentOf(n).nodeProperties?.numNodes;
       expect(messages(n)[0]).toContain(`node ${n.record.nodeIndex} of ${numNodes} (`);
@@ -514,10 +548,12 @@ describe("static fixtures", () => {
       : file.replace(/\.json$/, "");
 
   it("has one file per job kind, plus queue-blocked.json", () => {
+    // "still-running" is a state, not a shape: every kind of job ends in some fixture.
+    const shapes = JOB_KINDS.filter((k) => k !== "still-running");
     const kinds = new Set(files.map(expectedKind));
-    for (const kind of JOB_KINDS) expect(kinds.has(kind)).toBe(true);
+    for (const kind of shapes) expect(kinds.has(kind)).toBe(true);
     expect(files).toContain("queue-blocked.json");
-    expect(files.length).toBe(JOB_KINDS.length + 1);
+    expect(files.length).toBe(shapes.length + 1);
   });
 
   it.each(files.filter((f) => f !== "queue-blocked.json"))(

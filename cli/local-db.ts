@@ -189,7 +189,7 @@ export function storeCopy(dir: string): string {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "batch-job-log-db-"));
   try {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const skip = ["LOCK", WRITER_LOCK, "logs.jsonl"];
+      const skip = ["LOCK", WRITER_LOCK, "logs.jsonl", "batch.jsonl"];
       if (!entry.isFile() || skip.includes(entry.name)) continue;
       fs.copyFileSync(
         path.join(dir, entry.name),

@@ -153,6 +153,8 @@ export interface ReplayOptions {
   readonly concurrency?: number;
   /** Errors kept (MAX_ERRORS_KEPT). */
   readonly maxErrors?: number;
+  /** Sees every well-formed event read, in input order, whether the rules match it or not. */
+  readonly onEvent?: (event: Record<string, unknown>) => void;
 }
 
 export interface Twin {
@@ -322,6 +324,7 @@ async function replayEvents(
         finished();
         continue;
       }
+      options.onEvent?.(item.event);
       const origin = originOf(item.event);
       origins.add(origin);
       const route = router.route(origin);

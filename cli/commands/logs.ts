@@ -207,12 +207,14 @@ export const spec = defineCommand({
       command: `batch-job-log logs ${SAMPLE.retriedJob} --all-attempts --tail 3 --timestamps --db ${SAMPLE_DB}`,
     },
     {
-      description: "Why a job that never started has no log events to print",
-      command: `batch-job-log logs ${SAMPLE.neverStarted} --db ${SAMPLE_DB}`,
-    },
-    {
       description: "The same lines as CloudWatch Logs has, read from the stack's S3 archive",
       command: `batch-job-log logs ${SAMPLE.retriedJob} --source archive --db ${SAMPLE_DB}`,
+    },
+    {
+      description:
+        "What the children of an array job still running printed so far; with -f, then each " +
+        "child's new lines as they come, until the job ends (Ctrl-C to stop)",
+      command: `batch-job-log logs ${SAMPLE.runningArray} --db ${SAMPLE_DB}`,
     },
   ],
 });

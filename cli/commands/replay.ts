@@ -23,7 +23,7 @@ import {
 import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO } from "../io";
 import { dbFolderToWrite, lockDbFolder } from "../local-db";
 import { checkProfile } from "../lookup/clients";
-import { DB_ARCHIVE_DIR, DB_LOGS_FILE } from "../lookup/context";
+import { DB_ARCHIVE_DIR, DB_BATCH_FILE, DB_LOGS_FILE } from "../lookup/context";
 import { defineCommand, type Input } from "../options";
 import { progressBar } from "../progress";
 import {
@@ -259,13 +259,30 @@ export async function run(
       });
     }
 
+    const unfinished =
+      dbPath === undefined
+        ? undefined
+        : new (
+            require("../../twin/batch-local") as typeof import("../../twin/batch-local")
+          ).LiveJobs();
     try {
       const progress = replayProgress(io.stderr, input);
       let result;
       try {
-        result = await twin.replay(input.items(), { onProgress: progress.step });
+        result = await twin.replay(input.items(), {
+          onProgress: progress.step,
+          onEvent: unfinished && ((event) => unfinished.observe(event)),
+        });
       } finally {
         progress.end();
+      }
+      // The jobs left unfinished, for the local Batch endpoint of the lookups (twin/batch-local.ts).
+      if (dbPath !== undefined && unfinished) {
+        const lines = unfinished.lines();
+        fs.writeFileSync(
+          path.join(dbPath, DB_BATCH_FILE),
+          lines.length === 0 ? "" : `${lines.join("\n")}\n`,
+        );
       }
       const { summary, errors, refusals, origins } = result;
       const hub = twin.role === "hub";

@@ -19,6 +19,10 @@ export const SAMPLE = {
   multiNodeParent: "9e228a9e-e365-4a6e-977e-f1d95f7bc0ea",
   /** etl-load-eu-0034: logged to /ecs/fargate-report, which keeps events 14 days. */
   expired: "b123cdfb-aeb8-4fad-868b-d3cb32b4562c",
+  /** etl-orders-0901: still RUNNING when the sample ends (not in the table: Batch knows it). */
+  running: "18428eb3-f239-4d05-bdde-30751270ad02",
+  /** tiles-z12-0904: an array job RUNNING when the sample ends, 5 of its 6 children done. */
+  runningArray: "0fea2321-1e49-4e84-9bbb-eecaf4b6e2d7",
 } as const;
 
 /** Where the examples read the sample from. */

@@ -81,6 +81,10 @@ export const spec = defineCommand({
       description: "One child of that array job, as JSON",
       command: `batch-job-log show ${SAMPLE.arrayParent}:3 --db ${SAMPLE_DB} --json`,
     },
+    {
+      description: "A job still running, which the table does not hold yet: what Batch says of it",
+      command: `batch-job-log show ${SAMPLE.running} --db ${SAMPLE_DB}`,
+    },
   ],
 });
 

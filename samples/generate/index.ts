@@ -65,6 +65,7 @@ import { skippableEvents } from "./kinds/skippable";
 import { sampleLogs, type SampleLogEntry } from "./logs";
 import { planJobs } from "./planner";
 import { Rng } from "./rng";
+import { planStillRunning } from "./still-running";
 
 export { SAMPLE_EPOCH_MS, type BatchEvent } from "./envelope";
 export type { SampleFacts } from "./facts";
@@ -72,24 +73,40 @@ export { HUB_JOBS_PER_ORIGIN, HUB_ORIGINS, hubSampleEvents } from "./hub";
 export { JOB_KINDS, type JobKind } from "./jobs";
 export type { LogEvent, LogGroupEntry, LogStreamEntry, SampleLogEntry } from "./logs";
 
-export function generateSampleEvents(seed = 1): { events: BatchEvent[]; facts: SampleFacts } {
+/**
+ * The workload of a seed: its jobs with their deliveries, then the jobs still running at its end
+ * (still-running.ts: a generator of their own, so that they change nothing else).
+ */
+function workload(seed: number) {
   const rng = new Rng(seed);
   const jobs = planJobs(rng);
   const deliveries = deliver(rng, jobs);
   const end = Math.max(...deliveries.map((d) => d.deliverAt));
+  return { rng, jobs, deliveries, end, running: planStillRunning(seed, end) };
+}
+
+export function generateSampleEvents(seed = 1): { events: BatchEvent[]; facts: SampleFacts } {
+  const { rng, jobs, deliveries, end, running } = workload(seed);
   deliveries.push(...skippableEvents(rng, jobs, end));
+  const seq = deliveries.length;
+  deliveries.push(
+    ...deliver(new Rng((seed ^ 0x5eed_0002) >>> 0), running).map((d) => ({
+      ...d,
+      seq: seq + d.seq,
+    })),
+  );
   deliveries.sort((a, b) => a.deliverAt - b.deliverAt || a.seq - b.seq);
   const events = deliveries.map((d) => d.event);
-  const kinds = new Map(jobs.map((j) => [j.jobId, j.kind] as [string, JobKind]));
+  const kinds = new Map([...jobs, ...running].map((j) => [j.jobId, j.kind] as [string, JobKind]));
   return { events, facts: computeFacts(seed, events, kinds) };
 }
 
 /** What the jobs of `generateSampleEvents(seed)` printed: logs.jsonl's entries. */
 export function generateSampleLogs(seed = 1): SampleLogEntry[] {
-  const jobs = planJobs(new Rng(seed));
+  const { jobs, running } = workload(seed);
   return sampleLogs(
     seed,
-    jobs.flatMap((j) => j.runs),
+    [...jobs, ...running].flatMap((j) => j.runs),
   );
 }
 

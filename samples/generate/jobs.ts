@@ -24,7 +24,8 @@ export type JobKind =
   | "terminated"
   | "timed-out"
   | "oom"
-  | "old-no-jobarn";
+  | "old-no-jobarn"
+  | "still-running";
 
 export const JOB_KINDS: readonly JobKind[] = [
   "ec2-single",
@@ -46,6 +47,7 @@ export const JOB_KINDS: readonly JobKind[] = [
   "timed-out",
   "oom",
   "old-no-jobarn",
+  "still-running",
 ];
 
 /** What a kind module simulates for one job: its events, and a run per stream it wrote to. */

@@ -41,6 +41,8 @@ export interface LogRun extends LogDestination {
   /** The attempt's run window (epoch ms): every line falls strictly inside it. */
   startedAt: number;
   stoppedAt: number;
+  /** A job still running when the sample ends: only its lines up to this time. */
+  cutAt?: number;
   print: (rng: Rng) => Output;
 }
 
@@ -87,7 +89,9 @@ export function sampleLogs(seed: number, runs: readonly LogRun[]): SampleLogEntr
           logGroupName: run.logGroupName,
           region: run.region,
           logStreamName: run.logStreamName,
-          events: stamp(rng, run, run.print(rng)),
+          events: stamp(rng, run, run.print(rng)).filter(
+            (e) => run.cutAt === undefined || e.timestamp <= run.cutAt,
+          ),
         };
       }),
   ];
