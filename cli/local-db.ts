@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { CommandSender } from "../record";
-import { UsageError } from "./io";
+import { EXIT_FAILED, EXIT_USAGE, UsageError, type CliIO } from "./io";
 import { shellQuote } from "./lookup/console-link";
 import { LookupError } from "./lookup/errors";
 
@@ -84,6 +84,37 @@ export function lockDbFolder(
       release();
     },
   };
+}
+
+/** What `replay --db` says when the folder cannot be written part-way (a full disk). */
+export function storeFailure(given: string, why: string): string {
+  return (
+    `--db ${given}: the table folder could not be written (${why.replace(/^IO error: /, "")}). ` +
+    "What was recorded before is kept: make room, then run the same replay again (it completes " +
+    "the table, each job written once)."
+  );
+}
+
+/**
+ * While `replay --db DIR` writes: dynalite throws a failed write of its store (a full disk, a file
+ * over the size limit, a folder gone read-only) in a callback no caller can catch, which would
+ * crash the process with a stack. Such an error ends the replay with one line and exit 2 (as a
+ * folder that cannot be written from the start does); what was written before is kept (LevelDB
+ * replays its log when the folder is next opened), and the same replay run again completes the
+ * table. Any other uncaught error is printed as it would be, exit 1. Returns the remover.
+ */
+export function exitOnStoreFailure(given: string, io: CliIO, release: () => void): () => void {
+  const handler = (error: Error) => {
+    release();
+    if ((error as { code?: string }).code !== "LEVEL_IO_ERROR") {
+      io.stderr.write(`batch-job-log replay: ${error.stack ?? String(error)}\n`);
+      process.exit(EXIT_FAILED);
+    }
+    io.stderr.write(`batch-job-log replay: ${storeFailure(given, error.message)}\n`);
+    process.exit(EXIT_USAGE);
+  };
+  process.on("uncaughtException", handler);
+  return () => process.off("uncaughtException", handler);
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   readStackConfig,
 } from "../../twin/stack-config";
 import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO } from "../io";
-import { dbFolderToWrite, lockDbFolder } from "../local-db";
+import { dbFolderToWrite, exitOnStoreFailure, lockDbFolder, storeFailure } from "../local-db";
 import { checkProfile } from "../lookup/clients";
 import { DB_ARCHIVE_DIR, DB_BATCH_FILE, DB_LOGS_FILE } from "../lookup/context";
 import { defineCommand, type Input } from "../options";
@@ -228,9 +228,12 @@ export async function run(
               "again completes the table (each job is written once, whatever came before).\n",
           ),
         );
+  const unguard =
+    lock === undefined ? undefined : exitOnStoreFailure(common.db as string, io, lock.release);
   try {
     return await replayToTable();
   } finally {
+    unguard?.();
     lock?.release();
   }
 
@@ -251,13 +254,6 @@ export async function run(
     // the stack's archive on, its streams of the archived groups go to DIR/archive, as the
     // program's Firehose stream would write them (twin/archive-local.ts).
     let archived: Awaited<ReturnType<typeof fillArchive>>;
-    if (dbPath !== undefined && sample) {
-      fs.copyFileSync(path.join(projectRoot, SAMPLE_LOGS), path.join(dbPath, DB_LOGS_FILE));
-      archived = await fillArchive(twin, dbPath).catch(async (error: unknown) => {
-        await twin.close();
-        throw error;
-      });
-    }
 
     const unfinished =
       dbPath === undefined
@@ -266,6 +262,14 @@ export async function run(
             require("../../twin/batch-local") as typeof import("../../twin/batch-local")
           ).LiveJobs();
     try {
+      if (dbPath !== undefined && sample) {
+        try {
+          fs.copyFileSync(path.join(projectRoot, SAMPLE_LOGS), path.join(dbPath, DB_LOGS_FILE));
+        } catch (error) {
+          throw new UsageError(storeFailure(common.db as string, (error as Error).message));
+        }
+        archived = await fillArchive(twin, dbPath);
+      }
       const progress = replayProgress(io.stderr, input);
       let result;
       try {
