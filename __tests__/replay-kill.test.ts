@@ -138,9 +138,7 @@ test("a store that cannot be written part-way (a file size limit): one line, exi
   );
   expect(fs.existsSync(path.join(db, "replay.lock"))).toBe(false);
   const io = recordingIO({ cwd: tmp, env: { PATH: path.join(tmp, "no-pulumi-here") } });
-  expect(await main(["find", "--db", db, "--since", "60d", "--limit", "0", "--json"], io)).toBe(
-    0,
-  );
+  expect(await main(["find", "--db", db, "--since", "60d", "--limit", "0", "--json"], io)).toBe(0);
   const kept = io.out().trimEnd().split("\n").length;
   expect(kept).toBeGreaterThan(0);
   expect(kept).toBeLessThan(finalStatuses().size);

@@ -1,6 +1,6 @@
 /**
- * Replay of growing inputs through the command-line tool, each in a process of its own under GNU
- * time, next to its floor: the same number of conditional PutItems of the same items, with the
+ * Replay of growing inputs through the command-line tool, each in a process of its own (its memory
+ * sampled from /proc, with the child `replay --db` runs in), next to its floor: the same number of conditional PutItems of the same items, with the
  * replay's concurrency, to the same kind of table (dynalite kept on disk, as `--db` keeps it), in a
  * process of its own (bench/put-floor.ts). Both read the same JSON Lines file as a stream.
  */
@@ -11,12 +11,14 @@ import * as path from "path";
 import { REPLAY_CONCURRENCY } from "../twin/replay-engine";
 import { terminalTemplates, writeEventsFile } from "./events";
 
-export const REPLAY_SIZES = [25_000, 250_000, 1_000_000];
+export const REPLAY_SIZES = [100_000, 1_000_000];
 
 export interface Measured {
   readonly seconds: number;
   readonly perSecond: number;
+  /** The process tree's peak resident memory, and its anonymous part (without mapped files). */
   readonly peakKB: number;
+  readonly peakAnonKB: number;
 }
 
 export interface ReplayRun {
@@ -28,25 +30,67 @@ export interface ReplayRun {
   readonly recordedAll: boolean;
 }
 
-/** `node <args>` under GNU time; resolves with its output and wall time, CPU and peak RSS. */
+/** The resident memory of a process, in KB: anonymous (heap, native) and file-backed (mapped). */
+function residentKB(pid: number): { anon: number; file: number } {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const field = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+    return { anon: field("RssAnon"), file: field("RssFile") + field("RssShmem") };
+  } catch {
+    return { anon: 0, file: 0 };
+  }
+}
+
+/** A process and its descendants (the command re-runs `replay --db` in a child: cli/heap.ts). */
+function processTree(pid: number): number[] {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    try {
+      const children = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, "utf8");
+      pids.push(...children.split(" ").filter(Boolean).map(Number));
+    } catch {
+      // Gone already.
+    }
+  }
+  return pids;
+}
+
+/**
+ * `node <args>`; resolves with its output, wall time, and the peaks of its process tree's resident
+ * memory, sampled every 100 ms from /proc: in all, and its anonymous part (the JavaScript heap and
+ * native allocations, without the files the store maps: LevelDB maps the table files it reads, so
+ * reading a large table back adds file-backed pages the kernel can drop at will).
+ */
 function timedNode(args: string[], cwd: string) {
-  return new Promise<{ stdout: string; wallS: number; peakKB: number }>((resolve, reject) => {
-    execFile(
-      "/usr/bin/time",
-      ["-f", "BENCHTIME %e %M", process.execPath, ...args],
-      { cwd, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const line = stderr.split("\n").find((l) => l.startsWith("BENCHTIME "));
-        if (!line) {
-          return reject(
-            new Error(`node ${args.join(" ")}: ${error?.message}\n${stderr.slice(-2000)}`),
-          );
-        }
-        const [wallS, peakKB] = line.split(" ").slice(1).map(Number);
-        resolve({ stdout, wallS, peakKB });
-      },
-    );
-  });
+  return new Promise<{ stdout: string; wallS: number; peakKB: number; peakAnonKB: number }>(
+    (resolve, reject) => {
+      const started = Date.now();
+      let peakKB = 0;
+      let peakAnonKB = 0;
+      const child = execFile(
+        process.execPath,
+        args,
+        { cwd, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          clearInterval(sampler);
+          if (error && error.code !== 0 && !stdout) {
+            return reject(
+              new Error(`node ${args.join(" ")}: ${error.message}\n${stderr.slice(-2000)}`),
+            );
+          }
+          resolve({ stdout, wallS: (Date.now() - started) / 1000, peakKB, peakAnonKB });
+        },
+      );
+      const sampler = setInterval(() => {
+        const tree = processTree(child.pid as number).map(residentKB);
+        const anon = tree.reduce((sum, r) => sum + r.anon, 0);
+        const file = tree.reduce((sum, r) => sum + r.file, 0);
+        peakAnonKB = Math.max(peakAnonKB, anon);
+        peakKB = Math.max(peakKB, anon + file);
+      }, 100);
+    },
+  );
 }
 
 /** The number after `label` in replay's summary ("  recorded   1,000,000"). */
@@ -92,8 +136,14 @@ export async function replayScale(
           seconds: replay.wallS,
           perSecond: events / replay.wallS,
           peakKB: replay.peakKB,
+          peakAnonKB: replay.peakAnonKB,
         },
-        floor: { seconds: floor.wallS, perSecond: events / floor.wallS, peakKB: floor.peakKB },
+        floor: {
+          seconds: floor.wallS,
+          perSecond: events / floor.wallS,
+          peakKB: floor.peakKB,
+          peakAnonKB: floor.peakAnonKB,
+        },
         recordedAll:
           summaryCount(replay.stdout, "recorded") === events && floorResult.recorded === events,
       });

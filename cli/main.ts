@@ -8,10 +8,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { getHeapStatistics } from "v8";
 import { InputError } from "../twin/errors";
 import { findProjectRoot } from "../twin/lambda";
 import { allCommands, COMMAND_NAMES, loadCommand, type CommandDeps } from "./commands";
 import { runCommand, splitCommandLine, type CommandLine } from "./dispatch";
+import { dieWithParent, heapCapFor, runCapped } from "./heap";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, firstLine, type CliIO } from "./io";
 import { closest, helpText, helpWidth, OptionError, PROGRAM, programHelp } from "./options";
 import { Output } from "./output";
@@ -132,7 +134,21 @@ if (require.main === module) {
     if (error.code !== "EPIPE") throw error;
     process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2), {
+  const argv = process.argv.slice(2);
+  // `replay --db` of the built command runs in a child with a capped heap (cli/heap.ts).
+  const cap = __filename.endsWith(".js")
+    ? heapCapFor(argv, process.env, getHeapStatistics().heap_size_limit)
+    : undefined;
+  if (cap !== undefined) runCapped(__filename, argv, cap);
+  else {
+    dieWithParent();
+    void runOnProcess(argv);
+  }
+}
+
+/** `batch-job-log ARGV` on this process's terminal; its status becomes the exit code. */
+function runOnProcess(argv: readonly string[]): Promise<void> {
+  return main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -51,6 +51,10 @@ export const spec = defineCommand({
     "The stack's role counts: a hub (acceptFrom) takes other accounts' and regions' events " +
       "through its bus policy (those refused are listed, not recorded) and its bus's rule; a " +
       "spoke (forwardTo) records nothing and reports what it would forward, and where.",
+    "Memory: with --db DIR the table is on disk and the replay streams, in a process whose heap " +
+      "is capped (about 250 MB whatever the input's size); without --db nor --endpoint-url the " +
+      "table is kept in memory, about 1.5 KB a job: give --db DIR for inputs of more than " +
+      "100,000 events (said when an input is larger than 100 MB).",
     "Exit status: 0 every matched event was recorded (or already was), 1 some failed, 2 usage error.",
   ],
   positionals: [
@@ -156,6 +160,9 @@ export const SAMPLE_EVENTS = path.join("samples", "events.jsonl");
 /** What the sample's jobs printed, copied into DIR by `replay --db DIR` of the sample. */
 export const SAMPLE_LOGS = path.join("samples", "logs.jsonl");
 
+/** Above this much input, a replay without --db (its table in memory) says to give --db. */
+export const IN_MEMORY_NOTE_BYTES = 100e6;
+
 /** Loads Pulumi, the AWS SDK and dynalite: required after parsing. */
 function replayEngine(): typeof import("../../twin/replay-engine") {
   return require("../../twin/replay-engine");
@@ -216,6 +223,18 @@ export async function run(
       progress.end();
     }
     return reportForwarding(io, stack.name, result, common.json);
+  }
+
+  if (
+    common.db === undefined &&
+    common.endpoint === undefined &&
+    (input.totalBytes ?? 0) > IN_MEMORY_NOTE_BYTES
+  ) {
+    io.stderr.write(
+      `note: without --db the table is kept in memory (about 1.5 KB a job, ${Math.round(
+        (input.totalBytes ?? 0) / 1e6,
+      )} MB of input); for inputs this large, --db DIR keeps it on disk and memory flat.\n`,
+    );
   }
 
   // One writer at a time: a second replay into the folder is refused while this one runs.
