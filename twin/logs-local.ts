@@ -13,7 +13,8 @@
  * (`Credential=KEY/DATE/REGION/logs/aws4_request`); a log group named by ARN
  * (`logGroupIdentifier`) is looked up by the ARN's region and name. A group that has a settings
  * line but no stream (its retention expired them) exists, with its `retentionInDays`, and has no
- * streams. A missing file serves no group at all.
+ * streams. A missing file serves no group at all. The file is read again when it changes, and a
+ * later line of a stream adds to its events, so that appending to it is a job printing more.
  */
 import * as fs from "fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "http";
@@ -59,8 +60,13 @@ export class LogStore {
       const group = store.group(region, logGroupName, true) as StoredGroup;
       if (typeof entry.retentionInDays === "number") group.retentionInDays = entry.retentionInDays;
       if (typeof entry.logStreamName === "string") {
+        // A later line of the same stream adds its events (a file appended to as a job runs).
         const events = (entry.events as StoredEvent[] | undefined) ?? [];
-        group.streams.set(entry.logStreamName, { name: entry.logStreamName, events });
+        const before = group.streams.get(entry.logStreamName)?.events ?? [];
+        group.streams.set(entry.logStreamName, {
+          name: entry.logStreamName,
+          events: before.length === 0 ? events : [...before, ...events],
+        });
       }
     });
     return store;
@@ -87,10 +93,24 @@ export interface LocalLogs {
   close(): Promise<void>;
 }
 
-/** Starts the endpoint on 127.0.0.1 and a free port, serving `file` (read once, now). */
+/**
+ * Starts the endpoint on 127.0.0.1 and a free port, serving `file`: read now, and again whenever
+ * it has changed (a line appended for a stream adds to its events: `logs -f` and the web view
+ * follow it).
+ */
 export async function startLocalLogs(file: string): Promise<LocalLogs> {
   const exists = fs.existsSync(file);
-  const store = exists ? LogStore.parse(fs.readFileSync(file, "utf8"), file) : new LogStore();
+  let store = exists ? LogStore.parse(fs.readFileSync(file, "utf8"), file) : new LogStore();
+  let read = exists ? stamp(file) : "";
+  /** The store, read again when the file changed (lines appended while a job runs). */
+  const current = () => {
+    const now = exists ? stamp(file) : "";
+    if (now !== read) {
+      store = LogStore.parse(fs.readFileSync(file, "utf8"), file);
+      read = now;
+    }
+    return store;
+  };
   const operations: string[] = [];
   const queries = new Map<string, Record<string, unknown>>();
   const server = createServer((req, res) => {
@@ -100,7 +120,7 @@ export async function startLocalLogs(file: string): Promise<LocalLogs> {
       const operation = String(req.headers["x-amz-target"] ?? "").replace(/^Logs_20140328\./, "");
       operations.push(operation);
       try {
-        const context = { store, region: regionOf(req), queries };
+        const context = { store: current(), region: regionOf(req), queries };
         reply(res, 200, handle(operation, parseBody(Buffer.concat(chunks)), context));
       } catch (error) {
         // A ServiceError is the caller's (400); anything else a fault of this endpoint (500).
@@ -112,6 +132,16 @@ export async function startLocalLogs(file: string): Promise<LocalLogs> {
   });
   const { endpoint, close } = await serveOnLoopback(server);
   return { endpoint, file, exists, operations, close };
+}
+
+/** What changes when a file is written: its size and modification time. */
+function stamp(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.size} ${stat.mtimeMs}`;
+  } catch {
+    return "";
+  }
 }
 
 class ServiceError extends Error {

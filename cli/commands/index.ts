@@ -36,6 +36,7 @@ const REGISTRY: Readonly<Record<string, () => CommandModule>> = {
   find: () => require("./find"),
   backfill: () => require("./backfill"),
   doctor: () => require("./doctor"),
+  ui: () => require("./ui"),
   completion: () => require("./completion"),
 };
 
