@@ -8,7 +8,13 @@
 import { createHash } from "crypto";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import * as findCommand from "../cli/commands/find";
-import { listJobs, type ListContext, type ListFilter, type ListedJob } from "../cli/lookup/list";
+import {
+  firstPage,
+  listJobs,
+  type ListContext,
+  type ListFilter,
+  type ListedJob,
+} from "../cli/lookup/list";
 import { toItem, type JobRecord } from "../record";
 import { LIST_SHARDS, listKeys } from "../record/index-keys";
 import { startTestTable, type TestTable } from "./helpers/dynamo";
@@ -195,6 +201,23 @@ describe("listJobs", () => {
       '--next-token "nope" is not a token a previous list printed',
     );
   });
+});
+
+test("firstPage of a longer listing is the page a listing of that size returns, token included", async () => {
+  // Prepare: the whole window at once, and a page of 7 the usual way.
+  const filter = { since: DAY1, until: NOW };
+  const long = await listJobs(ctx, filter, { limit: 0 });
+  const page = await listJobs(ctx, filter, { limit: 7 });
+  // Act
+  const cut = firstPage(long, 7);
+  // Assess: the same jobs and the same token, which reads on to the same second page.
+  expect(long.jobs.length).toBeGreaterThan(7);
+  expect(cut.jobs).toEqual(page.jobs);
+  expect(cut.nextToken).toBe(page.nextToken);
+  const next = await listJobs(ctx, filter, { limit: 7, nextToken: cut.nextToken });
+  expect(next.jobs.map((j) => j.jobId)).toEqual(long.jobs.slice(7, 14).map((j) => j.jobId));
+  // A listing no longer than the page is returned as it is.
+  expect(firstPage(page, 7)).toBe(page);
 });
 
 describe("find", () => {

@@ -7,7 +7,8 @@
  *
  * Sections: sizes (bytes and write units per job kind), listing (`find` without a name: items
  * read per job returned on a table of 200,000 jobs, `--listing-jobs N` for another size), lambda (archive, cold start, warm cost),
- * replay (replay of growing inputs through the CLI), tests (the test suite, whole and per file).
+ * replay (replay of growing inputs through the CLI), ui (the web view's pages, in chromium),
+ * tests (the test suite, whole and per file).
  * Each section is stamped with its date, commit and load average, and a run replaces in
  * docs/benchmarks.md only the sections it measured (`--only`), keeping the others as they were:
  * the replay of a million events takes most of an hour and need not be redone for a new test.
@@ -22,11 +23,12 @@ import { listingFigures, type ListingFigures } from "./listing";
 import { machine } from "./machine";
 import { replayScale, REPLAY_SIZES, type ReplayRun } from "./replay";
 import { kindSizes, sampleSizes } from "./sizes";
+import { uiFigures, type UiFigure } from "./ui";
 import { count, mb, ms, ratio, us } from "./stats";
 import { testSuite, timingAvailable, type TestRun } from "./tests";
 
 const ROOT = findProjectRoot();
-const SECTIONS = ["sizes", "listing", "lambda", "replay", "tests"] as const;
+const SECTIONS = ["sizes", "listing", "lambda", "replay", "ui", "tests"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function sectionsToRun(argv: readonly string[]): Section[] {
@@ -95,6 +97,10 @@ async function main(): Promise<void> {
     log(`replay of ${sizes.map(count).join(", ")} events`);
     const started = new Date();
     measured("replay", started, replayReport(await replayScale(ROOT, log, sizes)));
+  }
+  if (sections.includes("ui")) {
+    const started = new Date();
+    measured("ui", started, uiReport(await uiFigures(ROOT, log)));
   }
   if (sections.includes("tests")) {
     const started = new Date();
@@ -312,6 +318,30 @@ function replayGrowth(runs: readonly ReplayRun[]): string {
     `×${timeFactor.toFixed(1)}, its peak memory ${grew(first.replay.peakKB, last.replay.peakKB)} ` +
     `and its anonymous memory ${grew(first.replay.peakAnonKB, last.replay.peakAnonKB)}.`
   );
+}
+
+function uiReport(figures: readonly UiFigure[] | string): string {
+  const head = [
+    "## The web view in the browser",
+    "",
+    "`batch-job-log ui --db DIR` on the sample with an array of 10,000 children and a job whose",
+    "stream holds 10,000 lines added, in Debian's chromium driven by playwright-core: from",
+    "navigation to the page's content drawn, the median of 5 loads; next to it the floor, the same",
+    "page's HTML fetched alone (the server's share, without the browser). Screenshots:",
+    "[jobs](ui-jobs.png), [job](ui-job.png), [array](ui-array.png).",
+    "",
+  ];
+  if (typeof figures === "string") return [...head, `Not measured: ${figures}.`, ""].join("\n");
+  return [
+    ...head,
+    "| page | what | ready | goal | floor: HTML alone | HTML |",
+    "|---|---|---|---|---|---|",
+    ...figures.map(
+      (f) =>
+        `| ${f.page} | ${f.what} | ${f.readyMs} ms | ${f.goalMs ? `< ${f.goalMs} ms` : "–"} | ${f.htmlMs ? `${f.htmlMs} ms` : "–"} | ${f.bytes ? `${(f.bytes / 1024).toFixed(0)} KB` : "–"} |`,
+    ),
+    "",
+  ].join("\n");
 }
 
 function testsReport({ whole, files }: { whole: TestRun; files: TestRun[] }): string {

@@ -229,6 +229,19 @@ function tokenAfter(items: readonly StoredItem[], sortKey: string, token?: Token
   return encodeToken({ t, ids });
 }
 
+/**
+ * The first page of `limit` jobs of a longer first listing (newest first, no token given), with
+ * the token a listing of `limit` would have returned: one read serves a page and more (the web
+ * view's chart and its first page).
+ */
+export function firstPage(result: ListResult, limit: number): ListResult {
+  if (result.jobs.length <= limit) return result;
+  const jobs = result.jobs.slice(0, limit);
+  const t = jobs[jobs.length - 1].listedAt;
+  const ids = jobs.filter((j) => j.listedAt === t).map((j) => j.jobId);
+  return { jobs, nextToken: encodeToken({ t, ids }), itemsRead: result.itemsRead };
+}
+
 /** Skips the items a previous page returned at the token's own time. */
 function notReturned(sortKey: string, token: Token | undefined) {
   const skip = new Set(token?.ids ?? []);

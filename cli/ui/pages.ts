@@ -12,7 +12,7 @@ import type { FoundJob } from "../lookup/jobs";
 import type { ListedJob } from "../lookup/list";
 import { LIVE_NOTE } from "../lookup/jobs";
 import type { ChildSummary } from "../lookup/table";
-import { html, href, page, safeUrl, type Safe } from "./html";
+import { escapeHtml, html, href, page, safeUrl, Safe } from "./html";
 
 /** The filters of the jobs page, as the query string holds them (find's options). */
 export interface JobsQuery {
@@ -354,30 +354,18 @@ function childrenSection(
   const perRow = 100;
   const cell = 8;
   const byIndex = new Map(children.map((c) => [indexOf(c), c]));
+  // Built as plain strings (escaped), one short line per cell: an array may have 10,000.
   const cells: Safe[] = [];
   for (let i = 0; i < size; i++) {
     const c = byIndex.get(i);
-    const x = (i % perRow) * (cell + 1);
-    const y = Math.floor(i / perRow) * (cell + 1);
+    const at = `x="${(i % perRow) * (cell + 1)}" y="${Math.floor(i / perRow) * (cell + 1)}" width="${cell}" height="${cell}"`;
+    const name = array ? `child ${i}` : `node ${i}`;
     cells.push(
-      c
-        ? html`<a href="${href(["job", c.jobId])}"
-            ><rect
-              class="${statusClass(c.status)}"
-              x="${x}"
-              y="${y}"
-              width="${cell}"
-              height="${cell}"
-              data-index="${i}"
-              ><title>
-                ${array ? `child ${i}` : `node ${i}`}:
-                ${c.status}${c.exitCode === undefined ? "" : `, exit ${c.exitCode}`}
-              </title></rect
-            ></a
-          >`
-        : html`<rect class="s-unknown" x="${x}" y="${y}" width="${cell}" height="${cell}"
-            ><title>${array ? `child ${i}` : `node ${i}`}: not recorded</title></rect
-          >`,
+      new Safe(
+        c
+          ? `<a href="${escapeHtml(href(["job", c.jobId]))}"><rect class="${escapeHtml(statusClass(c.status))}" ${at} data-index="${i}"><title>${escapeHtml(`${name}: ${c.status}${c.exitCode === undefined ? "" : `, exit ${c.exitCode}`}`)}</title></rect></a>\n`
+          : `<rect class="s-unknown" ${at}><title>${name}: not recorded</title></rect>\n`,
+      ),
     );
   }
   const rows = Math.max(1, Math.ceil(size / perRow));
@@ -394,8 +382,8 @@ function childrenSection(
       class="grid"
       id="children-grid"
       viewBox="0 0 ${perRow * (cell + 1)} ${rows * (cell + 1)}"
-      width="${perRow * (cell + 1) * 1.5}"
-      height="${rows * (cell + 1) * 1.5}"
+      width="${perRow * (cell + 1) * 1.2}"
+      height="${rows * (cell + 1) * 1.2}"
     >
       ${cells}
     </svg>

@@ -21,7 +21,7 @@ import type { JobRecord } from "../../record";
 import { shellQuote } from "../lookup/console-link";
 import { describeError, JobNotFoundError, LookupError } from "../lookup/errors";
 import type { JobFinder } from "../lookup/jobs";
-import { listJobs, type ListContext, type ListFilter } from "../lookup/list";
+import { firstPage, listJobs, type ListContext, type ListFilter } from "../lookup/list";
 import type { LogAccess } from "../lookup/log-access";
 import { groupRef } from "../lookup/log-output";
 import { readPage, readTail, type LogCalls } from "../lookup/log-read";
@@ -40,6 +40,9 @@ import {
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** Jobs a page of the jobs page lists. */
+export const PAGE_JOBS = 50;
 
 /** Log lines a request reads at most: the tail, or the lines before the oldest shown. */
 export const LOG_PAGE_LINES = 1_000;
@@ -147,8 +150,12 @@ export async function startUiServer(sources: UiSources, options: UiOptions): Pro
     let listed: Awaited<ReturnType<typeof listJobs>> = { jobs: [], itemsRead: 0 };
     let chart: Awaited<ReturnType<typeof listJobs>> = { jobs: [], itemsRead: 0 };
     try {
-      listed = await listJobs(sources.list, filter, { limit: 50, nextToken: query.next });
+      // One read for the chart and the first page; a later page is read on its own.
       chart = await listJobs(sources.list, filter, { limit: CHART_JOBS });
+      listed =
+        query.next === undefined
+          ? firstPage(chart, PAGE_JOBS)
+          : await listJobs(sources.list, filter, { limit: PAGE_JOBS, nextToken: query.next });
     } catch (error) {
       problem = describeError(error);
     }
