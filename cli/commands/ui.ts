@@ -45,6 +45,11 @@ export const spec = defineCommand({
       valueName: "ADDRESS",
       description: "the address to listen on (default 127.0.0.1; anything else lets others ask)",
     },
+    {
+      name: "open",
+      type: "boolean",
+      description: "open the URL in the default browser too (xdg-open, open or start)",
+    },
     ROLE_ARN,
     TABLE,
     DB,
@@ -111,6 +116,7 @@ export async function run(
     context.cleanup.push(() => server.close());
     io.stdout.write(`batch-job-log ui: ${server.url}\n(read-only; Ctrl-C stops it)\n`);
     deps.onListening?.(server.url);
+    if (values.open) openInBrowser(server.url, io);
     await new Promise<void>((resolve) => {
       const done = () => {
         stopped.abort();
@@ -124,4 +130,20 @@ export async function run(
     });
     return EXIT_OK;
   });
+}
+
+/** Opens `url` with the platform's opener; says so when there is none. */
+function openInBrowser(url: string, io: CliIO): void {
+  const { spawn } = require("child_process") as typeof import("child_process");
+  const [opener, ...args] =
+    process.platform === "darwin"
+      ? ["open"]
+      : process.platform === "win32"
+        ? ["cmd", "/c", "start", '""']
+        : ["xdg-open"];
+  const child = spawn(opener, [...args, url], { stdio: "ignore", detached: true });
+  child.on("error", () =>
+    io.stderr.write(`note: could not run ${opener} to open the page: open the URL above.\n`),
+  );
+  child.unref();
 }
