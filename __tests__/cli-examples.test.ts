@@ -6,9 +6,10 @@
  * Pulumi evaluation (the replay); each lookup opens the folder with its own dynalite, as the
  * command does. The hub example of `replay` runs in replay-roles.test.ts.
  */
-import { mkdtempSync, readFileSync, renameSync, rmSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { spec as BACKFILL } from "../cli/commands/backfill";
 import { spec as FIND } from "../cli/commands/find";
 import { spec as LOGS } from "../cli/commands/logs";
 import { spec as REPLAY } from "../cli/commands/replay";
@@ -107,12 +108,13 @@ test("show: a job by ARN, by name (its latest run, said), and one still running,
   ]);
 });
 
-test("replay --db keeps the jobs left unfinished for the lookups' stand-in for Batch", () => {
+test("replay --db keeps what Batch would say: the unfinished jobs, and those that ended", () => {
   const jobs = readFileSync(join(cwd, SAMPLE_DB, "batch.jsonl"), "utf8")
     .trimEnd()
     .split("\n")
     .map((l) => JSON.parse(l) as { region: string; job: { jobId: string; status: string } });
-  expect(jobs.map((j) => `${j.job.jobId} ${j.job.status}`)).toEqual([
+  const unfinished = jobs.filter((j) => !["SUCCEEDED", "FAILED"].includes(j.job.status));
+  expect(unfinished.map((j) => `${j.job.jobId} ${j.job.status}`)).toEqual([
     `${SAMPLE.runningArray} RUNNING`,
     `${SAMPLE.runningArray}:3 RUNNING`,
     `${SAMPLE.running} RUNNING`,
@@ -123,7 +125,20 @@ test("replay --db keeps the jobs left unfinished for the lookups' stand-in for B
     "90b4ab38-3ce3-467e-b2a4-5099d4d967ff#2 RUNNING",
     "a1e1b0a6-7f19-420b-b922-b2cc8fbeeda0 RUNNING",
   ]);
+  // Every job of the table ended, once each.
+  expect(jobs.length - unfinished.length).toBe(347);
+  expect(new Set(jobs.map((j) => j.job.jobId)).size).toBe(jobs.length);
   expect(new Set(jobs.map((j) => j.region))).toEqual(new Set(["us-east-1"]));
+});
+
+test("backfill --db: what the stand-in for Batch remembers, each job already recorded", async () => {
+  const r = await run(example(BACKFILL, "Offline, on the sample"));
+  expect([r.code, r.out, r.err]).toEqual([
+    0,
+    "backfill us-east-1, 6 queues: listed 342, described 342, recorded 0, unchanged 342, failed 0\n",
+    "",
+  ]);
+  expect(existsSync(join(cwd, SAMPLE_DB, "replay.lock"))).toBe(false);
 });
 
 test("logs: a running array job's children, the recorded and the running one, merged", async () => {

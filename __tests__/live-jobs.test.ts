@@ -33,7 +33,7 @@ import {
   tableKeysAndIndexes,
   type CommandSender,
 } from "../record";
-import { LiveJobs, startLocalBatch } from "../twin/batch-local";
+import { LiveJobs, MAX_REMEMBERED, startLocalBatch } from "../twin/batch-local";
 import { startLocalTable, type LocalTable } from "../twin/dynamo-local";
 import { useDummyCredentials } from "./helpers/aws-env";
 import { command, recordingIO, type Ran } from "./helpers/cli-io";
@@ -361,7 +361,7 @@ describe("jobs the table does not hold yet, from Batch", () => {
 });
 
 describe("the twin's stand-in for Batch (twin/batch-local.ts)", () => {
-  test("keeps each unfinished job's most advanced state, whatever the delivery order", () => {
+  test("keeps each unfinished job's most advanced state, and how an ended one ended, whatever the delivery order", () => {
     const live = new LiveJobs();
     const running = eventAs("ec2-single", "RUNNING", LIVE);
     const runnable = eventAs("ec2-single", "RUNNABLE", LIVE);
@@ -372,9 +372,23 @@ describe("the twin's stand-in for Batch (twin/batch-local.ts)", () => {
     }
     live.observe(eventAs("ec2-single", "RUNNING", EC2));
     live.observe({ ...running, source: "com.example" });
+    // The ended job as it ended (what Batch remembers for a while), the other as it runs.
     expect(live.lines().map((l) => JSON.parse(l))).toEqual([
+      { region: "us-east-1", job: ended.detail },
       { region: "us-east-1", job: running.detail },
     ]);
+  });
+
+  test("remembers the newest MAX_REMEMBERED ended jobs only", () => {
+    const live = new LiveJobs();
+    const template = eventAs("ec2-single", "SUCCEEDED", EC2);
+    const ids = Array.from(
+      { length: MAX_REMEMBERED + 5 },
+      (_, i) => `job-${String(i).padStart(6, "0")}`,
+    );
+    for (const jobId of ids) live.observe({ ...template, detail: { ...template.detail, jobId } });
+    const kept = live.lines().map((l) => (JSON.parse(l) as { job: { jobId: string } }).job.jobId);
+    expect(kept).toEqual(ids.slice(5));
   });
 
   test("answers DescribeJobs and ListJobs (a status at a time, in pages) to the real SDK client", async () => {

@@ -175,6 +175,11 @@ export interface DbTableOptions {
   readonly table?: string;
   /** The client's region (dynalite keeps tables by name only); us-east-1 by default. */
   readonly region?: string;
+  /**
+   * Writes the folder itself (`backfill --db`), one writer at a time as `replay --db`
+   * (DIR/replay.lock); else a lookup reads a copy of it (`storeCopy`).
+   */
+  readonly write?: boolean;
 }
 
 /** Serves the table kept in the folder `given` (--db) until `close()`. */
@@ -183,12 +188,17 @@ export async function openDbTable(given: string, options: DbTableOptions): Promi
   const tableName = options.table ?? (await defaultTable(options.env));
   const local: typeof import("../twin/dynamo-local") = require("../twin/dynamo-local");
   const { createDocumentClient }: typeof import("../record") = require("../record");
-  const copy = storeCopy(dir);
+  const lock = options.write ? lockDbFolder(given, dir, () => undefined) : undefined;
+  const copy = lock ? dir : storeCopy(dir);
+  const release = () => {
+    if (lock) lock.release();
+    else fs.rmSync(copy, { recursive: true, force: true });
+  };
   let dynamo: Awaited<ReturnType<typeof local.startLocalDynamo>>;
   try {
     dynamo = await local.startLocalDynamo({ path: copy });
   } catch (error) {
-    fs.rmSync(copy, { recursive: true, force: true });
+    release();
     // Its message names the folder it opened: the user's.
     if (error instanceof Error) error.message = error.message.replaceAll(copy, dir);
     throw error;
@@ -197,7 +207,7 @@ export async function openDbTable(given: string, options: DbTableOptions): Promi
   const close = async () => {
     (client as { destroy?: () => void }).destroy?.();
     await dynamo.close();
-    fs.rmSync(copy, { recursive: true, force: true });
+    release();
   };
   try {
     await checkTableIn(client, tableName, given);

@@ -6,11 +6,11 @@
  *
  * The file: one line per job, `{"region": ..., "job": <the detail of its latest event>}`, written
  * by `replay --db` with `LiveJobs` below: the jobs whose latest state (by Batch's order of
- * statuses, then event time) is not SUCCEEDED or FAILED. A job that ended is in the table; Batch's
- * own memory of ended jobs is not modelled.
+ * statuses, then event time) is not SUCCEEDED or FAILED, and, as Batch remembers ended jobs for
+ * some days, the last MAX_REMEMBERED that ended (what `backfill --db` lists).
  *
  * Served (Batch's REST JSON protocol, the region from the request's signature): DescribeJobs
- * (`POST /v1/describejobs`) and ListJobs (`POST /v1/listjobs`) by `arrayJobId`, `multiNodeJobId`
+ * (`POST /v1/describejobs`), DescribeJobQueues (the queues of its jobs) and ListJobs (`POST /v1/listjobs`) by `arrayJobId`, `multiNodeJobId`
  * or `jobQueue` (name or ARN; its jobs, not their children), one `jobStatus` (RUNNING when none is given, as Batch), pages of
  * `maxResults` (default 100) with a `nextToken`. Anything else is a 404 `UnknownOperation`.
  */
@@ -30,6 +30,9 @@ const STATUS_ORDER = [
 ] as const;
 const ENDED = new Set(["SUCCEEDED", "FAILED"]);
 
+/** How many ended jobs the stand-in remembers (the newest). */
+export const MAX_REMEMBERED = 10_000;
+
 type Detail = Record<string, unknown>;
 
 interface Kept {
@@ -47,6 +50,8 @@ interface Kept {
 export class LiveJobs {
   private readonly open = new Map<string, Kept>();
   private readonly ended = new Set<string>();
+  /** The last MAX_REMEMBERED jobs that ended, as Batch remembers ended jobs for some days. */
+  private readonly remembered = new Map<string, Kept>();
 
   observe(event: Record<string, unknown>): void {
     if (event.source !== "aws.batch" || event["detail-type"] !== "Batch Job State Change") return;
@@ -54,15 +59,20 @@ export class LiveJobs {
     const jobId = typeof job?.jobId === "string" ? job.jobId : undefined;
     const status = typeof job?.status === "string" ? job.status : undefined;
     if (!job || !jobId || !status || this.ended.has(jobId)) return;
+    const region = String(event.region ?? "us-east-1");
     if (ENDED.has(status)) {
       this.open.delete(jobId);
       this.ended.add(jobId);
+      this.remembered.set(jobId, { region, job, time: 0 });
+      if (this.remembered.size > MAX_REMEMBERED) {
+        this.remembered.delete(this.remembered.keys().next().value as string);
+      }
       return;
     }
     const time = Date.parse(String(event.time ?? "")) || 0;
     const kept = this.open.get(jobId);
     if (kept && rank(kept.job.status) * 1e15 + kept.time > rank(status) * 1e15 + time) return;
-    this.open.set(jobId, { region: String(event.region ?? "us-east-1"), job, time });
+    this.open.set(jobId, { region, job, time });
   }
 
   /** How many jobs had not ended. */
@@ -70,9 +80,9 @@ export class LiveJobs {
     return this.open.size;
   }
 
-  /** DIR/batch.jsonl's lines, by job id. */
+  /** DIR/batch.jsonl's lines, by job id: the unfinished jobs, and the last ones that ended. */
   lines(): string[] {
-    return [...this.open.entries()]
+    return [...this.open.entries(), ...this.remembered.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, { region, job }]) => JSON.stringify({ region, job }));
   }
@@ -116,6 +126,17 @@ export async function startLocalBatch(file: string): Promise<LocalBatch> {
       }
       if (req.method === "POST" && operation === "listjobs")
         return reply(res, 200, list(here, body));
+      if (req.method === "POST" && operation === "describejobqueues") {
+        const arns = [...new Set(here.map((j) => String(j.jobQueue ?? "")).filter(Boolean))];
+        return reply(res, 200, {
+          jobQueues: arns.sort().map((arn) => ({
+            jobQueueArn: arn,
+            jobQueueName: arn.slice(arn.lastIndexOf("/") + 1),
+            state: "ENABLED",
+            status: "VALID",
+          })),
+        });
+      }
       reply(res, 404, { __type: "UnknownOperationException", message: `not served: ${operation}` });
     });
   });

@@ -29,14 +29,15 @@ import {
   type RecordWriter,
 } from "../../record";
 import { EXIT_FAILED, EXIT_OK, type CliIO } from "../io";
-import { createBatchClient, describeJobQueues, describeJobs, listJobs } from "../lookup/clients";
-import { guard, openTable, type LookupDeps } from "../lookup/context";
+import { describeJobQueues, describeJobs, listJobs } from "../lookup/clients";
+import { guard, openTable, startDbBatch, type LookupDeps } from "../lookup/context";
 import { describeError } from "../lookup/errors";
 import { accountOfArn } from "../lookup/job-ref";
+import { batchClient } from "../lookup/live";
 import { plural } from "../lookup/format";
 import { defineCommand, type Input } from "../options";
 import { progressBar } from "../progress";
-import { AWS_OPTIONS, JSON_OUTPUT, SINCE, TABLE } from "./shared";
+import { AWS_OPTIONS, DB, JSON_OUTPUT, SAMPLE_DB, SINCE, TABLE } from "./shared";
 
 export const spec = defineCommand({
   name: "backfill",
@@ -44,7 +45,8 @@ export const spec = defineCommand({
   description: [
     "Records the finished jobs (SUCCEEDED, FAILED) that Batch still remembers (at least 7 days), " +
       "without ever replacing an item written from an event or a newer one. Safe to run again. " +
-      "It calls AWS Batch: there is no offline sample of it.",
+      "With --db DIR it writes that folder's table (one writer at a time, as replay) from the " +
+      "local Batch endpoint of the folder, which knows the jobs the replay saw (DIR/batch.jsonl).",
   ],
   positionals: [],
   options: [
@@ -63,6 +65,7 @@ export const spec = defineCommand({
       description: "set the items' expiresAt as a stack with retentionDays N does",
     },
     TABLE,
+    DB,
     {
       ...JSON_OUTPUT,
       description:
@@ -79,6 +82,10 @@ export const spec = defineCommand({
       description: "Two queues only, into a table of another region",
       command:
         "batch-job-log backfill --queue ec2-spot --queue fargate --region eu-west-1 --table batch-job-log-prod",
+    },
+    {
+      description: "Offline, on the sample: what the replay's stand-in for Batch remembers",
+      command: `batch-job-log backfill --db ${SAMPLE_DB}`,
     },
   ],
 });
@@ -108,8 +115,9 @@ export async function run(
   const now = deps.now ?? Date.now;
 
   return guard("backfill", io, async (context) => {
-    const { table, client, aws } = await openTable(common, io, deps, context);
-    const batch = createBatchClient(aws);
+    const { table, client, aws } = await openTable(common, io, deps, context, true);
+    const local = common.db === undefined ? undefined : await startDbBatch(common.db, io, context);
+    const batch = batchClient(aws, aws.region, local);
     const batchRegion = await batch.config.region();
     const writer = createRecordWriter(table.tableName, client);
     const progress = progressBar(io.stderr, "backfill");

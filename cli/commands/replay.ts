@@ -53,8 +53,8 @@ export const spec = defineCommand({
       "spoke (forwardTo) records nothing and reports what it would forward, and where.",
     "Memory: with --db DIR the table is on disk and the replay streams, in a process whose heap " +
       "is capped (about 250 MB whatever the input's size); without --db nor --endpoint-url the " +
-      "table is kept in memory, about 1.5 KB a job: give --db DIR for inputs of more than " +
-      "100,000 events (said when an input is larger than 100 MB).",
+      "table is kept in memory, about 0.8 GB per 100,000 jobs: give --db DIR for inputs of " +
+      "more than a few tens of thousands of events (said when an input is larger than 100 MB).",
     "Exit status: 0 every matched event was recorded (or already was), 1 some failed, 2 usage error.",
   ],
   positionals: [
@@ -231,9 +231,9 @@ export async function run(
     (input.totalBytes ?? 0) > IN_MEMORY_NOTE_BYTES
   ) {
     io.stderr.write(
-      `note: without --db the table is kept in memory (about 1.5 KB a job, ${Math.round(
+      `note: without --db the table is kept in memory (about 0.8 GB per 100,000 jobs; ${Math.round(
         (input.totalBytes ?? 0) / 1e6,
-      )} MB of input); for inputs this large, --db DIR keeps it on disk and memory flat.\n`,
+      )} MB of input here); --db DIR keeps it on disk, and memory flat.\n`,
     );
   }
 

@@ -58,6 +58,8 @@ export async function openTable(
   io: CliIO,
   deps: LookupDeps,
   context: RunContext,
+  /** With --db, write the folder itself (`backfill`), not a copy of it. */
+  write = false,
 ): Promise<OpenedTable> {
   const aws = await awsSettings(context.command, common, io);
   if (common.db !== undefined) {
@@ -68,6 +70,7 @@ export async function openTable(
       env: io.env,
       table: common.table,
       region: aws.region,
+      write,
     });
     context.cleanup.push(local.close);
     context.tableName = local.tableName;
@@ -100,18 +103,25 @@ export function jobFinder(
 ): JobFinder {
   const now = deps.now ?? Date.now;
   let local: Promise<{ readonly endpoint: string }> | undefined;
-  const startLocal = async () => {
-    const { startLocalBatch } =
-      require("../../twin/batch-local") as typeof import("../../twin/batch-local");
-    const served = await startLocalBatch(path.resolve(io.cwd, common.db ?? "", DB_BATCH_FILE));
-    context.cleanup.push(() => served.close());
-    return served;
-  };
   const batchIn = async (region?: string) => {
     if (common.db === undefined) return liveBatch({ aws: opened.aws, region, now });
-    return liveBatch({ aws: opened.aws, region, local: await (local ??= startLocal()), now });
+    local ??= startDbBatch(common.db, io, context);
+    return liveBatch({ aws: opened.aws, region, local: await local, now });
   };
   return new JobFinder(opened.table, batchIn, (text) => io.stderr.write(`note: ${text}\n`));
+}
+
+/** The local Batch endpoint of --db DIR, serving DIR/batch.jsonl (stopped by `guard`). */
+export async function startDbBatch(
+  db: string,
+  io: CliIO,
+  context: RunContext,
+): Promise<{ readonly endpoint: string }> {
+  const { startLocalBatch } =
+    require("../../twin/batch-local") as typeof import("../../twin/batch-local");
+  const served = await startLocalBatch(path.resolve(io.cwd, db, DB_BATCH_FILE));
+  context.cleanup.push(() => served.close());
+  return served;
 }
 
 /**

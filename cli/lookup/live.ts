@@ -59,14 +59,7 @@ export function liveBatch(options: LiveBatchOptions): LiveBatch {
   const { aws, local } = options;
   const region = options.region ?? aws.region;
   let client: BatchClient | undefined;
-  const batch = (): BatchClient =>
-    (client ??= local
-      ? new (batchSdk().BatchClient)({
-          ...clientConfig(aws, region ?? "us-east-1"),
-          endpoint: local.endpoint,
-          credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        })
-      : createBatchClient({ ...aws, region }));
+  const batch = (): BatchClient => (client ??= batchClient(aws, region, local));
 
   async function describe(jobIds: readonly string[]): Promise<Map<string, JobRecord>> {
     const records = new Map<string, JobRecord>();
@@ -108,6 +101,21 @@ export function liveBatch(options: LiveBatchOptions): LiveBatch {
     describe,
     children,
   };
+}
+
+/** A Batch client: of AWS (adaptive retry), or of the local endpoint of --db (dummy credentials). */
+export function batchClient(
+  aws: AwsSettings,
+  region: string | undefined,
+  local?: { readonly endpoint: string },
+): BatchClient {
+  return local
+    ? new (batchSdk().BatchClient)({
+        ...clientConfig(aws, region ?? "us-east-1"),
+        endpoint: local.endpoint,
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      })
+    : createBatchClient({ ...aws, region });
 }
 
 /** A child's summary from ListJobs, in the shape of the table's `byParentJobId` index. */
