@@ -18,7 +18,8 @@ import { SAMPLE, SAMPLE_DB } from "../cli/commands/shared";
 import { spec as SHOW } from "../cli/commands/show";
 import type { CommandSpec } from "../cli/options";
 import { useDummyCredentials } from "./helpers/aws-env";
-import { jsonLines, runCli, type Ran } from "./helpers/cli-io";
+import * as uiCommand from "../cli/commands/ui";
+import { command, jsonLines, recordingIO, runCli, type Ran } from "./helpers/cli-io";
 
 const SAMPLE_EVENTS = readFileSync(join(__dirname, "..", "samples", "events.jsonl"), "utf8")
   .trimEnd()
@@ -318,6 +319,38 @@ test("the archive examples print what CloudWatch Logs has: the same lines, the s
   expect(search.err.trimEnd().split("\n").pop()).toMatch(
     /^search: 4 matching lines in \d+ jobs?; searched \d+ of \d+ streams of \d+ jobs in the archive \(\d+ LIST requests, \d+ GET requests, [\d.]+ KB read\)\.$/,
   );
+});
+
+test("ui: a stream CloudWatch Logs no longer has is read from the archive, the same lines", async () => {
+  // Prepare: the local log store aside (as if retention had expired every stream), the view up.
+  const expected = (await run(["logs", SAMPLE.retriedJob, "--db", SAMPLE_DB])).out;
+  const store = join(cwd, SAMPLE_DB, "logs.jsonl");
+  renameSync(store, `${store}.aside`);
+  const stop = new AbortController();
+  let served: Promise<number> | undefined;
+  try {
+    const url = await new Promise<string>((resolve) => {
+      served = command(uiCommand)(
+        ["--db", SAMPLE_DB],
+        recordingIO({ cwd, env: { AWS_REGION: "us-east-1" } }),
+        { stop: stop.signal, onListening: resolve } as uiCommand.UiDeps,
+      );
+    });
+    const token = new URL(url).searchParams.get("token") as string;
+    // Act
+    const answer = await fetch(
+      `${new URL(url).origin}/api/logs?job=${SAMPLE.retriedJob}&stream=2`,
+      { headers: { cookie: `batch_job_log_token=${token}` } },
+    );
+    const page = (await answer.json()) as { events: { m: string }[]; source: string; token: null };
+    // Assess
+    expect([answer.status, page.source, page.token]).toEqual([200, "archive", null]);
+    expect(page.events.map((e) => e.m).join("\n") + "\n").toBe(expected);
+  } finally {
+    stop.abort();
+    await served;
+    renameSync(`${store}.aside`, store);
+  }
 });
 
 test("logs without the local log store: says the store has no stream, and how to make it", async () => {

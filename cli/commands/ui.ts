@@ -7,6 +7,7 @@
 import { randomBytes } from "crypto";
 import { EXIT_OK, UsageError, type CliIO } from "../io";
 import {
+  archiveForSource,
   guard,
   jobFinder,
   openLogAccess,
@@ -16,7 +17,7 @@ import {
 } from "../lookup/context";
 import { LogCalls } from "../lookup/log-read";
 import { defineCommand, type Input } from "../options";
-import { AWS_OPTIONS, DB, ROLE_ARN, SAMPLE_DB, TABLE } from "./shared";
+import { ARCHIVE_BUCKET, AWS_OPTIONS, DB, ROLE_ARN, SAMPLE_DB, TABLE } from "./shared";
 
 export const spec = defineCommand({
   name: "ui",
@@ -50,6 +51,7 @@ export const spec = defineCommand({
       type: "boolean",
       description: "open the URL in the default browser too (xdg-open, open or start)",
     },
+    ARCHIVE_BUCKET,
     ROLE_ARN,
     TABLE,
     DB,
@@ -90,6 +92,8 @@ export async function run(
     const opened = await openTable(common, io, deps, context);
     const finder = jobFinder(common, opened, io, deps, context);
     const logs = await openLogAccess(common, opened.aws, values["role-arn"], io, context);
+    const bucket = values["archive-bucket"];
+    const archive = await archiveForSource(common, opened.aws, "auto", bucket, io, context);
     const stopped = new AbortController();
     const calls = new LogCalls({
       sleep: deps.sleep ?? sleep,
@@ -103,6 +107,7 @@ export async function run(
         list: { tableName: opened.table.tableName, client: opened.client, now },
         logs,
         calls,
+        archive,
         now,
         commandFlags: [
           ...(common.db === undefined ? [] : ["--db", common.db]),

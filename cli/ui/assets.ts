@@ -67,6 +67,7 @@ export const APP_JS = String.raw`"use strict";
       token = page.token;
       full = !!page.full;
       render();
+      if (page.source === "archive") say(state.textContent + " (from the S3 archive: gone from CloudWatch Logs)");
       box.scrollTop = box.scrollHeight;
     });
   }

@@ -19,7 +19,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "net";
 import type { JobRecord } from "../../record";
 import { shellQuote } from "../lookup/console-link";
-import { describeError, JobNotFoundError, LookupError } from "../lookup/errors";
+import type { ArchiveReader } from "../lookup/archive";
+import { describeError, isMissingStream, JobNotFoundError, LookupError } from "../lookup/errors";
 import type { JobFinder } from "../lookup/jobs";
 import { firstPage, listJobs, type ListContext, type ListFilter } from "../lookup/list";
 import type { LogAccess } from "../lookup/log-access";
@@ -54,6 +55,8 @@ export interface UiSources {
   readonly list: ListContext;
   readonly logs: LogAccess;
   readonly calls: LogCalls;
+  /** The stack's S3 archive, when one is known: a stream CloudWatch Logs no longer has is read there. */
+  readonly archive?: ArchiveReader;
   readonly now: () => number;
   /** The flags that reach the same table on the command line (`--db DIR`, `--table T`, ...). */
   readonly commandFlags: readonly string[];
@@ -225,8 +228,36 @@ export async function startUiServer(sources: UiSources, options: UiOptions): Pro
         full: tail.events.length < LOG_PAGE_LINES,
       };
     } catch (error) {
+      if (isMissingStream(error) && sources.archive) return fromArchive(record, index, params);
       return { error: describeError(error), status: record.status };
     }
+  }
+
+  /** A stream gone from CloudWatch Logs (its retention), read from the archive: its last lines. */
+  async function fromArchive(record: JobRecord, index: number, params: URLSearchParams) {
+    const stream = record.logStreams[index];
+    const ref = { logGroup: stream.logGroup, logRegion: stream.logRegion, account: record.account };
+    const before = params.get("before");
+    const events: { t: number; m: string }[] = [];
+    const archive = sources.archive as ArchiveReader;
+    for await (const page of archive.pages(ref, stream.logStreamName, {
+      ...(before ? { endTime: Number(before) } : {}),
+    })) {
+      events.push(...page.map(line));
+    }
+    if (events.length === 0) {
+      return {
+        error: `the stream is neither in CloudWatch Logs nor in the archive`,
+        status: record.status,
+      };
+    }
+    return {
+      events: events.slice(-LOG_PAGE_LINES),
+      token: null,
+      status: record.status,
+      full: events.length <= LOG_PAGE_LINES,
+      source: "archive",
+    };
   }
 
   await new Promise<void>((resolve, reject) => {
