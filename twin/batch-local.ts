@@ -16,19 +16,10 @@
  */
 import * as fs from "fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "http";
+import { STATUS_RANK, TERMINAL_STATUSES } from "../record/constants";
 import { serveOnLoopback } from "./loopback";
 
-/** Batch's order of a job's statuses: a later event may carry an earlier one (delivery order). */
-const STATUS_ORDER = [
-  "SUBMITTED",
-  "PENDING",
-  "RUNNABLE",
-  "STARTING",
-  "RUNNING",
-  "SUCCEEDED",
-  "FAILED",
-] as const;
-const ENDED = new Set(["SUCCEEDED", "FAILED"]);
+const ENDED = new Set(TERMINAL_STATUSES);
 
 /** How many ended jobs the stand-in remembers (the newest). */
 export const MAX_REMEMBERED = 10_000;
@@ -88,8 +79,9 @@ export class LiveJobs {
   }
 }
 
+/** Batch's order of a job's statuses: a later event may carry an earlier one (delivery order). */
 function rank(status: unknown): number {
-  return STATUS_ORDER.indexOf(status as (typeof STATUS_ORDER)[number]);
+  return STATUS_RANK[String(status)] ?? 0;
 }
 
 export interface LocalBatch {

@@ -9,7 +9,7 @@
  * left unfinished (twin/batch-local.ts), as `logs` reads DIR/logs.jsonl.
  */
 import type { BatchClient, JobStatus, JobSummary } from "@aws-sdk/client-batch";
-import { buildJobRecord, indexAfter, type JobRecord } from "../../record";
+import { BATCH_STATUSES, buildJobRecord, indexAfter, type JobRecord } from "../../record";
 import {
   clientConfig,
   createBatchClient,
@@ -23,15 +23,7 @@ import type { ChildSummary } from "./table";
 const batchSdk = (): typeof import("@aws-sdk/client-batch") => require("@aws-sdk/client-batch");
 
 /** Every status ListJobs takes, in a job's order: a parent's children in all of them. */
-export const ALL_STATUSES: readonly JobStatus[] = [
-  "SUBMITTED",
-  "PENDING",
-  "RUNNABLE",
-  "STARTING",
-  "RUNNING",
-  "SUCCEEDED",
-  "FAILED",
-];
+export const ALL_STATUSES = BATCH_STATUSES as readonly JobStatus[];
 
 /** DescribeJobs takes at most 100 job ids per call. */
 const DESCRIBE_MAX = 100;

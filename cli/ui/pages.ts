@@ -388,18 +388,7 @@ function childrenSection(
       ${cells}
     </svg>
     <div class="breakdowns">
-      <table class="counts">
-        <caption>
-          by exit code
-        </caption>
-        ${[...byExit].map(
-          ([k, n]) =>
-            html`<tr>
-              <td>${k}</td>
-              <td>${n.toLocaleString("en-US")}</td>
-            </tr>`,
-        )}
-      </table>
+      ${countsTable("by exit code", byExit)}
       ${records ? reasonsAndDurations(children, records) : html`<p class="note">Durations and reasons are read for up to ${DETAIL_CHILDREN.toLocaleString("en-US")} children; <a href="?details=1">read them for all ${children.length.toLocaleString("en-US")}</a>.</p>`}
     </div>`;
 }
@@ -418,19 +407,23 @@ function reasonsAndDurations(
   const durations = full
     .filter((r) => r.startedAt !== undefined && r.stoppedAt !== undefined)
     .map((r) => (r.stoppedAt as number) - (r.startedAt as number));
+  return html`${countsTable("by reason", reasons)} ${histogram(durations)}`;
+}
+
+/** A table of counts, the largest first. */
+function countsTable(caption: string, counts: ReadonlyMap<string, number>): Safe {
   return html`<table class="counts">
-      <caption>
-        by reason
-      </caption>
-      ${[...reasons].map(
-        ([k, n]) =>
-          html`<tr>
-            <td>${k}</td>
-            <td>${n.toLocaleString("en-US")}</td>
-          </tr>`,
-      )}
-    </table>
-    ${histogram(durations)}`;
+    <caption>
+      ${caption}
+    </caption>
+    ${[...counts].map(
+      ([k, n]) =>
+        html`<tr>
+          <td>${k}</td>
+          <td>${n.toLocaleString("en-US")}</td>
+        </tr>`,
+    )}
+  </table>`;
 }
 
 /** Durations in 20 bins from the shortest to the longest. */
