@@ -172,8 +172,8 @@ describe("the command line", () => {
     ],
     [["logs", "j", "--interval", "5"], "--interval for logs needs --follow"],
     [
-      ["--db", "d", "backfill"],
-      "unknown option --db for backfill (see batch-job-log backfill --help)",
+      ["--db", "d", "doctor"],
+      "unknown option --db for doctor (see batch-job-log doctor --help)",
     ],
     [["--json"], "missing command after --json (see batch-job-log --help)"],
   ])("%j: a usage error that says what to do", async (args, message) => {
