@@ -7,6 +7,8 @@ export default tseslint.config(
       "node_modules/**",
       "dist/**",
       "coverage/**",
+      ".stryker-tmp/**",
+      "reports/**",
       "**/.lambda-tmp*/**",
       "policy-pack/node_modules/**",
       "**/*.js",

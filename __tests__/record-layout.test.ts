@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import fc from "fast-check";
 import {
+  indexAfter,
+  parentOf,
   BY_JOB_NAME,
   BY_PARENT_JOB_ID,
   fromIndexItem,
@@ -21,7 +23,7 @@ import {
   type LogStreamRef,
   type StoredItem,
 } from "../record";
-import { itemSizeBytes, WRITE_UNIT_BYTES } from "../record/item-size";
+import { itemSizeBytes, WRITE_UNIT_BYTES, writeUnits } from "../record/item-size";
 import { indexSchema, projectedAttributes } from "../record/schema";
 import { fixture, FIXTURE_NAMES, terminalEvent } from "./helpers/fixtures";
 
@@ -438,3 +440,71 @@ function arbitraryAttempt(
     })
     .map((a) => JSON.parse(JSON.stringify(a)) as AttemptRecord);
 }
+
+describe("what a job id says of itself (record/job-id.ts)", () => {
+  test.each([
+    ["uuid:12", ":", 12],
+    ["uuid#3", "#", 3],
+    ["a:b:7", ":", 7],
+    ["uuid:12", "#", undefined],
+    // No separator, or nothing before it: no index (the whole id is not an index).
+    ["123", ":", undefined],
+    [":5", ":", undefined],
+    // Digits only, all of them, at most 9.
+    ["uuid:12a", ":", undefined],
+    ["uuid:a12", ":", undefined],
+    ["uuid:", ":", undefined],
+    ["uuid:1234567890", ":", undefined],
+  ] as const)("indexAfter(%s, %s) is %s", (jobId, separator, index) => {
+    expect(indexAfter(jobId, separator)).toBe(index);
+  });
+
+  test.each([
+    ["uuid:12", true, false, "uuid"],
+    ["uuid#3", false, true, "uuid"],
+    ["a:b#2", false, true, "a:b"],
+    // Neither a child nor a node: no parent, even when the id holds the word "undefined".
+    ["job-undefined-1", false, false, undefined],
+    // Nothing before the separator: no parent (a parent id is an index key, never empty).
+    [":5", true, false, undefined],
+    ["#5", false, true, undefined],
+  ] as const)("parentOf(%s, child %s, node %s) is %s", (jobId, child, node, parent) => {
+    expect(parentOf(jobId, child, node)).toBe(parent);
+  });
+});
+
+describe("DynamoDB's item size (record/item-size.ts), value by value", () => {
+  test.each<[string, Record<string, unknown>, number]>([
+    // Names and strings: their UTF-8 bytes; an undefined attribute is not stored.
+    ["a string", { a: "xyz" }, 1 + 3],
+    ["UTF-8 bytes, not characters", { é: "€" }, 2 + 3],
+    ["an undefined attribute", { a: undefined, b: "x" }, 1 + 1],
+    ["null and booleans", { a: null, b: true }, 1 + 1 + 1 + 1],
+    // A list: 3 bytes, and 1 per element plus the element.
+    ["a list", { l: [1, "ab"] }, 1 + 3 + (1 + 2) + (1 + 2)],
+    // A map: 3 bytes, and per attribute 1 plus its name and value; undefined ones left out.
+    ["a map", { m: { x: "a", y: undefined } }, 1 + 3 + (1 + 1 + 1)],
+    // Numbers: one byte per two significant digits, plus one, at most 21.
+    ["zero", { n: 0 }, 1 + 2],
+    ["six digits", { n: 123456 }, 1 + 4],
+    ["inner zeros count", { n: 1000001 }, 1 + 5],
+    ["leading zeros do not", { n: 0.0012 }, 1 + 2],
+    ["the sign and point do not", { n: -12.5 }, 1 + 3],
+    ["an exponent does not", { n: 1.5e300 }, 1 + 2],
+    // 17 digits, the most a JavaScript number prints (DynamoDB's cap of 21 bytes is never reached).
+    ["the largest number", { n: Number.MAX_VALUE }, 1 + 10],
+  ])("%s", (_what, item, bytes) => {
+    expect(itemSizeBytes(item)).toBe(bytes);
+  });
+
+  test("write units: one per started KB, at least one", () => {
+    expect(writeUnits({})).toBe(1);
+    expect(writeUnits({ a: "x".repeat(WRITE_UNIT_BYTES - 1) })).toBe(1);
+    expect(writeUnits({ a: "x".repeat(WRITE_UNIT_BYTES) })).toBe(2);
+    expect(writeUnits({ a: "x".repeat(3 * WRITE_UNIT_BYTES) })).toBe(4);
+  });
+
+  test("a value DynamoDB cannot hold is an error naming its type", () => {
+    expect(() => itemSizeBytes({ f: () => 1 })).toThrow("cannot size a function");
+  });
+});
