@@ -171,10 +171,7 @@ describe("the command line", () => {
       "unknown option --tabel for batch-job-log; did you mean --table? (see batch-job-log --help)",
     ],
     [["logs", "j", "--interval", "5"], "--interval for logs needs --follow"],
-    [
-      ["--db", "d", "doctor"],
-      "unknown option --db for doctor (see batch-job-log doctor --help)",
-    ],
+    [["--db", "d", "doctor"], "unknown option --db for doctor (see batch-job-log doctor --help)"],
     [["--json"], "missing command after --json (see batch-job-log --help)"],
   ])("%j: a usage error that says what to do", async (args, message) => {
     const r = await runCli(args);
