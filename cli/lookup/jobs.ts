@@ -23,8 +23,8 @@ export interface FoundJob {
 }
 
 export class JobFinder {
-  /** The region a job's ARN or console URL named: Batch is asked there. */
-  private region?: string;
+  /** The region a job's ARN or console URL named, by job id: Batch is asked there about it. */
+  private readonly regions = new Map<string, string>();
   private readonly batches = new Map<string, Promise<LiveBatch>>();
 
   constructor(
@@ -39,7 +39,7 @@ export class JobFinder {
   async find(text: string): Promise<FoundJob> {
     const ref = parseJobRef(text);
     if (ref.kind === "id") {
-      this.region = ref.region;
+      if (ref.region !== undefined) this.regions.set(ref.jobId, ref.region);
       return this.byId(ref.jobId);
     }
     try {
@@ -56,7 +56,7 @@ export class JobFinder {
       return { record: await this.table.get(jobId), live: false };
     } catch (error) {
       if (!(error instanceof JobNotFoundError)) throw error;
-      const batch = await this.batch();
+      const batch = await this.batch(this.regionOf(jobId));
       let described: JobRecord | undefined;
       try {
         described = (await batch.describe([jobId])).get(jobId);
@@ -88,8 +88,8 @@ export class JobFinder {
     const records = await this.table.getMany(jobIds, options);
     const missing = jobIds.filter((id) => !records.has(id));
     if (missing.length === 0) return records;
-    for (const [id, record] of await (await this.batch()).describe(missing))
-      records.set(id, record);
+    const batch = await this.batch(this.regionOf(missing[0]));
+    for (const [id, record] of await batch.describe(missing)) records.set(id, record);
     return records;
   }
 
@@ -101,17 +101,23 @@ export class JobFinder {
     const recorded = await this.table.children(parent.record.jobId);
     if (!parent.live && isTerminalStatus(parent.record.status)) return recorded;
     const byId = new Map(recorded.map((c) => [c.jobId, c]));
-    for (const child of await (await this.batch()).children(parent.record)) {
+    const batch = await this.batch(this.regionOf(parent.record.jobId));
+    for (const child of await batch.children(parent.record)) {
       const known = byId.get(child.jobId);
       if (!known || !isTerminalStatus(known.status)) byId.set(child.jobId, child);
     }
     return [...byId.values()].sort(compareChildren);
   }
 
-  private batch(): Promise<LiveBatch> {
-    const key = this.region ?? "";
+  /** Where Batch is asked about a job: its own ARN's region, else its parent's, else none. */
+  private regionOf(jobId: string): string | undefined {
+    return this.regions.get(jobId) ?? this.regions.get(jobId.split(/[:#]/)[0]);
+  }
+
+  private batch(region: string | undefined): Promise<LiveBatch> {
+    const key = region ?? "";
     let found = this.batches.get(key);
-    if (!found) this.batches.set(key, (found = this.batchIn(this.region)));
+    if (!found) this.batches.set(key, (found = this.batchIn(region)));
     return found;
   }
 
