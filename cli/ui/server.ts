@@ -113,7 +113,11 @@ export async function startUiServer(sources: UiSources, options: UiOptions): Pro
       res.setHeader("Location", url.pathname + url.search);
       return send(res, 303, "text/plain; charset=utf-8", "");
     }
-    const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const parts = pathParts(url.pathname);
+    if (parts === undefined) {
+      const message = `Bad address: ${url.pathname} is not valid percent-encoding.\n`;
+      return send(res, 400, "text/plain; charset=utf-8", message);
+    }
     if (parts[0] === "static" && parts[1] === "app.js")
       return send(res, 200, "text/javascript; charset=utf-8", APP_JS);
     if (parts[0] === "static" && parts[1] === "style.css")
@@ -296,6 +300,15 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
     "X-Frame-Options": "DENY",
   });
   res.end(body);
+}
+
+/** The decoded parts of a path, or undefined when its percent-encoding is malformed. */
+function pathParts(pathname: string): string[] | undefined {
+  try {
+    return pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
 }
 
 function cookie(req: IncomingMessage, name: string): string | null {
