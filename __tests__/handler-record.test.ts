@@ -474,6 +474,17 @@ describe("the revision that orders writes of one job", () => {
     expect(new Set(ordered).size).toBe(ordered.length);
   });
 
+  it("packs terminal, attempts, status rank and seconds into fixed digits, each clamped", () => {
+    expect(revisionOf("RUNNING", 2, 1_234_567)).toBe(2 * 1e11 + 5 * 1e10 + 1_234);
+    expect(revisionOf("FAILED", 3, 1_234_567)).toBe(1e13 + 3 * 1e11 + 6 * 1e10);
+    expect(revisionOf("FAILED", 3, 0, true)).toBe(1e13 + 3 * 1e11 + 6 * 1e10 - 1);
+    // Out of range: attempts within 0..99 (whole), seconds within 0..9,999,999,999, rank 0 unknown.
+    expect(revisionOf("RUNNING", 150.7, 0)).toBe(99 * 1e11 + 5 * 1e10);
+    expect(revisionOf("RUNNING", -3, -5_000)).toBe(5 * 1e10);
+    expect(revisionOf("RUNNING", 1.9, 1e20)).toBe(1e11 + 5 * 1e10 + 9_999_999_999);
+    expect(revisionOf("UNKNOWN", 0, 2_000)).toBe(2);
+  });
+
   it("ignores the time of terminal events, so a backfill equals the event it repeats", () => {
     expect(revisionOf("SUCCEEDED", 1, 5_000)).toBe(revisionOf("SUCCEEDED", 1, 9_000_000));
   });
