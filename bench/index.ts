@@ -62,8 +62,10 @@ async function main(): Promise<void> {
   const sections = sectionsToRun(process.argv.slice(2));
   const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
   const parts = new Map<Section, string>();
+  // The commit measured is the one built when the run started (HEAD may move on meanwhile).
+  const commit = machine(ROOT).commit;
   const measured = (section: Section, started: Date, text: string) =>
-    parts.set(section, stamped(section, started, text));
+    parts.set(section, stamped(section, started, commit, text));
 
   if (sections.includes("sizes")) {
     log("item sizes");
@@ -119,14 +121,14 @@ async function main(): Promise<void> {
 }
 
 /** A section between its markers, with the run that measured it: date, commit, load. */
-function stamped(section: Section, started: Date, text: string): string {
+function stamped(section: Section, started: Date, commit: string, text: string): string {
   const m = machine(ROOT);
   const [title, ...rest] = text.split("\n");
   return [
     `<!-- bench:${section} -->`,
     title,
     "",
-    `*Measured ${started.toISOString()} at commit ${m.commit}; load average (1, 5, 15 min) at the end: ${m.loadAverage}.*`,
+    `*Measured ${started.toISOString()} at commit ${commit}; load average (1, 5, 15 min) at the end: ${m.loadAverage}.*`,
     ...rest,
     `<!-- /bench:${section} -->`,
     "",
