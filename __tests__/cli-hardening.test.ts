@@ -4,7 +4,12 @@
  * replayed folder's symbolic links are followed, a loop or a dangling event file named; a --db
  * folder is read from a copy, never written, so a read-only one can be read.
  */
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import * as fs from "fs";
 import * as os from "os";
@@ -149,6 +154,11 @@ describe("a --db folder that may only be read", () => {
         KeySchema: [{ AttributeName: "jobId", KeyType: "HASH" }],
         BillingMode: "PAY_PER_REQUEST",
       }),
+    );
+    // dynalite makes a table ACTIVE after a timer, which a loaded machine may run late.
+    await waitUntilTableExists(
+      { client: raw, maxWaitTime: 30, minDelay: 1 },
+      { TableName: "jobs" },
     );
     await raw.send(
       new PutItemCommand({
