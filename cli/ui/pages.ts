@@ -4,7 +4,7 @@
  * classes only (the Content-Security-Policy allows no inline style): a chart of jobs per hour by
  * status, an attempt timeline, a grid of an array's children, a histogram of their durations.
  */
-import { isTerminalStatus, type JobRecord, type LogStreamRef } from "../../record";
+import { BATCH_STATUSES, isTerminalStatus, type JobRecord, type LogStreamRef } from "../../record";
 import { logStreamConsoleUrl } from "../lookup/console-link";
 import { failureReason } from "../lookup/errors";
 import { elapsed, formatTime, shortArn } from "../lookup/format";
@@ -50,8 +50,6 @@ function statusClass(status: string): string {
   return `s-${status.toLowerCase()}`;
 }
 
-const STATUSES = ["SUCCEEDED", "FAILED", "RUNNING", "RUNNABLE", "STARTING", "PENDING", "SUBMITTED"];
-
 export function jobsPage(view: JobsView): string {
   const q = view.query;
   const field = (name: keyof JobsQuery, label: string, hint: string) =>
@@ -85,7 +83,7 @@ export function jobsPage(view: JobsView): string {
         >status
         <select name="status">
           <option value="">any</option>
-          ${STATUSES.map(
+          ${BATCH_STATUSES.map(
             (s) =>
               html`<option value="${s}" ${q.status?.toUpperCase() === s ? html` selected` : ""}>
                 ${s}
