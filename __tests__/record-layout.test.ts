@@ -23,6 +23,7 @@ import {
   type LogStreamRef,
   type StoredItem,
 } from "../record";
+import { identifierLayout } from "../record/identifiers";
 import { itemSizeBytes, WRITE_UNIT_BYTES, writeUnits } from "../record/item-size";
 import { indexSchema, projectedAttributes } from "../record/schema";
 import { fixture, FIXTURE_NAMES, terminalEvent } from "./helpers/fixtures";
@@ -506,5 +507,74 @@ describe("DynamoDB's item size (record/item-size.ts), value by value", () => {
 
   test("a value DynamoDB cannot hold is an error naming its type", () => {
     expect(() => itemSizeBytes({ f: () => 1 })).toThrow("cannot size a function");
+  });
+});
+
+describe("the identifiers of a stored item (record/identifiers.ts)", () => {
+  const ids = identifierLayout();
+  const ACCOUNT = "123456789012";
+
+  test.each([
+    ["us-east-1", "aws"],
+    ["cn-north-1", "aws-cn"],
+    ["us-gov-west-1", "aws-us-gov"],
+    ["eusc-de-east-1", "aws-eusc"],
+    ["us-iso-east-1", "aws-iso"],
+    ["us-isob-east-1", "aws-iso-b"],
+    ["eu-isoe-west-1", "aws-iso-e"],
+    ["us-isof-south-1", "aws-iso-f"],
+  ])("the prefixes of a job in %s are in partition %s", (region, partition) => {
+    expect(ids.prefixesOf({ region, account: ACCOUNT })).toEqual({
+      queue: `arn:${partition}:batch:${region}:${ACCOUNT}:job-queue/`,
+      definition: `arn:${partition}:batch:${region}:${ACCOUNT}:job-definition/`,
+      job: `arn:${partition}:batch:${region}:${ACCOUNT}:job/`,
+      task: `arn:${partition}:ecs:${region}:${ACCOUNT}:task/`,
+    });
+  });
+
+  test("no prefixes without a region and an account, both strings", () => {
+    const none = { queue: undefined, definition: undefined, job: undefined, task: undefined };
+    expect(ids.prefixesOf({ region: "us-east-1" })).toEqual(none);
+    expect(ids.prefixesOf({ account: ACCOUNT })).toEqual(none);
+    expect(ids.prefixesOf({ region: 1, account: ACCOUNT })).toEqual(none);
+  });
+
+  const prefix = `arn:aws:batch:us-east-1:${ACCOUNT}:job-queue/`;
+  test.each<[string, string | undefined, string]>([
+    // The part after the prefix, when it rebuilds the value exactly.
+    [`${prefix}ec2-spot`, prefix, "ec2-spot"],
+    // Nothing after the prefix, or a rest that would read as another form: kept whole.
+    [prefix, prefix, prefix],
+    [`${prefix}arn:x`, prefix, `${prefix}arn:x`],
+    [`${prefix}=x`, prefix, `${prefix}=x`],
+    [`${prefix}/x`, prefix, `${prefix}/x`],
+    // Another ARN as it is; anything else marked with "=", with or without a prefix.
+    [
+      "arn:aws:batch:eu-west-1:999999999999:job-queue/q",
+      prefix,
+      "arn:aws:batch:eu-west-1:999999999999:job-queue/q",
+    ],
+    ["ec2-spot", prefix, "=ec2-spot"],
+    ["ec2-spot", undefined, "=ec2-spot"],
+  ])("shorten(%s) is %s, and lengthen gives it back", (value, p, stored) => {
+    expect(ids.shorten(value, p)).toBe(stored);
+    expect(ids.lengthen(stored, p)).toBe(value);
+  });
+
+  test("lengthen: nothing stored is nothing; a bare rest without a prefix is itself", () => {
+    expect(ids.lengthen(undefined, prefix)).toBeUndefined();
+    expect(ids.lengthen(7, prefix)).toBeUndefined();
+    expect(ids.lengthen("q", undefined)).toBe("q");
+  });
+
+  test("override stores only what differs from the derived value, null for none; restore reads it back", () => {
+    const item: StoredItem = {} as StoredItem;
+    ids.override(item, "same", "x", "x");
+    ids.override(item, "differs", "y", "x");
+    ids.override(item, "none", undefined, "x");
+    expect(item).toEqual({ differs: "y", none: null });
+    expect(ids.restore(item, "same", "x")).toBe("x");
+    expect(ids.restore(item, "differs", "x")).toBe("y");
+    expect(ids.restore(item, "none", "x")).toBeUndefined();
   });
 });
