@@ -391,6 +391,34 @@ describe("the twin's stand-in for Batch (twin/batch-local.ts)", () => {
     expect(kept).toEqual(ids.slice(5));
   });
 
+  test("a state delivered after its job's end is no longer remembered: dropped when the table says the job ended", async () => {
+    // Prepare: job-000000 ends, MAX_REMEMBERED others end after it, then a late RUNNING of it
+    // arrives, and one of a job that really runs.
+    const live = new LiveJobs();
+    const ended = eventAs("ec2-single", "SUCCEEDED", EC2);
+    const late = eventAs("ec2-single", "RUNNING", EC2);
+    live.observe(ended);
+    const template = eventAs("ec2-single", "SUCCEEDED", LIVE);
+    for (let i = 1; i <= MAX_REMEMBERED; i++) {
+      live.observe({ ...template, detail: { ...template.detail, jobId: `job-${i}` } });
+    }
+    live.observe(late);
+    live.observe(eventAs("ec2-single", "RUNNING", LIVE_ARRAY));
+    expect(live.size).toBe(2);
+    // Act: the table holds EC2 as SUCCEEDED and LIVE_ARRAY as RUNNING.
+    const asked: string[] = [];
+    const statuses: Record<string, string> = { [EC2]: "SUCCEEDED", [LIVE_ARRAY]: "RUNNING" };
+    await live.forgetEnded(async (jobId) => (asked.push(jobId), statuses[jobId]), 1);
+    // Assess: only the unfinished jobs were asked about; the ended one is gone.
+    expect(asked.sort()).toEqual([EC2, LIVE_ARRAY].sort());
+    expect(live.size).toBe(1);
+    const open = live
+      .lines()
+      .map((l) => JSON.parse(l) as { job: { jobId: string; status: string } })
+      .filter(({ job }) => job.status !== "SUCCEEDED");
+    expect(open.map(({ job }) => [job.jobId, job.status])).toEqual([[LIVE_ARRAY, "RUNNING"]]);
+  });
+
   test("answers DescribeJobs and ListJobs (a status at a time, in pages) to the real SDK client", async () => {
     const dir = mkdtempSync(join(tmpdir(), "batch-local-"));
     const file = join(dir, "batch.jsonl");

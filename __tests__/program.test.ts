@@ -13,6 +13,7 @@ import { DEFAULTS, readStackConfig } from "../infra/config";
 import { tableKeysAndIndexes } from "../record/schema";
 import * as pack from "../policy-pack/policies";
 import { onlyLambda, type ProgramModel } from "../twin/program";
+import { evaluateInChild } from "../twin/program-child";
 import {
   byTypeAndName,
   evaluateFresh,
@@ -614,6 +615,39 @@ describe("a hub of organizations with every option set", () => {
   it("uses the configured log retention and alarm topic", () => {
     expect(inputsOf(model, TYPES.logGroup).retentionInDays).toBe(365);
     expect(inputsOf(model, TYPES.alarm).alarmActions).toEqual([TOPIC]);
+  });
+});
+
+describe("the program evaluated in a child process (a long replay's: twin/program-child.ts)", () => {
+  // One child for both: the model of the default configuration, then a configuration error.
+  const ROOT = path.join(__dirname, "..");
+
+  it("gives the model the program gives in this process, and the error with its name and message", async () => {
+    const [inChild, here] = await Promise.all([
+      evaluateInChild({ projectRoot: ROOT, stack: "dev", config: {} }),
+      evaluateFresh(),
+    ]);
+    // Under jest, a module's exports come from the test's realm, which the closure serializer
+    // writes as `Object.create(global.constructor.prototype)`; a plain process writes `{}`.
+    const plain = (model: ProgramModel) => {
+      const copy = JSON.parse(JSON.stringify(model)) as ProgramModel;
+      const code = onlyLambda(copy).code.replace(
+        /Object\.create\(global\.constructor\.prototype\)/g,
+        "{}",
+      );
+      return { ...copy, lambda: { ...onlyLambda(copy), code } };
+    };
+    expect(inChild.resources.length).toBeGreaterThan(10);
+    expect(plain(inChild)).toEqual(plain(here));
+    const failed = await evaluateInChild({
+      projectRoot: ROOT,
+      stack: "dev",
+      config: { statuses: '["SUCCEEDED","DONE"]' },
+    }).catch((error: Error) => error);
+    expect([(failed as Error).name, (failed as Error).message]).toEqual([
+      "ConfigError",
+      'Invalid configuration "batch-job-log:statuses": "DONE" is not a Batch job status; use SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED.',
+    ]);
   });
 });
 

@@ -16,7 +16,7 @@ import { createDocumentClient, putItemInput, recordFromEvent } from "../record";
 import { localClientConfig } from "../twin/dynamo-local";
 import { localSdkEnv } from "../twin/environment";
 import { writeLambdaFolder } from "../twin/lambda";
-import { onlyLambda } from "../twin/program";
+import { onlyLambda } from "../twin/program-model";
 import type { Twin } from "../twin/replay-engine";
 import { distinctJobEvents, type BatchEvent } from "./events";
 import { mean, median } from "./stats";

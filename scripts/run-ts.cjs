@@ -2,22 +2,9 @@
 // project's own TypeScript (transpile only, as jest does): for the tools that are not part of the
 // build output, such as the sample generator (`npm run samples`).
 // Usage: node scripts/run-ts.cjs FILE.ts [ARGS...]
-const fs = require("fs");
 const path = require("path");
 const Module = require("module");
-const ts = require("typescript");
-
-require.extensions[".ts"] = (module, filename) => {
-  const { outputText } = ts.transpileModule(fs.readFileSync(filename, "utf8"), {
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-    },
-    fileName: filename,
-  });
-  module._compile(outputText, filename);
-};
+require("./ts-register.cjs");
 
 const [file] = process.argv.splice(2, 1);
 if (!file) {

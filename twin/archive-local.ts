@@ -19,7 +19,7 @@ import { randomUUID } from "crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { fillPartitionKeys, type SubscriptionRecord } from "../record/archive";
 import { serveOnLoopback } from "./loopback";
-import { RESOURCE_TYPES, type ProgramModel } from "./program";
+import { RESOURCE_TYPES, type ProgramModel } from "./program-model";
 
 const s3Sdk = (): typeof import("@aws-sdk/client-s3") => require("@aws-sdk/client-s3");
 

@@ -34,27 +34,27 @@ interface Kept {
 
 /**
  * The latest state of every job a replay saw that has not ended, from its events in any order:
- * `observe` each "Batch Job State Change" event, then `lines()` for DIR/batch.jsonl. Holds the
- * unfinished jobs' details and the ids of the ended ones (so that a state delivered late does
- * not bring a job back).
+ * `observe` each "Batch Job State Change" event, `forgetEnded` once the table holds the events,
+ * then `lines()` for DIR/batch.jsonl. Holds the unfinished jobs' details and the last
+ * MAX_REMEMBERED ended jobs' lines, whatever the number of jobs: a state delivered after its
+ * job's end is told apart by those lines while they are kept, and by the table (`forgetEnded`)
+ * after.
  */
 export class LiveJobs {
   private readonly open = new Map<string, Kept>();
-  private readonly ended = new Set<string>();
   /** The last MAX_REMEMBERED jobs that ended, as Batch remembers ended jobs for some days. */
-  private readonly remembered = new Map<string, Kept>();
+  private readonly remembered = new Map<string, string>();
 
   observe(event: Record<string, unknown>): void {
     if (event.source !== "aws.batch" || event["detail-type"] !== "Batch Job State Change") return;
     const job = event.detail as Detail | undefined;
     const jobId = typeof job?.jobId === "string" ? job.jobId : undefined;
     const status = typeof job?.status === "string" ? job.status : undefined;
-    if (!job || !jobId || !status || this.ended.has(jobId)) return;
+    if (!job || !jobId || !status || this.remembered.has(jobId)) return;
     const region = String(event.region ?? "us-east-1");
     if (ENDED.has(status)) {
       this.open.delete(jobId);
-      this.ended.add(jobId);
-      this.remembered.set(jobId, { region, job, time: 0 });
+      this.remembered.set(jobId, JSON.stringify({ region, job }));
       if (this.remembered.size > MAX_REMEMBERED) {
         this.remembered.delete(this.remembered.keys().next().value as string);
       }
@@ -71,11 +71,30 @@ export class LiveJobs {
     return this.open.size;
   }
 
+  /**
+   * Drops the unfinished jobs whose status in the table (`statusOf`) is SUCCEEDED or FAILED: a
+   * state delivered after the end of a job no longer remembered. `concurrency` reads at a time.
+   */
+  async forgetEnded(
+    statusOf: (jobId: string) => Promise<string | undefined>,
+    concurrency = 8,
+  ): Promise<void> {
+    const ids = [...this.open.keys()];
+    for (let i = 0; i < ids.length; i += concurrency) {
+      const batch = ids.slice(i, i + concurrency);
+      const statuses = await Promise.all(batch.map(statusOf));
+      batch.forEach((id, n) => ENDED.has(String(statuses[n])) && this.open.delete(id));
+    }
+  }
+
   /** DIR/batch.jsonl's lines, by job id: the unfinished jobs, and the last ones that ended. */
   lines(): string[] {
-    return [...this.open.entries(), ...this.remembered.entries()]
+    const open = [...this.open.entries()].map(
+      ([id, { region, job }]) => [id, JSON.stringify({ region, job })] as const,
+    );
+    return [...open, ...this.remembered.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, { region, job }]) => JSON.stringify({ region, job }));
+      .map(([, line]) => line);
   }
 }
 

@@ -34,15 +34,15 @@ import {
   withStdoutSwallowed,
   type LoadedLambda,
 } from "./lambda";
+import { evaluateInChild } from "./program-child";
 import {
   DEFAULT_MOCK_REGION,
-  evaluateProgram,
   MOCK_ACCOUNT,
   onlyLambda,
   onlyResource,
   RESOURCE_TYPES,
   type ProgramModel,
-} from "./program";
+} from "./program-model";
 import {
   originOf,
   routerFor,
@@ -86,6 +86,12 @@ export interface TwinOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Loads index.ts; tests pass one that loads it afresh. */
   readonly load?: () => Record<string, unknown>;
+  /**
+   * Evaluate the program in a child process that ends once it has answered
+   * (twin/program-child.ts), so that this process never loads Pulumi: for a long replay. Ignored
+   * with `load`.
+   */
+  readonly programInChild?: boolean;
 }
 
 /** Handler calls in flight at most, by default. */
@@ -187,6 +193,8 @@ export interface Twin {
   items(): Promise<JobRecord[]>;
   /** The table's records page by page, in the table's order, never all at once. */
   pages(): AsyncGenerator<JobRecord[]>;
+  /** One job's record (a consistent read), or undefined when the table does not hold it. */
+  record(jobId: string): Promise<JobRecord | undefined>;
   close(): Promise<void>;
 }
 
@@ -261,6 +269,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         replayEvents(loaded, router, matchers, input, replayOptions),
       items: async () => (await (table as LocalTable).items()).map((item) => fromItem(item)),
       pages: () => expandedPages(table as LocalTable),
+      async record(jobId) {
+        const item = await (table as LocalTable).get(jobId);
+        return item === undefined ? undefined : fromItem(item);
+      },
       async close() {
         if (closed) return;
         closed = true;
@@ -381,7 +393,13 @@ async function routed(options: TwinOptions) {
   const projectRoot = options.projectRoot ?? findProjectRoot();
   const stack = options.stack ?? DEFAULT_STACK;
   const config = options.config ?? {};
-  const model = await programModel({ projectRoot, stack, config, load: options.load });
+  const model = await programModel({
+    projectRoot,
+    stack,
+    config,
+    load: options.load,
+    inChild: options.programInChild,
+  });
   const region = options.region ?? config["aws:region"] ?? DEFAULT_MOCK_REGION;
   const place = stackPlace(options, region);
   return { projectRoot, stack, config, model, region, place, router: routerFor(model, place) };
@@ -576,6 +594,7 @@ function programModel(options: {
   stack: string;
   config: Readonly<Record<string, string>>;
   load?: () => Record<string, unknown>;
+  inChild?: boolean;
 }): Promise<ProgramModel> {
   const key = JSON.stringify([options.projectRoot, options.stack, sortedEntries(options.config)]);
   const known = models.get(key);
@@ -588,9 +607,18 @@ function programModel(options: {
       ),
     );
   }
-  const evaluated = inFolder(options.projectRoot, () =>
-    evaluateProgram({ config: options.config, stack: options.stack, load: options.load }),
-  );
+  const evaluated =
+    options.inChild && !options.load
+      ? evaluateInChild(options)
+      : inFolder(options.projectRoot, () => {
+          // Loaded only here: a replay whose program is evaluated in a child never loads Pulumi.
+          const { evaluateProgram }: typeof import("./program") = require("./program");
+          return evaluateProgram({
+            config: options.config,
+            stack: options.stack,
+            load: options.load,
+          });
+        });
   models.set(key, evaluated);
   evaluated.catch(() => models.delete(key));
   return evaluated;

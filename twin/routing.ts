@@ -15,7 +15,7 @@
  * - spoke: only its own account and region's events are on its default bus; those its rule
  *   matches are forwarded to the hub's bus. It records nothing.
  */
-import { resourcesOfType, RESOURCE_TYPES, type ProgramModel } from "./program";
+import { resourcesOfType, RESOURCE_TYPES, type ProgramModel } from "./program-model";
 
 export type Role = "standalone" | "hub" | "spoke";
 

@@ -20,6 +20,7 @@ import {
   parseOrganizations,
   readStackConfig,
 } from "../../twin/stack-config";
+import { runsCapped } from "../capped";
 import { counted, EXIT_FAILED, EXIT_OK, oneLine, UsageError, type CliIO } from "../io";
 import { dbFolderToWrite, exitOnStoreFailure, lockDbFolder, storeFailure } from "../local-db";
 import { checkProfile } from "../lookup/clients";
@@ -268,6 +269,8 @@ export async function run(
       tableName: common.table,
       ...place,
       env: io.env,
+      // A long replay (--db, heap capped) does not keep Pulumi's modules (twin/program-child.ts).
+      programInChild: runsCapped(io.env),
     }).catch(asUsage);
     // The shipped sample's log events go beside its table, for `logs` and `search --db DIR`; with
     // the stack's archive on, its streams of the archived groups go to DIR/archive, as the
@@ -301,6 +304,7 @@ export async function run(
       }
       // The jobs left unfinished, for the local Batch endpoint of the lookups (twin/batch-local.ts).
       if (dbPath !== undefined && unfinished) {
+        await unfinished.forgetEnded(async (jobId) => (await twin.record(jobId))?.status);
         const lines = unfinished.lines();
         fs.writeFileSync(
           path.join(dbPath, DB_BATCH_FILE),

@@ -1,0 +1,71 @@
+/**
+ * The program evaluated in a child process, for a long replay: Pulumi's modules (about 30 MB of
+ * heap, 80 MB resident) then live in a process that ends as soon as it has sent the model back,
+ * instead of staying in the replay's for its whole run. `evaluateInChild` forks this module; run
+ * as that child, it evaluates the program (twin/program.ts) in the project folder and sends the
+ * model, or the error's name and message, over the IPC channel.
+ * From the sources (a .ts module, as under jest), the child compiles them as it requires them
+ * (scripts/ts-register.cjs).
+ */
+import { fork } from "child_process";
+import * as path from "path";
+import { findProjectRoot } from "./lambda";
+import type { ProgramModel } from "./program-model";
+
+export interface ChildEvaluation {
+  readonly projectRoot: string;
+  readonly stack: string;
+  readonly config: Readonly<Record<string, string>>;
+}
+
+type Reply =
+  { readonly model: ProgramModel } | { readonly error: { name: string; message: string } };
+
+/** The program's model for `request`, evaluated by a child process that then ends. */
+export function evaluateInChild(request: ChildEvaluation): Promise<ProgramModel> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, [], {
+      cwd: request.projectRoot,
+      // Not the caller's flags (a capped replay's heap limit): the evaluation is short.
+      execArgv: __filename.endsWith(".ts")
+        ? ["--require", path.join(findProjectRoot(__dirname), "scripts", "ts-register.cjs")]
+        : [],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let reply: Reply | undefined;
+    child.on("message", (message) => (reply = message as Reply));
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      if (reply !== undefined && "model" in reply) return resolve(reply.model);
+      if (reply !== undefined) {
+        return reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+      }
+      reject(
+        new Error(
+          `The evaluation of the program (a child process) ended with ${signal ?? `exit status ${code}`} and no result.`,
+        ),
+      );
+    });
+    child.send(request);
+  });
+}
+
+/** As the child: evaluates the program asked for, answers, and ends. */
+function answer(request: ChildEvaluation): void {
+  const send = (reply: Reply) => process.send?.(reply, () => process.disconnect());
+  // Required here only: the parent must never load Pulumi through this module.
+  const { evaluateProgram }: typeof import("./program") = require("./program");
+  evaluateProgram({ stack: request.stack, config: request.config }).then(
+    (model) => send({ model }),
+    (error: unknown) =>
+      send({
+        error: {
+          name: error instanceof Error ? error.name : "Error",
+          message: error instanceof Error ? error.message : String(error),
+        },
+      }),
+  );
+}
+
+if (require.main === module)
+  process.once("message", (request) => answer(request as ChildEvaluation));
