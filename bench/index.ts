@@ -22,7 +22,7 @@ import { archiveFigures, coldStart, warmCost } from "./lambda";
 import { listingFigures, type ListingFigures } from "./listing";
 import { machine } from "./machine";
 import { replayScale, REPLAY_SIZES, type ReplayRun } from "./replay";
-import { kindSizes, sampleSizes } from "./sizes";
+import { kindSizes, sampleSizes, worstCase, type WorstCase } from "./sizes";
 import { uiFigures, type UiFigure } from "./ui";
 import { count, mb, ms, ratio, us } from "./stats";
 import { testSuite, timingAvailable, type TestRun } from "./tests";
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
 
   if (sections.includes("sizes")) {
     log("item sizes");
-    measured("sizes", new Date(), sizesReport(kindSizes(ROOT), sampleSizes(ROOT)));
+    measured("sizes", new Date(), sizesReport(kindSizes(ROOT), sampleSizes(ROOT), worstCase(ROOT)));
   }
   if (sections.includes("listing")) {
     const at = process.argv.indexOf("--listing-jobs");
@@ -173,6 +173,7 @@ function header(): string {
 function sizesReport(
   kinds: ReturnType<typeof kindSizes>,
   sample: ReturnType<typeof sampleSizes>,
+  worst: WorstCase,
 ): string {
   const bytes = (n: number | undefined) => (n === undefined ? "–" : count(n));
   return [
@@ -199,6 +200,16 @@ function sizesReport(
     `| full record (layout 1) | ${count(sample.fullBytes.median)} | ${count(sample.fullBytes.p90)} | ${count(sample.fullBytes.max)} | ${count(sample.fullUnits)} |`,
     `| item (layout 2) | ${count(sample.itemBytes.median)} | ${count(sample.itemBytes.p90)} | ${count(sample.itemBytes.max)} | ${count(sample.itemUnits)} |`,
     `| index items | | | | ${count(sample.indexUnits)} |`,
+    "",
+    "The worst cases (issue 24: the compact item is never larger than the full record): every",
+    "state of every job of the sample and the fixtures, each as it is, without an account, with 12",
+    "attempts that keep one field each (what the job has, they lack, as an EKS job's pods), and",
+    "moved to each other partition (`aws-cn`, `aws-us-gov`, the four ISO ones, `aws-eusc`). The",
+    "full record here is what layout 1 stores, the record and its listing attributes.",
+    "",
+    "| records | stored as the full record | largest item − full record | largest compact item ÷ full record | items costing more write units |",
+    "|---|---|---|---|---|",
+    `| ${count(worst.records)} | ${count(worst.storedFull)} | ${worst.largestExcess} bytes | ${(worst.largestShare * 100).toFixed(1)}% (${worst.largestShareOf}) | ${worst.moreUnits} |`,
     "",
   ].join("\n");
 }

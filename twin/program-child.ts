@@ -18,6 +18,9 @@ export interface ChildEvaluation {
   readonly config: Readonly<Record<string, string>>;
 }
 
+/** The evaluating child's heap: its peak resident memory is 145 MB with these, 170 without. */
+export const EVALUATION_HEAP_FLAGS = ["--max-old-space-size=128", "--max-semi-space-size=1"];
+
 type Reply =
   { readonly model: ProgramModel } | { readonly error: { name: string; message: string } };
 
@@ -26,10 +29,14 @@ export function evaluateInChild(request: ChildEvaluation): Promise<ProgramModel>
   return new Promise((resolve, reject) => {
     const child = fork(__filename, [], {
       cwd: request.projectRoot,
-      // Not the caller's flags (a capped replay's heap limit): the evaluation is short.
-      execArgv: __filename.endsWith(".ts")
-        ? ["--require", path.join(findProjectRoot(__dirname), "scripts", "ts-register.cjs")]
-        : [],
+      // Not the caller's flags, but a small heap: the evaluation holds 70 MB at most, and a
+      // young generation of 1 MB semi-spaces takes 25 MB off its peak for 0.2 s more.
+      execArgv: [
+        ...EVALUATION_HEAP_FLAGS,
+        ...(__filename.endsWith(".ts")
+          ? ["--require", path.join(findProjectRoot(__dirname), "scripts", "ts-register.cjs")]
+          : []),
+      ],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let reply: Reply | undefined;
