@@ -3,7 +3,9 @@
  * heap, 80 MB resident) then live in a process that ends as soon as it has sent the model back,
  * instead of staying in the replay's for its whole run. `evaluateInChild` forks this module; run
  * as that child, it evaluates the program (twin/program.ts) in the project folder and sends the
- * model, or the error's name and message, over the IPC channel.
+ * model, or the error's name and message, over the IPC channel, then exits; it also exits when
+ * its parent goes (its channel closes).
+ *
  * From the sources (a .ts module, as under jest), the child compiles them as it requires them
  * (scripts/ts-register.cjs).
  */
@@ -42,7 +44,8 @@ export function evaluateInChild(request: ChildEvaluation): Promise<ProgramModel>
     let reply: Reply | undefined;
     child.on("message", (message) => (reply = message as Reply));
     child.once("error", reject);
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": after the IPC channel too, so that the reply has been read.
+    child.once("close", (code, signal) => {
       if (reply !== undefined && "model" in reply) return resolve(reply.model);
       if (reply !== undefined) {
         return reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
@@ -59,7 +62,7 @@ export function evaluateInChild(request: ChildEvaluation): Promise<ProgramModel>
 
 /** As the child: evaluates the program asked for, answers, and ends. */
 function answer(request: ChildEvaluation): void {
-  const send = (reply: Reply) => process.send?.(reply, () => process.disconnect());
+  const send = (reply: Reply) => process.send?.(reply, () => process.exit(0));
   // Required here only: the parent must never load Pulumi through this module.
   const { evaluateProgram }: typeof import("./program") = require("./program");
   evaluateProgram({ stack: request.stack, config: request.config }).then(
@@ -74,5 +77,7 @@ function answer(request: ChildEvaluation): void {
   );
 }
 
-if (require.main === module)
+if (require.main === module) {
   process.once("message", (request) => answer(request as ChildEvaluation));
+  process.once("disconnect", () => process.exit(1));
+}
