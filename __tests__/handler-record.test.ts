@@ -674,3 +674,160 @@ describe("invalid events", () => {
     expect(item.revision).toBe(record(good).revision - 1);
   });
 });
+
+describe("what buildJobRecord reads of a detail, field by field", () => {
+  const running = fixture("ec2-single").find((e) => e.detail.status === "RUNNING")!;
+  const build = (detail: unknown) =>
+    buildJobRecord(detail, { eventId: "e-1", region: "us-east-1", now: NOW });
+  const failure = (detail: unknown) => {
+    try {
+      build(detail);
+    } catch (error) {
+      return isInvalidEventError(error) ? error.message : `not an InvalidEventError: ${error}`;
+    }
+    return "no error";
+  };
+  const withDetail = (change: Record<string, unknown>) => ({ ...running.detail, ...change });
+
+  it.each([
+    ["no detail", undefined, '"detail" must be an object, got nothing'],
+    ["a detail that is text", "x", '"detail" must be an object, got "x"'],
+    [
+      "no status",
+      withDetail({ status: undefined }),
+      '"detail.status" must be a non-empty string, got nothing',
+    ],
+    [
+      "an empty status",
+      withDetail({ status: "" }),
+      '"detail.status" must be a non-empty string, got ""',
+    ],
+    [
+      "a container that is text",
+      withDetail({ container: "c" }),
+      '"detail.container" must be an object, got "c"',
+    ],
+    [
+      "nodeDetails a number",
+      withDetail({ nodeDetails: 1 }),
+      '"detail.nodeDetails" must be an object, got number 1',
+    ],
+    [
+      "nodeProperties a list",
+      withDetail({ nodeProperties: [] }),
+      '"detail.nodeProperties" must be an object, got an array',
+    ],
+    [
+      "arrayProperties text",
+      withDetail({ arrayProperties: "a" }),
+      '"detail.arrayProperties" must be an object, got "a"',
+    ],
+    [
+      "eksProperties a number",
+      withDetail({ eksProperties: 2 }),
+      '"detail.eksProperties" must be an object, got number 2',
+    ],
+    [
+      "eksAttempts an object",
+      withDetail({ eksAttempts: {} }),
+      '"detail.eksAttempts" must be an array, got an object',
+    ],
+    [
+      "a node index in text",
+      withDetail({ nodeDetails: { nodeIndex: "1" } }),
+      '"detail.nodeDetails.nodeIndex" must be a number, got "1"',
+    ],
+    [
+      "ecsProperties a number",
+      withDetail({ ecsProperties: 3 }),
+      '"detail.ecsProperties" must be an object, got number 3',
+    ],
+    [
+      "taskProperties an object",
+      withDetail({ ecsProperties: { taskProperties: {} } }),
+      '"detail.ecsProperties.taskProperties" must be an array, got an object',
+    ],
+    [
+      "a task ARN that is a number",
+      withDetail({ container: { taskArn: 5 } }),
+      '"detail.container.taskArn" must be a string, got number 5',
+    ],
+    [
+      "an ECS task's ARN that is a number",
+      withDetail({ container: undefined, ecsProperties: { taskProperties: [{ taskArn: 6 }] } }),
+      '"detail.ecsProperties.taskProperties[0].taskArn" must be a string, got number 6',
+    ],
+  ])("%s: fails naming the field", (_, detail, problem) => {
+    expect(failure(detail)).toBe(`Invalid Batch event e-1: ${problem}`);
+  });
+});
+
+describe("the attempt in progress, and where the job's own stream goes", () => {
+  // retried: attempt 1 fails, attempt 2 (task 3c7dab9f) fails, attempt 3 (b492a45b) succeeds.
+  type Detail = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const detailOf = (event: unknown) => (event as { detail: Detail }).detail;
+  const retried = fixture("retried");
+  const TASK = (suffix: string) =>
+    retried
+      .map((e) => detailOf(e).container?.taskArn as string | undefined)
+      .find((arn) => arn?.endsWith(suffix)) as string;
+  const at = (status: string, attempts: number) =>
+    structuredClone(
+      retried.find(
+        (e) => detailOf(e).status === status && detailOf(e).attempts.length === attempts,
+      )!,
+    );
+  const tasksOf = (event: unknown) => record(event).attempts.map((a) => a.taskArn);
+
+  it("RUNNING: the task on the job is the attempt after the listed ones, with its start", () => {
+    const event = at("RUNNING", 1);
+    expect(tasksOf(event)).toEqual([TASK("8ade0fa4"), TASK("3c7dab9f")]);
+    expect(record(event).attempts[1]).toStrictEqual({
+      startedAt: detailOf(event).startedAt,
+      taskArn: TASK("3c7dab9f"),
+    });
+  });
+
+  it("STARTING: the same, before it has a start", () => {
+    expect(record(at("STARTING", 1)).attempts.at(-1)).toStrictEqual({ taskArn: TASK("3c7dab9f") });
+  });
+
+  it("RUNNABLE, SUCCEEDED and FAILED: a task on the job is never an attempt of its own", () => {
+    for (const [status, listed] of [
+      ["RUNNABLE", 1],
+      ["SUCCEEDED", 3],
+    ] as const) {
+      const event = at(status, listed);
+      detailOf(event).container.taskArn = "arn:aws:ecs:us-east-1:123456789012:task/c/another";
+      expect(tasksOf(event)).toHaveLength(listed);
+      detailOf(event).status = "FAILED";
+      expect(tasksOf(event)).toHaveLength(listed);
+    }
+  });
+
+  it("a task already listed is not counted twice", () => {
+    const event = at("RUNNING", 2);
+    detailOf(event).container.taskArn = TASK("3c7dab9f");
+    expect(tasksOf(event)).toEqual([TASK("8ade0fa4"), TASK("3c7dab9f")]);
+  });
+
+  it("an ECS-properties job's task is its first task property's", () => {
+    const event = structuredClone(
+      fixture("multi-container").find((e) => e.detail.status === "RUNNING")!,
+    );
+    const task = detailOf(event).ecsProperties.taskProperties[0].taskArn as string;
+    expect(task).toMatch(/^arn:aws:ecs:/);
+    expect(record(event).attempts).toStrictEqual([
+      { startedAt: detailOf(event).startedAt, taskArn: task },
+    ]);
+  });
+
+  it("an ended job's own stream that no attempt lists is its last attempt's, container default", () => {
+    const event = at("SUCCEEDED", 3);
+    detailOf(event).container.logStreamName = "genomics-align/default/not-in-any-attempt";
+    const stream = record(event).logStreams.find((s) =>
+      s.logStreamName.endsWith("not-in-any-attempt"),
+    );
+    expect(stream).toMatchObject({ attempt: 3, container: "default" });
+  });
+});

@@ -132,7 +132,8 @@ describe("expanding a compact item gives back the exact record", () => {
     for (const event of fixture(name)) {
       if (event["detail-type"] !== "Batch Job State Change") continue;
       const original = record(event);
-      expect(fromItem(stored(toItem(original)))).toEqual(original);
+      // Strictly: no field the record lacks comes back as an undefined property.
+      expect(fromItem(stored(toItem(original)))).toStrictEqual(original);
     }
   });
 
@@ -140,7 +141,7 @@ describe("expanding a compact item gives back the exact record", () => {
     expect(SAMPLE_EVENTS.length).toBeGreaterThan(1000);
     for (const event of SAMPLE_EVENTS) {
       const original = record(event);
-      expect(fromItem(stored(toItem(original)))).toEqual(original);
+      expect(fromItem(stored(toItem(original)))).toStrictEqual(original);
     }
   });
 
@@ -151,6 +152,24 @@ describe("expanding a compact item gives back the exact record", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("holds no attribute for a field the record lacks or leaves undefined", () => {
+    // Prepare: a job cancelled in its queue (no stream, no attempt), with a field set to undefined.
+    const original = { ...record(terminalEvent("cancelled-in-queue")), exitCode: undefined };
+    expect([original.logStreams, original.attempts]).toEqual([[], []]);
+    // Act
+    const item = toItem(original);
+    const { logStreams, attempts, ...lacking } = record(terminalEvent("cancelled-in-queue"));
+    const bare = toItem(lacking as JobRecord);
+    // Assess: an undefined value, an empty list and a missing one are all no attribute.
+    for (const written of [item, bare]) {
+      expect(
+        Object.keys(written).filter((k) => ["exitCode", "logStreams", "attempts"].includes(k)),
+      ).toEqual([]);
+    }
+    expect(Object.values(item)).not.toContain(undefined);
+    expect(fromItem(stored(bare))).toStrictEqual({ ...lacking, logStreams, attempts });
   });
 
   it("marks a value the record lacks but would be derived with null", () => {
@@ -190,9 +209,10 @@ describe("the compact item is never larger than the record", () => {
     const original = { ...job, account: undefined, attempts: Array(12).fill({ podName: "p" }) };
     delete original.account;
     // Act
-    const item = toItem(original);
-    // Assess
+    const item = toItem({ ...original, reason: undefined });
+    // Assess: the record as it is, without the field left undefined
     expect(item.layout).toBeUndefined();
+    expect(Object.keys(item)).not.toContain("reason");
     expect(itemSizeBytes(item)).toBe(wholeSize(original));
     expect(fromItem(stored(item))).toEqual(original);
   });
