@@ -822,6 +822,18 @@ describe("the attempt in progress, and where the job's own stream goes", () => {
     ]);
   });
 
+  it("a container of a task without a name logs as the container default", () => {
+    const event = structuredClone(
+      fixture("multi-container").find((e) => detailOf(e).status === "RUNNING")!,
+    );
+    delete detailOf(event).ecsProperties.taskProperties[0].containers[1].name;
+    expect(record(event).logStreams.map((s) => [s.container, s.logStreamName])).toEqual([
+      ["app", "multi-sim/app/ec46300d77b3c5ff9c0e8060db5156e5"],
+      ["default", "sidecar/metrics-agent/ec46300d77b3c5ff9c0e8060db5156e5"],
+      ["envoy", "multi-sim/envoy/ec46300d77b3c5ff9c0e8060db5156e5"],
+    ]);
+  });
+
   it("an ended job's own stream that no attempt lists is its last attempt's, container default", () => {
     const event = at("SUCCEEDED", 3);
     detailOf(event).container.logStreamName = "genomics-align/default/not-in-any-attempt";
