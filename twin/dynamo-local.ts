@@ -15,9 +15,9 @@ import { createTableInput, ensureTable } from "./table";
 export type LocalDynamo = Served;
 
 /**
- * Items per Scan page. With a Limit, dynalite reads its store with an iterator of that length,
- * which it closes at the page's end; without one, the iterator of each page stays open until the
- * store closes, holding LevelDB's table files mapped (a million items read back kept 500 MB of them).
+ * Items per Scan page: dynalite then reads its store with an iterator of that length (a Scan of
+ * 200,000 items of a store opened for it keeps 64 to 74 table files mapped). Reading back right
+ * after a million writes still maps more (docs/replay.md, "Large inputs").
  */
 export const SCAN_PAGE_ITEMS = 500;
 
@@ -51,10 +51,10 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
 /**
  * LevelDB's options for a store on disk, where dynalite gives none. LevelDB keeps up to
  * `maxOpenFiles` table files open (1,000 by default), each mapped into memory as it is read: a
- * table of a million jobs, whose every file compaction and a read-back touch, then stays resident
- * (500 MB and more). At 74, the least LevelDB takes (64 table files of 2 MB), what is mapped stays under 130 MB
- * whatever the table's size; the benchmark measures the writes with it, the floor's and the
- * replay's alike.
+ * table of a million jobs, whose files compaction and a read-back touch, then stays resident (500
+ * MB and more). At 74, the least LevelDB takes (64 table files of 2 MB), a replay writing maps 50
+ * to 65 files whatever the table's size; the benchmark measures the writes with it, the floor's
+ * and the replay's alike.
  */
 export const STORE_OPTIONS = { maxOpenFiles: 74 } as const;
 
