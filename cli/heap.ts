@@ -16,16 +16,13 @@ import { splitCommandLine } from "./dispatch";
 /** The old space of a `replay --db` process, in MB. */
 export const REPLAY_HEAP_MB = 160;
 
-/** Set in the child, so that it does not start another. */
-const CAPPED = CAPPED_ENV;
-
 /** The heap cap for the command line `argv` in MB, or undefined when it runs as it is. */
 export function heapCapFor(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   heapLimitBytes: number,
 ): number | undefined {
-  if (env[CAPPED] !== undefined) return undefined;
+  if (env[CAPPED_ENV] !== undefined) return undefined;
   let name: string | undefined;
   try {
     name = splitCommandLine(argv).name;
@@ -49,7 +46,7 @@ export function runCapped(script: string, argv: readonly string[], capMB: number
       stdio: ["inherit", "inherit", "inherit", "ipc"],
       // Two malloc arenas rather than one per thread (LevelDB's and libuv's): less native memory
       // left fragmented by a long run of writes. A value the user set is kept.
-      env: { MALLOC_ARENA_MAX: "2", ...process.env, [CAPPED]: "1" },
+      env: { MALLOC_ARENA_MAX: "2", ...process.env, [CAPPED_ENV]: "1" },
     },
   );
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -63,7 +60,7 @@ export function runCapped(script: string, argv: readonly string[], capMB: number
 
 /** In the child: die with the parent (its IPC channel closes when it does). */
 export function dieWithParent(): void {
-  if (process.env[CAPPED] === undefined || !process.send) return;
+  if (process.env[CAPPED_ENV] === undefined || !process.send) return;
   process.on("disconnect", () => process.kill(process.pid, "SIGKILL"));
   // The channel alone must not keep the process alive once the replay is done.
   process.channel?.unref();

@@ -198,7 +198,8 @@ export interface Twin {
   /**
    * With a store kept in a folder (`dbPath`): closes it and opens it again, for reading back what
    * was written (read right after many writes, LevelDB keeps more of its files mapped:
-   * docs/replay.md, "Large inputs"). Not before replaying again. Nothing otherwise.
+   * docs/replay.md, "Large inputs"). Only once the replaying is done: the Lambda still writes to
+   * the store as it was. Nothing otherwise.
    */
   reopenStore(): Promise<void>;
   close(): Promise<void>;
@@ -623,7 +624,11 @@ function programModel(options: {
   }
   const evaluated =
     options.inChild && !options.load
-      ? evaluateInChild(options)
+      ? evaluateInChild({
+          projectRoot: options.projectRoot,
+          stack: options.stack,
+          config: options.config,
+        })
       : inFolder(options.projectRoot, () => {
           // Loaded only here: a replay whose program is evaluated in a child never loads Pulumi.
           const { evaluateProgram }: typeof import("./program") = require("./program");
