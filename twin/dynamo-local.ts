@@ -15,9 +15,9 @@ import { createTableInput, ensureTable } from "./table";
 export type LocalDynamo = Served;
 
 /**
- * Items per Scan page: dynalite then reads its store with an iterator of that length (a Scan of
- * 200,000 items of a store opened for it keeps 64 to 74 table files mapped). Reading back right
- * after a million writes still maps more (docs/replay.md, "Large inputs").
+ * Items per Scan page (a `Limit`): dynalite then reads its store with an iterator of that length.
+ * Reading a large table back still leaves more of LevelDB's files mapped as it goes
+ * (docs/replay.md, "Large inputs").
  */
 export const SCAN_PAGE_ITEMS = 500;
 

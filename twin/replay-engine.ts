@@ -195,13 +195,6 @@ export interface Twin {
   pages(): AsyncGenerator<JobRecord[]>;
   /** One job's record (a consistent read), or undefined when the table does not hold it. */
   record(jobId: string): Promise<JobRecord | undefined>;
-  /**
-   * With a store kept in a folder (`dbPath`): closes it and opens it again, for reading back what
-   * was written (read right after many writes, LevelDB keeps more of its files mapped:
-   * docs/replay.md, "Large inputs"). Only once the replaying is done: the Lambda still writes to
-   * the store as it was. Nothing otherwise.
-   */
-  reopenStore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -237,7 +230,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const dummyCredentials =
       !options.endpoint ||
       (options.profile === undefined && isLoopback(options.endpoint) && !env.AWS_ACCESS_KEY_ID);
-    const tableOptions = {
+    table = await startLocalTable({
       tableInputs: onlyResource(model, RESOURCE_TYPES.table).inputs,
       tableName,
       endpoint: options.endpoint,
@@ -245,8 +238,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       region,
       dummyCredentials,
       profile: options.profile,
-    };
-    table = await startLocalTable(tableOptions);
+    });
     const { endpoint } = table;
 
     const lambdaEnvironment = {
@@ -280,13 +272,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       async record(jobId) {
         const item = await (table as LocalTable).get(jobId);
         return item === undefined ? undefined : fromItem(item);
-      },
-      async reopenStore() {
-        if (closed || !table?.embedded || options.dbPath === undefined) return;
-        const written = table;
-        table = undefined;
-        await written.close();
-        table = await startLocalTable(tableOptions);
       },
       async close() {
         if (closed) return;

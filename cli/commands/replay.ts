@@ -302,8 +302,6 @@ export async function run(
       } finally {
         progress.end();
       }
-      // What was written is read back from the store opened again (twin/replay-engine.ts).
-      if (dbPath !== undefined) await twin.reopenStore();
       // The jobs left unfinished, for the local Batch endpoint of the lookups (twin/batch-local.ts).
       if (dbPath !== undefined && unfinished) {
         await unfinished.forgetEnded(async (jobId) => (await twin.record(jobId))?.status);
