@@ -116,9 +116,8 @@ function indexItem(item: StoredItem, indexName: string): StoredItem | undefined 
   return Object.fromEntries(names.filter((n) => item[n] !== undefined).map((n) => [n, item[n]]));
 }
 
-/** A region of each AWS partition, for the worst case's records moved to every partition. */
-export const PARTITION_REGIONS: Readonly<Record<string, string>> = {
-  aws: "us-east-1",
+/** A region of each AWS partition but `aws`, for the worst case's records moved there. */
+const PARTITION_REGIONS: Readonly<Record<string, string>> = {
   "aws-cn": "cn-north-1",
   "aws-us-gov": "us-gov-west-1",
   "aws-iso": "us-iso-east-1",
@@ -203,10 +202,9 @@ function variantsOf(record: JobRecord): [string, JobRecord][] {
       { ...record, attempts: Array.from({ length: 12 }, (_, i) => bare[i % bare.length]) },
     ],
   ];
-  if (account === undefined || record.region === undefined) return variants;
+  if (account === undefined) return variants;
   const text = JSON.stringify(record);
   for (const [partition, region] of Object.entries(PARTITION_REGIONS)) {
-    if (partition === "aws") continue;
     const moved = text
       .split(`arn:aws:`)
       .join(`arn:${partition}:`)

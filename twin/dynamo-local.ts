@@ -19,7 +19,7 @@ export type LocalDynamo = Served;
  * Reading a large table back still leaves more of LevelDB's files mapped as it goes
  * (docs/replay.md, "Large inputs").
  */
-export const SCAN_PAGE_ITEMS = 500;
+const SCAN_PAGE_ITEMS = 500;
 
 /** The region of a local client when none is given. */
 export const LOCAL_REGION = "us-east-1";
@@ -56,7 +56,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
  * to 65 files whatever the table's size; the benchmark measures the writes with it, the floor's
  * and the replay's alike.
  */
-export const STORE_OPTIONS = { maxOpenFiles: 74 } as const;
+const STORE_OPTIONS = { maxOpenFiles: 74 } as const;
 
 /** The `level` module dynalite requires (its own copy, whatever the root's). */
 function dynaliteLevel<T>(): T {
