@@ -24,6 +24,7 @@ import {
   type StoredItem,
 } from "../record";
 import { identifierLayout } from "../record/identifiers";
+import { LIST_ATTRIBUTES, LIST_SHARDS, listKeys } from "../record/index-keys";
 import { itemSizeBytes, WRITE_UNIT_BYTES, writeUnits } from "../record/item-size";
 import { indexSchema, projectedAttributes } from "../record/schema";
 import { fixture, FIXTURE_NAMES, terminalEvent } from "./helpers/fixtures";
@@ -598,5 +599,80 @@ describe("the identifiers of a stored item (record/identifiers.ts)", () => {
     expect(ids.restore(item, "same", "x")).toBe("x");
     expect(ids.restore(item, "differs", "x")).toBe("y");
     expect(ids.restore(item, "none", "x")).toBeUndefined();
+  });
+});
+
+describe("the listing keys of an item (record/index-keys.ts)", () => {
+  const keys = listKeys();
+  const JOB = "2f4e6a1c-8b3d-4e5f-9a7b-1c2d3e4f5a61";
+  /** 2026-12-04 23:59:59.999 UTC, the last millisecond of a day. */
+  const LAST_MS = 1_796_428_799_999;
+
+  test("eight shards, and the three attributes it adds", () => {
+    expect([LIST_SHARDS, keys.shards]).toEqual([8, 8]);
+    expect(LIST_ATTRIBUTES).toEqual(["listedAt", "listStatus", "listQueue"]);
+  });
+
+  // FNV-1a (32 bits) over UTF-16 code units, computed independently, modulo 8.
+  test.each<[string, number]>([
+    ["", 5], // 0x811c9dc5, the offset basis
+    ["a", 4], // 0xe40c292c: above 2^31, an unsigned hash
+    ["foobar", 0], // 0xbf9cf968
+    [JOB, 2], // 0x0872232a
+    [`${JOB}:7`, 5], // 0x58a5c105: an array child, not its parent's shard
+    ["job-é€😀", 3], // 0x6d1e3863: code units beyond a byte, a surrogate pair
+  ])("the shard of %j is %i", (jobId, shard) => {
+    expect(keys.shardOf(jobId)).toBe(shard);
+  });
+
+  test.each<[number, string]>([
+    [0, "19700101"],
+    [LAST_MS, "20261204"],
+    [LAST_MS + 1, "20261205"],
+    [1_800_000_000_000, "20270115"],
+  ])("the UTC day of %i is %s", (ms, day) => {
+    expect(keys.dayOf(ms)).toBe(day);
+  });
+
+  test.each<[string, string]>([
+    ["arn:aws:batch:us-east-1:123456789012:job-queue/ec2-ondemand", "ec2-ondemand"],
+    ["arn:aws-cn:batch:cn-north-1:123456789012:job-queue/q:with:colons", "q:with:colons"],
+    ["ec2-ondemand", "ec2-ondemand"],
+    ["not-an-arn:job-queue/x", "not-an-arn:job-queue/x"],
+    [
+      "arn:aws:batch:us-east-1:123456789012:compute-environment/ce",
+      "arn:aws:batch:us-east-1:123456789012:compute-environment/ce",
+    ],
+  ])("the queue name of %s is %s", (queue, name) => {
+    expect(keys.queueName(queue)).toBe(name);
+  });
+
+  test("a job is listed when it ended, else at its last event, else when it was recorded", () => {
+    expect(keys.listedAtOf({ stoppedAt: 3, eventTime: 2, recordedAt: 1 })).toBe(3);
+    expect(keys.listedAtOf({ stoppedAt: 0, eventTime: 2, recordedAt: 1 })).toBe(0);
+    expect(keys.listedAtOf({ eventTime: 2, recordedAt: 1 })).toBe(2);
+    expect(keys.listedAtOf({ recordedAt: 1 })).toBe(1);
+    expect(keys.listedAtOf({})).toBeUndefined();
+  });
+
+  test("an item's keys: status and queue by day and shard; none without a time or a status", () => {
+    const queue = "arn:aws:batch:us-east-1:123456789012:job-queue/ec2-ondemand";
+    expect(
+      keys.itemListKeys({ jobId: JOB, status: "FAILED", jobQueue: queue, stoppedAt: LAST_MS }),
+    ).toStrictEqual({
+      listedAt: LAST_MS,
+      listStatus: "FAILED#20261204#2",
+      listQueue: "ec2-ondemand#20261204#2",
+    });
+    expect(keys.itemListKeys({ jobId: "a", status: "RUNNING", eventTime: 0 })).toStrictEqual({
+      listedAt: 0,
+      listStatus: "RUNNING#19700101#4",
+    });
+    expect(keys.itemListKeys({ jobId: JOB, jobQueue: queue, stoppedAt: LAST_MS })).toStrictEqual(
+      {},
+    );
+    const notAString = { jobId: JOB, status: 7 as unknown as string, stoppedAt: LAST_MS };
+    expect(keys.itemListKeys(notAString)).toStrictEqual({});
+    expect(keys.itemListKeys({ jobId: JOB, status: "FAILED", jobQueue: queue })).toStrictEqual({});
   });
 });
