@@ -26,7 +26,12 @@ import {
 import { identifierLayout } from "../record/identifiers";
 import { LIST_ATTRIBUTES, LIST_SHARDS, listKeys } from "../record/index-keys";
 import { itemSizeBytes, WRITE_UNIT_BYTES, writeUnits } from "../record/item-size";
-import { indexSchema, projectedAttributes } from "../record/schema";
+import {
+  indexSchema,
+  projectedAttributes,
+  tableKeysAndIndexes,
+  TABLE_SCHEMA,
+} from "../record/schema";
 import { fixture, FIXTURE_NAMES, terminalEvent } from "./helpers/fixtures";
 
 /** The partition of each region the generated records use (record/layout.ts derives it). */
@@ -674,5 +679,99 @@ describe("the listing keys of an item (record/index-keys.ts)", () => {
     const notAString = { jobId: JOB, status: 7 as unknown as string, stoppedAt: LAST_MS };
     expect(keys.itemListKeys(notAString)).toStrictEqual({});
     expect(keys.itemListKeys({ jobId: JOB, status: "FAILED", jobQueue: queue })).toStrictEqual({});
+  });
+});
+
+describe("the table's schema (record/schema.ts), as the program declares it", () => {
+  const LISTED = [
+    "layout",
+    "jobName",
+    "createdAt",
+    "status",
+    "exitCode",
+    "startedAt",
+    "stoppedAt",
+    "jobQueue",
+    "region",
+    "account",
+  ];
+
+  test("the key, the key attributes' types and four indexes, each projecting its list", () => {
+    expect(tableKeysAndIndexes()).toStrictEqual({
+      hashKey: "jobId",
+      attributes: [
+        { name: "jobId", type: "S" },
+        { name: "jobName", type: "S" },
+        { name: "createdAt", type: "N" },
+        { name: "parentJobId", type: "S" },
+        { name: "listStatus", type: "S" },
+        { name: "listQueue", type: "S" },
+        { name: "listedAt", type: "N" },
+      ],
+      globalSecondaryIndexes: [
+        {
+          name: "byJobName",
+          hashKey: "jobName",
+          rangeKey: "createdAt",
+          projectionType: "INCLUDE",
+          nonKeyAttributes: LISTED.filter((a) => a !== "jobName" && a !== "createdAt"),
+        },
+        {
+          name: "byParentJobId",
+          hashKey: "parentJobId",
+          rangeKey: "jobId",
+          projectionType: "INCLUDE",
+          nonKeyAttributes: [
+            "layout",
+            "status",
+            "exitCode",
+            "stoppedAt",
+            "arrayIndex",
+            "nodeIndex",
+          ],
+        },
+        {
+          name: "byStatusDay",
+          hashKey: "listStatus",
+          rangeKey: "listedAt",
+          projectionType: "INCLUDE",
+          nonKeyAttributes: LISTED,
+        },
+        {
+          name: "byQueueDay",
+          hashKey: "listQueue",
+          rangeKey: "listedAt",
+          projectionType: "INCLUDE",
+          nonKeyAttributes: LISTED,
+        },
+      ],
+    });
+    expect(TABLE_SCHEMA.ttlAttribute).toBe("expiresAt");
+  });
+
+  test("an index's attributes: the table's key, the index's keys, what it projects", () => {
+    expect(projectedAttributes(indexSchema("byParentJobId"))).toEqual([
+      "jobId",
+      "parentJobId",
+      "jobId",
+      "layout",
+      "status",
+      "exitCode",
+      "stoppedAt",
+      "arrayIndex",
+      "nodeIndex",
+    ]);
+    expect(projectedAttributes(indexSchema("byStatusDay"))).toEqual([
+      "jobId",
+      "listStatus",
+      "listedAt",
+      ...LISTED,
+    ]);
+  });
+
+  test("an index it does not have is an error naming it", () => {
+    expect(() => indexSchema("byColour")).toThrow(
+      new Error("The job table has no index byColour."),
+    );
   });
 });
