@@ -843,3 +843,206 @@ describe("the attempt in progress, and where the job's own stream goes", () => {
     expect(stream).toMatchObject({ attempt: 3, container: "default" });
   });
 });
+
+describe("every nested field of a detail, wrong, is an error naming its path", () => {
+  // A RUNNING job with every nested structure the record reads (record/attempts.ts,
+  // record/log-targets.ts): whatever AWS Batch would never send together, each part is read.
+  const TASK = "arn:aws:ecs:us-east-1:123456789012:task/batch-ce/0123456789abcdef";
+  const awslogs = () => ({
+    logDriver: "awslogs",
+    options: { "awslogs-group": "/custom", "awslogs-region": "us-west-2" },
+  });
+  const sink = () => ({
+    jobId: "job-sink",
+    status: "RUNNING",
+    container: {
+      logStreamName: "def/default/0123456789abcdef",
+      taskArn: TASK,
+      containerInstanceArn: "arn:aws:ecs:us-east-1:123456789012:container-instance/x",
+      logConfiguration: awslogs(),
+    },
+    attempts: [
+      {
+        container: { logStreamName: "def/default/a1", exitCode: 1, reason: "r", taskArn: TASK },
+        startedAt: 1,
+        stoppedAt: 2,
+        statusReason: "s",
+        taskProperties: [
+          {
+            taskArn: TASK,
+            containers: [{ name: "main", logStreamName: "def/main/a1", exitCode: 1, reason: "r" }],
+          },
+        ],
+      },
+    ],
+    ecsProperties: {
+      taskProperties: [
+        {
+          taskArn: TASK,
+          containers: [
+            {
+              name: "main",
+              logStreamName: "def/main/t",
+              essential: true,
+              logConfiguration: awslogs(),
+            },
+          ],
+        },
+      ],
+    },
+    nodeProperties: {
+      mainNode: 0,
+      numNodes: 2,
+      nodeRangeProperties: [
+        {
+          targetNodes: "0:",
+          container: { logConfiguration: awslogs() },
+          ecsProperties: { taskProperties: [{ containers: [{ name: "node-main" }] }] },
+        },
+      ],
+    },
+    eksAttempts: [
+      {
+        containers: [{ exitCode: 1, reason: "r" }],
+        eksClusterArn: "arn:aws:eks:us-east-1:123456789012:cluster/c",
+        startedAt: 1,
+        stoppedAt: 2,
+        statusReason: "s",
+        podName: "pod-1",
+        nodeName: "node-1",
+        podNamespace: "ns",
+      },
+    ],
+    eksProperties: { podProperties: { podName: "pod-2", nodeName: "node-2" } },
+    arrayProperties: { size: 2, statusSummary: { SUCCEEDED: 1, FAILED: 0 } },
+    platformCapabilities: ["EC2"],
+  });
+  type Json = Record<string, unknown>;
+  /** `detail` with the value at `path` ("detail.a[0].b") set, or deleted for undefined. */
+  const withValue = (detail: Json, path: string, value: unknown): Json => {
+    const keys = path
+      .replace(/\[(\d+)\]/g, ".$1")
+      .split(".")
+      .slice(1);
+    let at = detail;
+    for (const key of keys.slice(0, -1)) at = at[key] as Json;
+    if (value === undefined) delete at[keys[keys.length - 1]];
+    else at[keys[keys.length - 1]] = value;
+    return detail;
+  };
+  const problem = (detail: unknown) => {
+    try {
+      buildJobRecord(detail, { eventId: "e-1", region: "us-east-1", now: NOW });
+    } catch (error) {
+      return isInvalidEventError(error) ? error.problem : `not an InvalidEventError: ${error}`;
+    }
+    return "no error";
+  };
+
+  it("reads the whole sink without an error", () => {
+    expect(problem(sink())).toBe("no error");
+  });
+
+  const c = "detail.container";
+  const a = "detail.attempts[0]";
+  const atc = `${a}.taskProperties[0].containers[0]`;
+  const ecs = "detail.ecsProperties.taskProperties[0]";
+  const ecsc = `${ecs}.containers[0]`;
+  const range = "detail.nodeProperties.nodeRangeProperties[0]";
+  const eks = "detail.eksAttempts[0]";
+  const pod = "detail.eksProperties.podProperties";
+  const strings = [
+    `${c}.logStreamName`,
+    `${c}.taskArn`,
+    `${c}.containerInstanceArn`,
+    `${c}.logConfiguration.logDriver`,
+    `${c}.logConfiguration.options.awslogs-group`,
+    `${c}.logConfiguration.options.awslogs-region`,
+    `${a}.container.logStreamName`,
+    `${a}.container.taskArn`,
+    `${a}.taskProperties[0].taskArn`,
+    `${atc}.name`,
+    `${atc}.logStreamName`,
+    `${ecsc}.name`,
+    `${ecsc}.logStreamName`,
+    `${ecsc}.logConfiguration.logDriver`,
+    `${ecsc}.logConfiguration.options.awslogs-group`,
+    `${ecsc}.logConfiguration.options.awslogs-region`,
+    `${range}.targetNodes`,
+    `${range}.ecsProperties.taskProperties[0].containers[0].name`,
+    `${eks}.eksClusterArn`,
+    `${eks}.podName`,
+    `${eks}.nodeName`,
+    `${eks}.podNamespace`,
+    `${pod}.podName`,
+    `${pod}.nodeName`,
+    "detail.platformCapabilities[0]",
+  ];
+  const texts = [
+    `${a}.statusReason`,
+    `${a}.container.reason`,
+    `${atc}.reason`,
+    `${eks}.statusReason`,
+    `${eks}.containers[0].reason`,
+  ];
+  const numbers = [
+    `${a}.startedAt`,
+    `${a}.stoppedAt`,
+    `${a}.container.exitCode`,
+    `${atc}.exitCode`,
+    `${eks}.startedAt`,
+    `${eks}.stoppedAt`,
+    `${eks}.containers[0].exitCode`,
+    "detail.arrayProperties.statusSummary.SUCCEEDED",
+    "detail.arrayProperties.statusSummary.FAILED",
+  ];
+  const objects = [
+    `${a}.container`,
+    `${c}.logConfiguration`,
+    `${c}.logConfiguration.options`,
+    `${ecsc}.logConfiguration`,
+    `${ecsc}.logConfiguration.options`,
+    `${range}.container`,
+    `${range}.ecsProperties`,
+    pod,
+    "detail.arrayProperties.statusSummary",
+  ];
+  const arrays = [
+    `${a}.taskProperties`,
+    `${a}.taskProperties[0].containers`,
+    `${ecs}.containers`,
+    "detail.nodeProperties.nodeRangeProperties",
+    `${range}.ecsProperties.taskProperties`,
+    `${eks}.containers`,
+  ];
+  const items = [
+    `${a}.taskProperties[0]`,
+    ecsc,
+    range,
+    `${range}.ecsProperties.taskProperties[0].containers[0]`,
+    `${eks}.containers[0]`,
+  ];
+
+  it.each([
+    ...strings.map((path) => [path, 7, "a string, got number 7"] as const),
+    ...texts.map((path) => [path, false, "a string, got boolean false"] as const),
+    ...numbers.map((path) => [path, "7", 'a number, got "7"'] as const),
+    ...objects.map((path) => [path, "o", 'an object, got "o"'] as const),
+    ...arrays.map((path) => [path, {}, "an array, got an object"] as const),
+    ...items.map((path) => [path, 5, "an object, got number 5"] as const),
+    [`${ecsc}.essential`, "yes", 'a boolean, got "yes"'] as const,
+  ])("%s set to %j", (path, value, expected) => {
+    expect(problem(withValue(sink(), path, value))).toBe(`"${path}" must be ${expected}`);
+  });
+
+  it.each([
+    // Read only when the job's container has no task ARN of its own.
+    [`${ecs}.taskArn`, `${c}.taskArn`],
+    // Read only when the job's container has no log configuration of its own.
+    [`${range}.container.logConfiguration.logDriver`, `${c}.logConfiguration`],
+    [`${range}.container.logConfiguration.options.awslogs-group`, `${c}.logConfiguration`],
+  ])("%s set to 7, without %s", (path, without) => {
+    const detail = withValue(sink(), without, undefined);
+    expect(problem(withValue(detail, path, 7))).toBe(`"${path}" must be a string, got number 7`);
+  });
+});
