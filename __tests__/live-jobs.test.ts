@@ -379,6 +379,25 @@ describe("the twin's stand-in for Batch (twin/batch-local.ts)", () => {
     ]);
   });
 
+  test("an ended job's line is the same from its event's JSON text as from the event alone", () => {
+    // Prepare: the same ended events, one stand-in given each event's text (as replay reads
+    // JSON Lines), one not; an event of eu-west-1 and one with no region.
+    const [withText, without] = [new LiveJobs(), new LiveJobs()];
+    const abroad = { ...eventAs("oom", "FAILED", LIVE), region: "eu-west-1" };
+    const noRegion: Partial<BatchEvent> = eventAs("ec2-single", "SUCCEEDED", EC2);
+    delete noRegion.region;
+    for (const event of [abroad, noRegion]) {
+      withText.observe(event, JSON.stringify(event));
+      without.observe(event);
+    }
+    // Act, Assess: the same lines, by job id, each the job's detail with its region.
+    expect(withText.lines()).toEqual(without.lines());
+    expect(withText.lines()).toEqual([
+      JSON.stringify({ region: "us-east-1", job: noRegion.detail }),
+      JSON.stringify({ region: "eu-west-1", job: abroad.detail }),
+    ]);
+  });
+
   test("remembers the newest MAX_REMEMBERED ended jobs only", () => {
     const live = new LiveJobs();
     const template = eventAs("ec2-single", "SUCCEEDED", EC2);

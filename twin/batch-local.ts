@@ -42,24 +42,30 @@ interface Kept {
  */
 export class LiveJobs {
   private readonly open = new Map<string, Kept>();
-  /** The last MAX_REMEMBERED jobs that ended, as Batch remembers ended jobs for some days. */
+  /**
+   * The last MAX_REMEMBERED jobs that ended, as Batch remembers ended jobs for some days: each
+   * as the JSON text of its ending event, made a line of the file only by `lines()`, for the few
+   * still kept at the end (most are forgotten before, and serializing each as it ends took a
+   * replay's time).
+   */
   private readonly remembered = new Map<string, string>();
 
-  observe(event: Record<string, unknown>): void {
+  /** `text`: the event's JSON text, when the caller has it (a line of JSON Lines). */
+  observe(event: Record<string, unknown>, text?: string): void {
     if (event.source !== "aws.batch" || event["detail-type"] !== "Batch Job State Change") return;
     const job = event.detail as Detail | undefined;
     const jobId = typeof job?.jobId === "string" ? job.jobId : undefined;
     const status = typeof job?.status === "string" ? job.status : undefined;
     if (!job || !jobId || !status || this.remembered.has(jobId)) return;
-    const region = String(event.region ?? "us-east-1");
     if (ENDED.has(status)) {
       this.open.delete(jobId);
-      this.remembered.set(jobId, JSON.stringify({ region, job }));
+      this.remembered.set(jobId, text ?? JSON.stringify(event));
       if (this.remembered.size > MAX_REMEMBERED) {
         this.remembered.delete(this.remembered.keys().next().value as string);
       }
       return;
     }
+    const region = eventRegion(event);
     const time = Date.parse(String(event.time ?? "")) || 0;
     const kept = this.open.get(jobId);
     if (kept && rank(kept.job.status) * 1e15 + kept.time > rank(status) * 1e15 + time) return;
@@ -92,10 +98,19 @@ export class LiveJobs {
     const open = [...this.open.entries()].map(
       ([id, { region, job }]) => [id, JSON.stringify({ region, job })] as const,
     );
-    return [...open, ...this.remembered.entries()]
+    const ended = [...this.remembered.entries()].map(([id, text]) => {
+      const event = JSON.parse(text) as Record<string, unknown>;
+      return [id, JSON.stringify({ region: eventRegion(event), job: event.detail })] as const;
+    });
+    return [...open, ...ended]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, line]) => line);
   }
+}
+
+/** An event's region, as the file keeps it: us-east-1 when it has none. */
+function eventRegion(event: Record<string, unknown>): string {
+  return String(event.region ?? "us-east-1");
 }
 
 /** Batch's order of a job's statuses: a later event may carry an earlier one (delivery order). */

@@ -23,6 +23,8 @@ export interface SourcedEvent {
   /** Where the event was read: `file:line`, `file#index` or `file`. */
   readonly source: string;
   readonly event: Record<string, unknown>;
+  /** The JSON text it was parsed from, when it had a line of its own (JSON Lines). */
+  readonly text?: string;
 }
 
 /** An input item that is not an event: its source and why, on one line. */
@@ -262,7 +264,7 @@ async function* jsonDocument(
 /** The event on one line of JSON Lines. */
 function parseItem(text: string, source: string): InputItem {
   try {
-    return asItem(JSON.parse(text), source);
+    return asItem(JSON.parse(text), source, text);
   } catch (error) {
     return { source, problem: invalidJson(error) };
   }
@@ -273,9 +275,10 @@ function invalidJson(error: unknown): string {
   return `invalid JSON: ${(error as Error).message.replace(/\s*\n\s*/g, " ")}`;
 }
 
-function asItem(value: unknown, source: string): InputItem {
+function asItem(value: unknown, source: string, text?: string): InputItem {
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    return { source, event: value as Record<string, unknown> };
+    const event = value as Record<string, unknown>;
+    return text === undefined ? { source, event } : { source, event, text };
   }
   const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
   return { source, problem: `expected an event (a JSON object), got ${kind}.` };

@@ -159,8 +159,11 @@ export interface ReplayOptions {
   readonly concurrency?: number;
   /** Errors kept (MAX_ERRORS_KEPT). */
   readonly maxErrors?: number;
-  /** Sees every well-formed event read, in input order, whether the rules match it or not. */
-  readonly onEvent?: (event: Record<string, unknown>) => void;
+  /**
+   * Sees every well-formed event read, in input order, whether the rules match it or not, with
+   * the JSON text it was parsed from when it had a line of its own.
+   */
+  readonly onEvent?: (event: Record<string, unknown>, text?: string) => void;
 }
 
 export interface Twin {
@@ -336,7 +339,7 @@ async function replayEvents(
         finished();
         continue;
       }
-      options.onEvent?.(item.event);
+      options.onEvent?.(item.event, item.text);
       const origin = originOf(item.event);
       origins.add(origin);
       const route = router.route(origin);

@@ -297,7 +297,7 @@ export async function run(
       try {
         result = await twin.replay(input.items(), {
           onProgress: progress.step,
-          onEvent: unfinished && ((event) => unfinished.observe(event)),
+          onEvent: unfinished && ((event, text) => unfinished.observe(event, text)),
         });
       } finally {
         progress.end();
