@@ -14,6 +14,9 @@ import {
   revisionOf,
   truncate,
 } from "../record";
+import { attemptReader } from "../record/attempts";
+import { fieldReading } from "../record/field-reader";
+import { logTargetReader, type LogTarget } from "../record/log-targets";
 import {
   EXPECTED,
   expectRecordFor,
@@ -1044,5 +1047,191 @@ describe("every nested field of a detail, wrong, is an error naming its path", (
   ])("%s set to 7, without %s", (path, without) => {
     const detail = withValue(sink(), without, undefined);
     expect(problem(withValue(detail, path, 7))).toBe(`"${path}" must be a string, got number 7`);
+  });
+});
+
+describe("the parts of a record, one function at a time (record/attempts.ts, record/log-targets.ts)", () => {
+  const read = fieldReading().fieldReader("e-parts");
+  const { exitCodeOf, platformOf, statusSummary } = attemptReader();
+  const { logTargets, logTarget, StreamList } = logTargetReader();
+  const awslogs = (group: string) => ({
+    logDriver: "awslogs",
+    options: { "awslogs-group": group, "awslogs-region": "eu-west-1" },
+  });
+
+  test.each<[string, { exitCode?: number }[], number | undefined]>([
+    ["no container", [], undefined],
+    ["none with an exit code", [{}, {}], undefined],
+    ["the first non-zero, after a zero", [{ exitCode: 0 }, { exitCode: 3 }, { exitCode: 137 }], 3],
+    ["zero when all are zero or unknown", [{}, { exitCode: 0 }, {}], 0],
+    ["a non-zero after an unknown", [{}, { exitCode: 2 }], 2],
+  ])("the exit code of containers: %s", (_, containers, expected) => {
+    expect(exitCodeOf(containers)).toBe(expected);
+  });
+
+  test.each<[string, unknown[] | undefined, Parameters<typeof platformOf>[2], string | undefined]>([
+    ["Fargate, whatever else", ["FARGATE"], { eks: true, ec2Host: "i", ecs: true }, "FARGATE"],
+    ["EKS", [], { eks: true, ecs: true }, "EKS"],
+    ["EC2 by capability", ["EC2"], { eks: false, ecs: false }, "EC2"],
+    ["EC2 by its container instance", undefined, { eks: false, ec2Host: "i", ecs: false }, "EC2"],
+    ["EC2: an older ECS event's empty capabilities", [], { eks: false, ecs: true }, "EC2"],
+    ["unknown: ECS without capabilities", undefined, { eks: false, ecs: true }, undefined],
+    ["unknown: nothing to tell", [], { eks: false, ecs: false }, undefined],
+  ])("the platform: %s", (_, capabilities, hints, expected) => {
+    expect(platformOf(read, capabilities, hints)).toBe(expected);
+  });
+
+  test("an array's status summary keeps the job statuses only", () => {
+    expect(statusSummary(read, undefined)).toBeUndefined();
+    expect(statusSummary(read, { SUCCEEDED: 2, FAILED: 0, BOGUS: 5, RUNNING: null })).toStrictEqual(
+      { SUCCEEDED: 2, FAILED: 0 },
+    );
+  });
+
+  test.each<[string, number | undefined, string]>([
+    ["node 0: the range `0`", 0, "/r/zero"],
+    ["node 1: the lower bound of `1:3`", 1, "/r/middle"],
+    ["node 3: the upper bound of `1:3`", 3, "/r/middle"],
+    ["node 4: `4:`, open above", 4, "/r/rest"],
+    ["node 99: `4:`", 99, "/r/rest"],
+    ["no node: the main node's range, as node 0", undefined, "/r/zero"],
+  ])("the node range of %s", (_, node, group) => {
+    const nodeProperties = {
+      nodeRangeProperties: [
+        { targetNodes: "0", container: { logConfiguration: awslogs("/r/zero") } },
+        { targetNodes: "1:3", container: { logConfiguration: awslogs("/r/middle") } },
+        { targetNodes: "4:", container: { logConfiguration: awslogs("/r/rest") } },
+      ],
+    };
+    const { main } = logTargets(read, {}, undefined, nodeProperties, node, "us-east-1");
+    expect(main).toStrictEqual({ kind: "awslogs", group, region: "eu-west-1" });
+  });
+
+  test("a range open below (`:1`), and the first range when none covers the node", () => {
+    const ranges = (targetNodes: string[]) => ({
+      nodeRangeProperties: targetNodes.map((t, i) => ({
+        targetNodes: t,
+        container: { logConfiguration: awslogs(`/r/${i}`) },
+      })),
+    });
+    const groupOf = (targetNodes: string[], node: number) =>
+      (
+        logTargets(read, {}, undefined, ranges(targetNodes), node, "us-east-1").main as {
+          group: string;
+        }
+      ).group;
+    expect(groupOf(["5", ":1"], 0)).toBe("/r/1");
+    expect(groupOf(["5", ":1"], 1)).toBe("/r/1");
+    expect(groupOf(["5", ":1"], 2)).toBe("/r/0");
+    expect(groupOf(["2:3", "5:"], 4)).toBe("/r/0");
+  });
+
+  test("no log configuration anywhere: Batch's default group in the event's region", () => {
+    const targets = logTargets(read, {}, undefined, undefined, undefined, "ap-south-1");
+    expect(targets.main).toStrictEqual({
+      kind: "awslogs",
+      group: "/aws/batch/job",
+      region: "ap-south-1",
+    });
+    expect(targets.containers).toEqual([]);
+  });
+
+  test("a log target: another driver by name; awslogs with empty or no options the defaults", () => {
+    expect(logTarget(read, { logDriver: "splunk" }, "p", "us-east-1")).toStrictEqual({
+      kind: "other",
+      driver: "splunk",
+    });
+    for (const config of [
+      { logDriver: "awslogs" },
+      { options: { "awslogs-group": "", "awslogs-region": "" } },
+      undefined,
+    ]) {
+      expect(logTarget(read, config, "p", "us-east-1")).toStrictEqual({
+        kind: "awslogs",
+        group: "/aws/batch/job",
+        region: "us-east-1",
+      });
+    }
+  });
+
+  test("named containers: their own targets, essential unless they say not; others the job's", () => {
+    const d = {
+      ecsProperties: {
+        taskProperties: [
+          {
+            containers: [
+              { name: "app", logConfiguration: awslogs("/app") },
+              { name: "sidecar", essential: false, logConfiguration: { logDriver: "fluentd" } },
+            ],
+          },
+        ],
+      },
+    };
+    const job = { logConfiguration: awslogs("/job") };
+    const targets = logTargets(read, d, job, undefined, undefined, "us-east-1");
+    expect(targets.main).toStrictEqual({ kind: "awslogs", group: "/job", region: "eu-west-1" });
+    expect(targets.forContainer("app")).toStrictEqual({
+      kind: "awslogs",
+      group: "/app",
+      region: "eu-west-1",
+    });
+    expect(targets.forContainer("sidecar")).toStrictEqual({ kind: "other", driver: "fluentd" });
+    expect(targets.forContainer("unknown")).toBe(targets.main);
+    expect(targets.forContainer(undefined)).toBe(targets.main);
+    expect(["app", "sidecar", "unknown"].map((n) => targets.isEssential(n))).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    // Without the job's own configuration, the first named container's is the job's.
+    const byContainer = logTargets(read, d, undefined, undefined, undefined, "us-east-1");
+    expect(byContainer.main).toBe(byContainer.forContainer("app"));
+  });
+
+  test("a job's streams: awslogs only, each once per attempt and container, by attempt, at most MAX_LOG_STREAMS", () => {
+    const target: LogTarget = { kind: "awslogs", group: "/g", region: "us-east-1" };
+    const streams = new StreamList();
+    streams.add(2, "default", target, "s2");
+    streams.add(1, "default", target, "s1");
+    streams.add(1, "default", target, "s1"); // a repeat
+    streams.add(2, "default", target, "s1"); // the same name, another attempt
+    streams.add(1, "side", target, "s1"); // the same name, another container
+    streams.add(1, "default", { kind: "other", driver: "splunk" }, "s9");
+    expect(streams.list()).toStrictEqual([
+      {
+        attempt: 1,
+        container: "default",
+        logGroup: "/g",
+        logRegion: "us-east-1",
+        logStreamName: "s1",
+      },
+      {
+        attempt: 1,
+        container: "side",
+        logGroup: "/g",
+        logRegion: "us-east-1",
+        logStreamName: "s1",
+      },
+      {
+        attempt: 2,
+        container: "default",
+        logGroup: "/g",
+        logRegion: "us-east-1",
+        logStreamName: "s2",
+      },
+      {
+        attempt: 2,
+        container: "default",
+        logGroup: "/g",
+        logRegion: "us-east-1",
+        logStreamName: "s1",
+      },
+    ]);
+    expect([streams.has("s1"), streams.has("s2"), streams.has("s9")]).toEqual([true, true, false]);
+    const many = new StreamList();
+    for (let i = 0; i < MAX_LOG_STREAMS + 3; i++) many.add(1, "default", target, `s${i}`);
+    expect(many.list().map((s) => s.logStreamName)).toEqual(
+      Array.from({ length: MAX_LOG_STREAMS }, (_, i) => `s${i}`),
+    );
   });
 });
