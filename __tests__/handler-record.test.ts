@@ -954,13 +954,16 @@ describe("every nested field of a detail, wrong, is an error naming its path", (
   const range = "detail.nodeProperties.nodeRangeProperties[0]";
   const eks = "detail.eksAttempts[0]";
   const pod = "detail.eksProperties.podProperties";
+  /** The strings of a container's log configuration. */
+  const logConfiguration = (container: string) =>
+    ["logDriver", "options.awslogs-group", "options.awslogs-region"].map(
+      (field) => `${container}.logConfiguration.${field}`,
+    );
   const strings = [
     `${c}.logStreamName`,
     `${c}.taskArn`,
     `${c}.containerInstanceArn`,
-    `${c}.logConfiguration.logDriver`,
-    `${c}.logConfiguration.options.awslogs-group`,
-    `${c}.logConfiguration.options.awslogs-region`,
+    ...logConfiguration(c),
     `${a}.container.logStreamName`,
     `${a}.container.taskArn`,
     `${a}.taskProperties[0].taskArn`,
@@ -968,9 +971,7 @@ describe("every nested field of a detail, wrong, is an error naming its path", (
     `${atc}.logStreamName`,
     `${ecsc}.name`,
     `${ecsc}.logStreamName`,
-    `${ecsc}.logConfiguration.logDriver`,
-    `${ecsc}.logConfiguration.options.awslogs-group`,
-    `${ecsc}.logConfiguration.options.awslogs-region`,
+    ...logConfiguration(ecsc),
     `${range}.targetNodes`,
     `${range}.ecsProperties.taskProperties[0].containers[0].name`,
     `${eks}.eksClusterArn`,

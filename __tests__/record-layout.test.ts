@@ -695,6 +695,8 @@ describe("the table's schema (record/schema.ts), as the program declares it", ()
     "region",
     "account",
   ];
+  /** What the index of a parent's children projects. */
+  const CHILDREN = ["layout", "status", "exitCode", "stoppedAt", "arrayIndex", "nodeIndex"];
 
   test("the key, the key attributes' types and four indexes, each projecting its list", () => {
     expect(tableKeysAndIndexes()).toStrictEqual({
@@ -721,14 +723,7 @@ describe("the table's schema (record/schema.ts), as the program declares it", ()
           hashKey: "parentJobId",
           rangeKey: "jobId",
           projectionType: "INCLUDE",
-          nonKeyAttributes: [
-            "layout",
-            "status",
-            "exitCode",
-            "stoppedAt",
-            "arrayIndex",
-            "nodeIndex",
-          ],
+          nonKeyAttributes: CHILDREN,
         },
         {
           name: "byStatusDay",
@@ -754,12 +749,7 @@ describe("the table's schema (record/schema.ts), as the program declares it", ()
       "jobId",
       "parentJobId",
       "jobId",
-      "layout",
-      "status",
-      "exitCode",
-      "stoppedAt",
-      "arrayIndex",
-      "nodeIndex",
+      ...CHILDREN,
     ]);
     expect(projectedAttributes(indexSchema("byStatusDay"))).toEqual([
       "jobId",
