@@ -23,6 +23,7 @@ import {
   type LogStreamRef,
   type StoredItem,
 } from "../record";
+import { attemptLayout } from "../record/attempt-layout";
 import { identifierLayout } from "../record/identifiers";
 import { LIST_ATTRIBUTES, LIST_SHARDS, listKeys } from "../record/index-keys";
 import { itemSizeBytes, WRITE_UNIT_BYTES, writeUnits } from "../record/item-size";
@@ -763,5 +764,129 @@ describe("the table's schema (record/schema.ts), as the program declares it", ()
     expect(() => indexSchema("byColour")).toThrow(
       new Error("The job table has no index byColour."),
     );
+  });
+});
+
+describe("the stored form of streams and attempts (record/attempt-layout.ts)", () => {
+  const layout = attemptLayout();
+  const REGION = "us-east-1";
+  const PREFIX = "arn:aws:ecs:us-east-1:123456789012:task/";
+  const task = (rest: string) => PREFIX + rest;
+  const stream = (attempt: number, container: string, logStreamName: string): LogStreamRef => ({
+    attempt,
+    container,
+    logGroup: "/aws/batch/job",
+    logRegion: REGION,
+    logStreamName,
+  });
+  /** Stored, then read back: the exact stored form, and the streams again. */
+  const roundTrip = (streams: LogStreamRef[], attempts: AttemptRecord[]) => {
+    const stored = layout.compactStreams(streams, attempts, REGION);
+    expect(
+      layout.expandStreams(JSON.parse(JSON.stringify(stored)), attempts, REGION),
+    ).toStrictEqual(streams);
+    return stored;
+  };
+
+  test("a name its attempt's task completes is stored as its prefix, any other whole", () => {
+    const attempts: AttemptRecord[] = [{ taskArn: task("ce/0123abcd") }];
+    expect(
+      roundTrip(
+        [
+          stream(1, "default", "job/default/0123abcd"), // the task completes it
+          stream(1, "app", "job/app/0123abcd"), // another container's: its own suffix
+          stream(1, "side", "/side/0123abcd"), // nothing before the suffix: whole
+          stream(1, "other", "job/other/ffff"), // another task's: whole
+          stream(1, "x", "=x/x/0123abcd"), // a prefix that starts with "=": escaped whole
+        ],
+        attempts,
+      ),
+    ).toStrictEqual([
+      "job/",
+      { container: "app", logStreamName: "job/" },
+      { container: "side", logStreamName: "/side/0123abcd" },
+      { container: "other", logStreamName: "job/other/ffff" },
+      { container: "x", logStreamName: "==x/x/0123abcd" },
+    ]);
+  });
+
+  test("names ending in / or starting with = are escaped; no task, no suffix", () => {
+    const noTask: AttemptRecord[] = [{}];
+    expect(
+      roundTrip(
+        [stream(1, "default", "a/"), stream(2, "default", "=b"), stream(3, "default", "c")],
+        [
+          ...noTask,
+          { taskArn: task("ce/") }, // a task id that is empty: no suffix
+          {},
+        ],
+      ),
+    ).toStrictEqual(["=a/", "==b", "c"]);
+    // A stored prefix whose attempt has no task is read as the prefix alone.
+    expect(layout.expandStreams(["p/"], noTask, REGION)).toStrictEqual([stream(1, "default", "p")]);
+    expect(layout.expandStreams("not a list", noTask, REGION)).toStrictEqual([]);
+  });
+
+  test("the attempt is stored only where it is not the one assumed", () => {
+    // The same container as the stream before: the next attempt; another container: the same.
+    expect(
+      roundTrip(
+        [
+          stream(1, "a", "s1"),
+          stream(1, "b", "s2"),
+          stream(2, "b", "s3"),
+          stream(2, "a", "s4"),
+          stream(4, "a", "s5"),
+        ],
+        [],
+      ),
+    ).toStrictEqual([
+      { container: "a", logStreamName: "s1" },
+      { container: "b", logStreamName: "s2" },
+      { container: "b", logStreamName: "s3" },
+      { container: "a", logStreamName: "s4" },
+      { attempt: 4, container: "a", logStreamName: "s5" },
+    ]);
+  });
+
+  test("a task in the cluster of the attempt before is stored as /<task id>; any other as itself", () => {
+    const job = { exitCode: 0 } as JobRecord;
+    const compact = (taskArn: string, previous?: string) =>
+      layout.compactAttempt({ taskArn, exitCode: 0 }, job, PREFIX, previous);
+    expect(compact(task("ce/t2"), task("ce/t1"))).toStrictEqual({ taskArn: "/t2" });
+    expect(compact(task("other/t2"), task("ce/t1"))).toStrictEqual({ taskArn: "other/t2" });
+    expect(compact(task("ce/t1"))).toStrictEqual({ taskArn: "ce/t1" });
+    // Old task ARNs without a cluster: nothing in common.
+    expect(compact(task("t2"), task("t1"))).toStrictEqual({ taskArn: "t2" });
+    // Another region's tasks stay whole, even in one cluster.
+    const abroad = (id: string) => `arn:aws:ecs:eu-west-1:123456789012:task/ce/${id}`;
+    expect(compact(abroad("t2"), abroad("t1"))).toStrictEqual({ taskArn: abroad("t2") });
+    // Read back against the same previous task, each is the ARN again.
+    for (const [arn, previous] of [
+      [task("ce/t2"), task("ce/t1")],
+      [task("other/t2"), task("ce/t1")],
+      [task("t2"), task("t1")],
+      [abroad("t2"), abroad("t1")],
+    ]) {
+      const stored = compact(arn, previous);
+      expect(layout.expandAttempt(stored, { exitCode: 0 }, PREFIX, previous)).toStrictEqual({
+        taskArn: arn,
+        exitCode: 0,
+      });
+    }
+  });
+
+  test("an attempt holds no undefined field, and reads a null one as absent", () => {
+    const job = { exitCode: 1, reason: "r" } as JobRecord;
+    const attempt = {
+      exitCode: 1,
+      reason: "r",
+      podName: undefined,
+      nodeName: "n",
+    } as AttemptRecord;
+    expect(layout.compactAttempt(attempt, job, PREFIX, undefined)).toStrictEqual({ nodeName: "n" });
+    expect(
+      layout.expandAttempt({ nodeName: "n", podName: null }, { exitCode: 1 }, PREFIX, undefined),
+    ).toStrictEqual({ nodeName: "n", exitCode: 1 });
   });
 });
