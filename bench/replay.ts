@@ -19,6 +19,11 @@ export interface Measured {
   /** The process tree's peak resident memory, and its anonymous part (without mapped files). */
   readonly peakKB: number;
   readonly peakAnonKB: number;
+  /**
+   * The tree's peak resident memory with each file's pages counted once, not once per process
+   * that maps it (the command and its replay child both map the node binary).
+   */
+  readonly peakSharedOnceKB: number;
 }
 
 export interface ReplayRun {
@@ -42,6 +47,49 @@ function residentKB(pid: number): { anon: number; file: number } {
   }
 }
 
+/**
+ * The resident file-backed pages of a process, in KB per mapped file (a mapping's Rss without its
+ * Anonymous part: the private copies it made of the file's pages). From /proc/PID/smaps.
+ */
+function filePagesKB(pid: number): Map<string, number> {
+  const pages = new Map<string, number>();
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/smaps`, "utf8");
+  } catch {
+    return pages;
+  }
+  let file: string | undefined;
+  let rss = 0;
+  for (const line of text.split("\n")) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) file = mapping[1].startsWith("/") ? mapping[1] : undefined;
+    else if (file !== undefined && line.startsWith("Rss:")) rss = Number(line.split(/\s+/)[1]);
+    else if (file !== undefined && line.startsWith("Anonymous:")) {
+      pages.set(file, (pages.get(file) ?? 0) + rss - Number(line.split(/\s+/)[1]));
+    }
+  }
+  return pages;
+}
+
+/**
+ * The file-backed pages the processes count more than once, in KB: per file, the sum of the
+ * processes' resident pages of it less the largest (taken as the union: a process that does less
+ * touches a subset of the same file's pages, as the command does of its child's node binary).
+ */
+function sharedFileKB(pids: readonly number[]): number {
+  const perFile = new Map<string, { sum: number; max: number }>();
+  for (const pid of pids) {
+    for (const [file, kb] of filePagesKB(pid)) {
+      const seen = perFile.get(file) ?? { sum: 0, max: 0 };
+      perFile.set(file, { sum: seen.sum + kb, max: Math.max(seen.max, kb) });
+    }
+  }
+  let shared = 0;
+  for (const { sum, max } of perFile.values()) shared += sum - max;
+  return shared;
+}
+
 /** A process and its descendants (the command re-runs `replay --db` in a child: cli/heap.ts). */
 function processTree(pid: number): number[] {
   const pids = [pid];
@@ -60,14 +108,19 @@ function processTree(pid: number): number[] {
  * `node <args>`; resolves with its output, wall time, and the peaks of its process tree's resident
  * memory, sampled every 100 ms from /proc: in all, and its anonymous part (the JavaScript heap and
  * native allocations, without the files the store maps: LevelDB maps the table files it reads, so
- * reading a large table back adds file-backed pages the kernel can drop at will).
+ * reading a large table back adds file-backed pages the kernel can drop at will); and in all with
+ * the pages of a file mapped by several of the processes counted once (that overlap is read from
+ * the smaps of each process once a second, a costlier read than the status file).
  */
 function timedNode(args: string[], cwd: string) {
-  return new Promise<{ stdout: string; wallS: number; peakKB: number; peakAnonKB: number }>(
+  return new Promise<{ stdout: string; wallS: number } & Omit<Measured, "seconds" | "perSecond">>(
     (resolve, reject) => {
       const started = Date.now();
       let peakKB = 0;
       let peakAnonKB = 0;
+      let peakSharedOnceKB = 0;
+      let shared = 0;
+      let samples = 0;
       const child = execFile(
         process.execPath,
         args,
@@ -79,15 +132,24 @@ function timedNode(args: string[], cwd: string) {
               new Error(`node ${args.join(" ")}: ${error.message}\n${stderr.slice(-2000)}`),
             );
           }
-          resolve({ stdout, wallS: (Date.now() - started) / 1000, peakKB, peakAnonKB });
+          resolve({
+            stdout,
+            wallS: (Date.now() - started) / 1000,
+            peakKB,
+            peakAnonKB,
+            peakSharedOnceKB,
+          });
         },
       );
       const sampler = setInterval(() => {
-        const tree = processTree(child.pid as number).map(residentKB);
+        const pids = processTree(child.pid as number);
+        const tree = pids.map(residentKB);
         const anon = tree.reduce((sum, r) => sum + r.anon, 0);
         const file = tree.reduce((sum, r) => sum + r.file, 0);
+        if (samples++ % 10 === 0) shared = pids.length > 1 ? sharedFileKB(pids) : 0;
         peakAnonKB = Math.max(peakAnonKB, anon);
         peakKB = Math.max(peakKB, anon + file);
+        peakSharedOnceKB = Math.max(peakSharedOnceKB, anon + file - shared);
       }, 100);
     },
   );
@@ -137,12 +199,14 @@ export async function replayScale(
           perSecond: events / replay.wallS,
           peakKB: replay.peakKB,
           peakAnonKB: replay.peakAnonKB,
+          peakSharedOnceKB: replay.peakSharedOnceKB,
         },
         floor: {
           seconds: floor.wallS,
           perSecond: events / floor.wallS,
           peakKB: floor.peakKB,
           peakAnonKB: floor.peakAnonKB,
+          peakSharedOnceKB: floor.peakSharedOnceKB,
         },
         recordedAll:
           summaryCount(replay.stdout, "recorded") === events && floorResult.recorded === events,
