@@ -12,6 +12,8 @@ module.exports = {
     "**/handler-dynamo.test.ts",
     "**/handler-faults.test.ts",
   ],
+  // Once a test fails the mutant is killed: the rest of the run is skipped.
+  testEnvironment: require.resolve("./stryker.bail-environment.js"),
   maxWorkers: 1,
   workerIdleMemoryLimit: undefined,
 };
