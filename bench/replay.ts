@@ -16,6 +16,11 @@ export const REPLAY_SIZES = [100_000, 1_000_000];
 export interface Measured {
   readonly seconds: number;
   readonly perSecond: number;
+  /**
+   * The CPU time (user and system) of the process tree, in seconds: what the work costs whatever
+   * else the machine is running, where the wall time moves with the machine's load.
+   */
+  readonly cpuS: number;
   /** The process tree's peak resident memory, and its anonymous part (without mapped files). */
   readonly peakKB: number;
   readonly peakAnonKB: number;
@@ -90,6 +95,20 @@ function sharedFileKB(pids: readonly number[]): number {
   return shared;
 }
 
+/**
+ * The CPU time of this process's children that have ended and been waited for, in seconds
+ * (/proc/self/stat's cutime and cstime; a child's includes that of the children it waited for).
+ */
+function childrenCpuS(): number {
+  const stat = fs.readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 16 and 17 of the file; `fields` starts at its field 3.
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
+/** The kernel's clock ticks per second (`getconf CLK_TCK`; 100 on Linux). */
+const CLOCK_TICKS = 100;
+
 /** A process and its descendants (the command re-runs `replay --db` in a child: cli/heap.ts). */
 function processTree(pid: number): number[] {
   const pids = [pid];
@@ -116,6 +135,7 @@ function timedNode(args: string[], cwd: string) {
   return new Promise<{ stdout: string; wallS: number } & Omit<Measured, "seconds" | "perSecond">>(
     (resolve, reject) => {
       const started = Date.now();
+      const cpuBefore = childrenCpuS();
       let peakKB = 0;
       let peakAnonKB = 0;
       let peakSharedOnceKB = 0;
@@ -135,6 +155,7 @@ function timedNode(args: string[], cwd: string) {
           resolve({
             stdout,
             wallS: (Date.now() - started) / 1000,
+            cpuS: childrenCpuS() - cpuBefore,
             peakKB,
             peakAnonKB,
             peakSharedOnceKB,
@@ -197,6 +218,7 @@ export async function replayScale(
         replay: {
           seconds: replay.wallS,
           perSecond: events / replay.wallS,
+          cpuS: replay.cpuS,
           peakKB: replay.peakKB,
           peakAnonKB: replay.peakAnonKB,
           peakSharedOnceKB: replay.peakSharedOnceKB,
@@ -204,6 +226,7 @@ export async function replayScale(
         floor: {
           seconds: floor.wallS,
           perSecond: events / floor.wallS,
+          cpuS: floor.cpuS,
           peakKB: floor.peakKB,
           peakAnonKB: floor.peakAnonKB,
           peakSharedOnceKB: floor.peakSharedOnceKB,
