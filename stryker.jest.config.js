@@ -8,6 +8,7 @@ module.exports = {
   testMatch: [
     "**/handler-record.test.ts",
     "**/record-layout.test.ts",
+    "**/record-archive.test.ts",
     "**/handler-properties.test.ts",
     "**/handler-dynamo.test.ts",
     "**/handler-faults.test.ts",
