@@ -4,8 +4,9 @@
  */
 import { eventHandler, createEventHandler, readHandlerConfig, type HandlerDeps } from "../handler";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { buildJobRecord, createRecordWriter, recordFromEvent, toItem } from "../record";
+import { createDocumentClient } from "../record/writer";
 import { BY_PARENT_JOB_ID, indexSchema, projectedAttributes } from "../record/schema";
 import { fixture, FIXTURE_NAMES, terminalEvent, expectRecordFor } from "./helpers/fixtures";
 import { startTestTable, withoutWriteTime, type TestTable } from "./helpers/dynamo";
@@ -242,6 +243,25 @@ describe("errors are visible, never hidden", () => {
       /ECONNREFUSED/,
     );
   });
+
+  it("propagates any other error while building the record, unlogged: it is no invalid event", async () => {
+    // Arrange: the clock fails, as a bug would.
+    const broken = new TypeError("the clock is broken");
+
+    // Act
+    const handled = eventHandler(
+      deps({
+        now: () => {
+          throw broken;
+        },
+      }),
+    )(terminalEvent("ec2-single"));
+
+    // Assert
+    await expect(handled).rejects.toBe(broken);
+    expect(logs).toEqual([]);
+    expect(await table.items()).toEqual([]);
+  });
 });
 
 describe("configuration from the environment", () => {
@@ -277,15 +297,35 @@ describe("configuration from the environment", () => {
         outcome: "recorded",
       });
       expect(write).toHaveBeenCalledTimes(1);
-      expect(JSON.parse(String(write.mock.calls[0][0]))).toEqual({
-        level: "INFO",
-        jobId: "7b1d3f5a-2c4e-4a6b-8d9f-0e1a2b3c4d52",
-        status: "SUCCEEDED",
-        eventId: terminalEvent("fargate").id,
-        outcome: "recorded",
-      });
+      // One JSON line, its newline included: Lambda takes each line as one log event.
+      expect(write.mock.calls[0][0]).toBe(
+        JSON.stringify({
+          level: "INFO",
+          jobId: "7b1d3f5a-2c4e-4a6b-8d9f-0e1a2b3c4d52",
+          status: "SUCCEEDED",
+          eventId: terminalEvent("fargate").id,
+          outcome: "recorded",
+        }) + "\n",
+      );
     } finally {
       write.mockRestore();
     }
+  });
+});
+
+describe("the document client the Lambda writes with", () => {
+  it("drops an undefined value inside a list or map rather than failing the write", async () => {
+    // Arrange: the client from the environment, as the Lambda's (record/writer.ts). (An undefined
+    // attribute of the item itself is dropped by lib-dynamodb whatever the options.)
+    const client = createDocumentClient();
+    const item = { jobId: "undefined-values", attempts: [{ exitCode: 1, reason: undefined }] };
+
+    // Act
+    await client.send(new PutCommand({ TableName: table.tableName, Item: item }));
+
+    // Assert
+    expect(await table.items()).toEqual([
+      { jobId: "undefined-values", attempts: [{ exitCode: 1 }] },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import {
   buildJobRecord,
   isInvalidEventError,
   type InvalidEventError,
+  type JobRecord,
   MAX_FIELD_LENGTH,
   MAX_LOG_STREAMS,
   MAX_TEXT_LENGTH,
@@ -15,6 +16,8 @@ import {
   truncate,
 } from "../record";
 import { attemptReader } from "../record/attempts";
+import { MAX_ATTEMPTS } from "../record/constants";
+import { envelopeReader } from "../record/envelope";
 import { fieldReading } from "../record/field-reader";
 import { logTargetReader, type LogTarget } from "../record/log-targets";
 import {
@@ -1234,5 +1237,249 @@ describe("the parts of a record, one function at a time (record/attempts.ts, rec
     expect(many.list().map((s) => s.logStreamName)).toEqual(
       Array.from({ length: MAX_LOG_STREAMS }, (_, i) => `s${i}`),
     );
+  });
+});
+
+describe("attempts, node ranges, envelopes and fields at their edges", () => {
+  const reading = fieldReading();
+  const read = reading.fieldReader("e-edges");
+  const { ecsAttempts, eksAttempts } = attemptReader();
+  const { logTargets, StreamList } = logTargetReader();
+  const { parseBatchEvent: parse, checkJobArn } = envelopeReader();
+  const problemOf = (act: () => unknown) => {
+    try {
+      act();
+    } catch (error) {
+      return (error as InvalidEventError).problem;
+    }
+    return "no error";
+  };
+
+  it("reads an attempt's task containers: each stream under its name or default, the outcome of the essential ones, else of all", () => {
+    // Arrange: both named containers say they are not essential, one has no stream; the second
+    // attempt's container has no name (so it is essential, as the job's own container).
+    const d = {
+      ecsProperties: {
+        taskProperties: [
+          {
+            containers: [
+              { name: "app", essential: false },
+              { name: "side", essential: false },
+            ],
+          },
+        ],
+      },
+    };
+    const targets = logTargets(read, d, undefined, undefined, undefined, "us-east-1");
+    const streams = new StreamList();
+    const task = (id: string, containers: Record<string, unknown>[]) => ({
+      taskProperties: [{ taskArn: `arn:aws:ecs:us-east-1:123456789012:task/c1/${id}`, containers }],
+    });
+    const attempts = [
+      {
+        startedAt: 1,
+        stoppedAt: 2,
+        ...task("t1", [
+          { name: "app", logStreamName: "job/app/t1", exitCode: 0 },
+          { name: "side", exitCode: 2, reason: "OutOfMemoryError" },
+        ]),
+      },
+      task("t2", [{ logStreamName: "job/default/t2", exitCode: 1, reason: "Error" }]),
+    ];
+
+    // Act
+    const read2 = ecsAttempts(read, attempts, targets, streams);
+
+    // Assert
+    expect(read2).toStrictEqual([
+      {
+        startedAt: 1,
+        stoppedAt: 2,
+        exitCode: 2,
+        reason: "OutOfMemoryError",
+        taskArn: "arn:aws:ecs:us-east-1:123456789012:task/c1/t1",
+      },
+      { exitCode: 1, reason: "Error", taskArn: "arn:aws:ecs:us-east-1:123456789012:task/c1/t2" },
+    ]);
+    expect(streams.list().map((s) => [s.attempt, s.container, s.logStreamName])).toEqual([
+      [1, "app", "job/app/t1"],
+      [2, "default", "job/default/t2"],
+    ]);
+  });
+
+  it("keeps at most MAX_ATTEMPTS EKS attempts, and adds the pod in progress once, after those listed", () => {
+    // Arrange
+    const pods = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ podName: `pod-${i}`, nodeName: `node-${i}` }));
+    const running = (podName: string) => ({ podProperties: { podName, nodeName: "node-now" } });
+
+    // Act
+    const many = eksAttempts(read, pods(MAX_ATTEMPTS + 1), undefined, false, undefined);
+    const listed = eksAttempts(read, pods(2), running("pod-1"), true, 5);
+    const added = eksAttempts(read, pods(2), running("pod-9"), true, 5);
+    const ended = eksAttempts(read, pods(2), running("pod-9"), false, 5);
+
+    // Assert
+    expect(many.attempts.map((a) => a.podName)).toEqual(pods(MAX_ATTEMPTS).map((p) => p.podName));
+    expect(listed.attempts.map((a) => a.podName)).toEqual(["pod-0", "pod-1"]);
+    expect(added.attempts).toStrictEqual([
+      { podName: "pod-0", nodeName: "node-0" },
+      { podName: "pod-1", nodeName: "node-1" },
+      { startedAt: 5, podName: "pod-9", nodeName: "node-now" },
+    ]);
+    expect(ended.attempts.map((a) => a.podName)).toEqual(["pod-0", "pod-1"]);
+  });
+
+  it("finds a node's range: a single node not first, a range with no targetNodes covering all", () => {
+    // Arrange
+    const groupOf = (ranges: Record<string, unknown>[], node: number) => {
+      const nodeProperties = {
+        nodeRangeProperties: ranges.map((r, i) => ({
+          ...r,
+          container: { logConfiguration: { options: { "awslogs-group": `/r/${i}` } } },
+        })),
+      };
+      const { main } = logTargets(read, {}, undefined, nodeProperties, node, "us-east-1");
+      return (main as { group: string }).group;
+    };
+
+    // Act & Assert
+    expect(groupOf([{ targetNodes: "1:3" }, { targetNodes: "5" }], 5)).toBe("/r/1");
+    expect(groupOf([{ targetNodes: "5" }, {}], 2)).toBe("/r/1");
+  });
+
+  it("takes a job's null log configuration as none: its containers' then", () => {
+    // Arrange
+    const d = {
+      ecsProperties: {
+        taskProperties: [
+          {
+            containers: [
+              { name: "app", logConfiguration: { options: { "awslogs-group": "/app" } } },
+            ],
+          },
+        ],
+      },
+    };
+
+    // Act
+    const targets = logTargets(
+      read,
+      d,
+      { logConfiguration: null },
+      undefined,
+      undefined,
+      "us-east-1",
+    );
+
+    // Assert
+    expect(targets.main).toStrictEqual({ kind: "awslogs", group: "/app", region: "us-east-1" });
+    expect(targets.containers).toEqual([
+      {
+        name: "app",
+        essential: true,
+        target: { kind: "awslogs", group: "/app", region: "us-east-1" },
+      },
+    ]);
+  });
+
+  it("refuses an envelope without an id, an empty one, or a detail; takes one without a time", () => {
+    // Arrange
+    const event = terminalEvent("ec2-single") as Record<string, unknown>;
+    const without = (name: string) =>
+      Object.fromEntries(Object.entries(event).filter(([k]) => k !== name));
+
+    // Act & Assert
+    expect(problemOf(() => parse(without("id")))).toBe(
+      '"id" must be a non-empty string, got nothing',
+    );
+    expect(problemOf(() => parse({ ...event, id: "" }))).toBe(
+      '"id" must be a non-empty string, got ""',
+    );
+    expect(() => parse({ ...event, id: "" })).toThrow("Invalid Batch event (no id): ");
+    expect(problemOf(() => parse(without("detail")))).toBe(
+      '"detail" must be an object, got nothing',
+    );
+    expect(parse(without("time"))).toStrictEqual({
+      eventId: event.id,
+      eventTime: undefined,
+      region: event.region,
+      account: event.account,
+      detail: event.detail,
+    });
+  });
+
+  it.each<[string, string, boolean]>([
+    ["a region numbered with two digits", "us-west-10", true],
+    ["a region numbered with three", "us-west-100", false],
+  ])("reads the region of an envelope: %s", (_, region, accepted) => {
+    const event = { ...(terminalEvent("ec2-single") as Record<string, unknown>), region };
+    expect(problemOf(() => parse(event))).toBe(
+      accepted ? "no error" : `"region" must be an AWS region name, got "${region}"`,
+    );
+  });
+
+  it.each(["1234567890123", "a123456789012"])(
+    "refuses the account %s: twelve digits, nothing else",
+    (account) => {
+      const event = { ...(terminalEvent("ec2-single") as Record<string, unknown>), account };
+      expect(problemOf(() => parse(event))).toBe(
+        `"account" must be a 12-digit AWS account id, got "${account}"`,
+      );
+    },
+  );
+
+  it("checks a job ARN whole: a service job's is one, text around it is not", () => {
+    // Arrange
+    const parsed = { eventId: "e", region: "us-east-1", account: "123456789012", detail: {} };
+    const check = (jobArn: string, jobId = "abc") =>
+      problemOf(() => checkJobArn(parsed, { jobId, jobArn } as JobRecord));
+    const arn = "arn:aws:batch:us-east-1:123456789012:job/abc";
+
+    // Act & Assert
+    expect(check(arn)).toBe("no error");
+    expect(check("arn:aws:batch:us-east-1:123456789012:service-job/abc")).toBe("no error");
+    for (const wrong of [`x${arn}`, `${arn}\nmore`]) {
+      expect(check(wrong)).toBe(
+        `"detail.jobArn" must be a Batch job ARN, got ${JSON.stringify(wrong)}`,
+      );
+    }
+  });
+
+  it("tells an InvalidEventError from any other error", () => {
+    expect(reading.isInvalidEventError(reading.invalidEventError("e", "p"))).toBe(true);
+    expect(reading.isInvalidEventError(new Error("p"))).toBe(false);
+    expect(reading.isInvalidEventError(new TypeError("p"))).toBe(false);
+    expect(reading.isInvalidEventError({ name: "InvalidEventError", message: "p" })).toBe(false);
+  });
+
+  it.each<[string, string]>([
+    ["the lowest high surrogate", "\u{10000}"],
+    ["the highest high surrogate", "\u{10FFFF}"],
+  ])("cuts a reason before %s on the limit, never inside the pair", (_, character) => {
+    const text = "x".repeat(MAX_TEXT_LENGTH - 1) + character + "tail";
+    expect(truncate(text)).toBe(`${"x".repeat(MAX_TEXT_LENGTH - 1)} [truncated 6 characters]`);
+  });
+
+  it("names what a field should have been: a number, or one within ±(2^53 - 1); a boolean", () => {
+    expect(problemOf(() => read.number(2 ** 53, "p"))).toBe(
+      '"p" must be a number within ±(2^53 - 1), got number 9007199254740992',
+    );
+    expect(problemOf(() => read.number("5", "p"))).toBe('"p" must be a number, got "5"');
+    expect(read.boolean(undefined, "p")).toBeUndefined();
+    expect(read.boolean(null, "p")).toBeUndefined();
+    expect(problemOf(() => read.boolean("yes", "p"))).toBe('"p" must be a boolean, got "yes"');
+  });
+
+  it("names the item of a list of objects that is not one", () => {
+    expect(problemOf(() => read.objects([{}, 5], "p"))).toBe(
+      '"p[1]" must be an object, got number 5',
+    );
+    expect(problemOf(() => read.objects([null], "p"))).toBe('"p[0]" must be an object, got null');
+  });
+
+  it("shows a string of 60 characters whole, a longer one cut at 60", () => {
+    expect(reading.describeValue("x".repeat(60))).toBe(JSON.stringify("x".repeat(60)));
+    expect(reading.describeValue("x".repeat(61))).toBe(JSON.stringify(`${"x".repeat(60)}...`));
   });
 });
