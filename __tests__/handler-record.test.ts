@@ -1307,7 +1307,7 @@ describe("attempts, node ranges, envelopes and fields at their edges", () => {
     ]);
   });
 
-  it("keeps at most MAX_ATTEMPTS EKS attempts, and adds the pod in progress once, after those listed", () => {
+  it("keeps at most MAX_ATTEMPTS ECS and EKS attempts, and adds the pod in progress once, after those listed", () => {
     // Arrange
     const pods = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ podName: `pod-${i}`, nodeName: `node-${i}` }));
@@ -1321,6 +1321,11 @@ describe("attempts, node ranges, envelopes and fields at their edges", () => {
 
     // Assert
     expect(many.attempts.map((a) => a.podName)).toEqual(pods(MAX_ATTEMPTS).map((p) => p.podName));
+    const ecs = Array.from({ length: MAX_ATTEMPTS + 1 }, (_, i) => ({ startedAt: i }));
+    const targets = logTargets(read, {}, undefined, undefined, undefined, "us-east-1");
+    expect(ecsAttempts(read, ecs, targets, new StreamList()).map((a) => a.startedAt)).toEqual(
+      ecs.slice(0, MAX_ATTEMPTS).map((a) => a.startedAt),
+    );
     expect(listed.attempts.map((a) => a.podName)).toEqual(["pod-0", "pod-1"]);
     expect(added.attempts).toStrictEqual([
       { podName: "pod-0", nodeName: "node-0" },
@@ -1412,6 +1417,7 @@ describe("attempts, node ranges, envelopes and fields at their edges", () => {
   it.each<[string, string, boolean]>([
     ["a region numbered with two digits", "us-west-10", true],
     ["a region numbered with three", "us-west-100", false],
+    ["a region's name after other text", "my_us-west-1", false],
   ])("reads the region of an envelope: %s", (_, region, accepted) => {
     const event = { ...(terminalEvent("ec2-single") as Record<string, unknown>), region };
     expect(problemOf(() => parse(event))).toBe(
@@ -1466,6 +1472,8 @@ describe("attempts, node ranges, envelopes and fields at their edges", () => {
       '"p" must be a number within ±(2^53 - 1), got number 9007199254740992',
     );
     expect(problemOf(() => read.number("5", "p"))).toBe('"p" must be a number, got "5"');
+    expect(read.number(Number.MAX_SAFE_INTEGER, "p")).toBe(Number.MAX_SAFE_INTEGER);
+    expect(read.number(-Number.MAX_SAFE_INTEGER, "p")).toBe(-Number.MAX_SAFE_INTEGER);
     expect(read.boolean(undefined, "p")).toBeUndefined();
     expect(read.boolean(null, "p")).toBeUndefined();
     expect(problemOf(() => read.boolean("yes", "p"))).toBe('"p" must be a boolean, got "yes"');
