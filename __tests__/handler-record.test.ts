@@ -32,6 +32,16 @@ const NOW = new Date("2026-11-26T08:00:00.000Z");
 const record = (event: unknown, retentionDays?: number) =>
   recordFromEvent(event, { now: NOW, retentionDays });
 
+/** The problem of the InvalidEventError `act` throws, else what it did instead. */
+function problemOf(act: () => unknown): string {
+  try {
+    act();
+  } catch (error) {
+    return isInvalidEventError(error) ? error.problem : `not an InvalidEventError: ${error}`;
+  }
+  return "no error";
+}
+
 describe("the record of each job kind", () => {
   it("has an expectation for every fixture", () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(FIXTURE_NAMES);
@@ -936,14 +946,8 @@ describe("every nested field of a detail, wrong, is an error naming its path", (
     else at[keys[keys.length - 1]] = value;
     return detail;
   };
-  const problem = (detail: unknown) => {
-    try {
-      buildJobRecord(detail, { eventId: "e-1", region: "us-east-1", now: NOW });
-    } catch (error) {
-      return isInvalidEventError(error) ? error.problem : `not an InvalidEventError: ${error}`;
-    }
-    return "no error";
-  };
+  const problem = (detail: unknown) =>
+    problemOf(() => buildJobRecord(detail, { eventId: "e-1", region: "us-east-1", now: NOW }));
 
   it("reads the whole sink without an error", () => {
     expect(problem(sink())).toBe("no error");
@@ -1246,14 +1250,6 @@ describe("attempts, node ranges, envelopes and fields at their edges", () => {
   const { ecsAttempts, eksAttempts } = attemptReader();
   const { logTargets, StreamList } = logTargetReader();
   const { parseBatchEvent: parse, checkJobArn } = envelopeReader();
-  const problemOf = (act: () => unknown) => {
-    try {
-      act();
-    } catch (error) {
-      return (error as InvalidEventError).problem;
-    }
-    return "no error";
-  };
 
   it("reads an attempt's task containers: each stream under its name or default, the outcome of the essential ones, else of all", () => {
     // Arrange: both named containers say they are not essential, one has no stream; the second

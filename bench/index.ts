@@ -319,7 +319,7 @@ function replayReport(runs: readonly ReplayRun[]): string {
         `| ${count(r.events)} | ${mb(r.inputBytes / 1024)} | ${count(r.replay.perSecond)} | ${count(r.floor.perSecond)} | ${ratio(r.replay.perSecond, r.floor.perSecond)} | ${mb(r.replay.peakKB)} (${mb(r.replay.peakAnonKB)}) | ${mb(r.replay.peakSharedOnceKB)} | ${mb(r.floor.peakKB)} (${mb(r.floor.peakAnonKB)}) | ${r.recordedAll ? "every event" : "**not all**"} |`,
     ),
     "",
-    ...(runs.length > 1 ? [replayGrowth(runs), ""] : []),
+    ...replayGrowth(runs),
     "| events | replay: CPU s | floor: CPU s | replay: events per CPU s | floor: puts per CPU s | replay ÷ floor, per CPU s |",
     "|---|---|---|---|---|---|",
     ...runs.map(
@@ -330,20 +330,24 @@ function replayReport(runs: readonly ReplayRun[]): string {
   ].join("\n");
 }
 
-/** How time and memory grow from the smallest input to the largest, as one sentence. */
-function replayGrowth(runs: readonly ReplayRun[]): string {
-  if (runs.length < 2) return "";
+/**
+ * How time and memory grow from the smallest input to the largest: one sentence and a blank line,
+ * or nothing for a single input.
+ */
+function replayGrowth(runs: readonly ReplayRun[]): string[] {
+  if (runs.length < 2) return [];
   const first = runs[0];
   const last = runs[runs.length - 1];
   const factor = last.events / first.events;
   const timeFactor = last.replay.seconds / first.replay.seconds;
   const grew = (a: number, b: number) => `×${(b / a).toFixed(2)}`;
-  return (
+  return [
     `From ${count(first.events)} to ${count(last.events)} events (×${factor.toFixed(0)}), the replay's time grew ` +
-    `×${timeFactor.toFixed(1)}, its peak memory ${grew(first.replay.peakKB, last.replay.peakKB)} ` +
-    `(${grew(first.replay.peakSharedOnceKB, last.replay.peakSharedOnceKB)} with shared files counted once) ` +
-    `and its anonymous memory ${grew(first.replay.peakAnonKB, last.replay.peakAnonKB)}.`
-  );
+      `×${timeFactor.toFixed(1)}, its peak memory ${grew(first.replay.peakKB, last.replay.peakKB)} ` +
+      `(${grew(first.replay.peakSharedOnceKB, last.replay.peakSharedOnceKB)} with shared files counted once) ` +
+      `and its anonymous memory ${grew(first.replay.peakAnonKB, last.replay.peakAnonKB)}.`,
+    "",
+  ];
 }
 
 function uiReport(figures: readonly UiFigure[] | string): string {

@@ -95,6 +95,9 @@ function sharedFileKB(pids: readonly number[]): number {
   return shared;
 }
 
+/** The kernel's clock ticks per second (`getconf CLK_TCK`; 100 on Linux). */
+const CLOCK_TICKS = 100;
+
 /**
  * The CPU time of this process's children that have ended and been waited for, in seconds
  * (/proc/self/stat's cutime and cstime; a child's includes that of the children it waited for).
@@ -105,9 +108,6 @@ function childrenCpuS(): number {
   // Fields 16 and 17 of the file; `fields` starts at its field 3.
   return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
 }
-
-/** The kernel's clock ticks per second (`getconf CLK_TCK`; 100 on Linux). */
-const CLOCK_TICKS = 100;
 
 /** A process and its descendants (the command re-runs `replay --db` in a child: cli/heap.ts). */
 function processTree(pid: number): number[] {
