@@ -3,11 +3,12 @@
  * the same run, and writes docs/benchmarks.md with the machine and the date. It reports; it
  * never fails on a number, and no test asserts on time.
  *
- *   node dist/bench/index.js [--only SECTION,...] [--replay-sizes N,...]
+ *   node dist/bench/index.js [--only SECTION,...] [--replay-sizes N,...] [--replay-rounds N,...]
  *
  * Sections: sizes (bytes and write units per job kind), listing (`find` without a name: items
  * read per job returned on a table of 200,000 jobs, `--listing-jobs N` for another size), lambda (archive, cold start, warm cost),
- * replay (replay of growing inputs through the CLI), ui (the web view's pages, in chromium),
+ * replay (replay of growing inputs through the CLI, replay and floor alternating over
+ * `--replay-rounds` rounds per size, 2 by default), ui (the web view's pages, in chromium),
  * tests (the test suite, whole and per file).
  * Each section is stamped with its date, commit and load average, and a run replaces in
  * docs/benchmarks.md only the sections it measured (`--only`), keeping the others as they were:
@@ -21,7 +22,7 @@ import { terminalTemplates } from "./events";
 import { archiveFigures, coldStart, warmCost } from "./lambda";
 import { listingFigures, type ListingFigures } from "./listing";
 import { machine } from "./machine";
-import { replayScale, REPLAY_SIZES, type ReplayRun } from "./replay";
+import { replayScale, REPLAY_ROUNDS, REPLAY_SIZES, type ReplayRun } from "./replay";
 import { kindSizes, sampleSizes, worstCase, type WorstCase } from "./sizes";
 import { uiFigures, type UiFigure } from "./ui";
 import { count, mb, ms, ratio, us } from "./stats";
@@ -42,17 +43,18 @@ function sectionsToRun(argv: readonly string[]): Section[] {
   return asked as Section[];
 }
 
-/** --replay-sizes N,... (for a quick run); REPLAY_SIZES by default. */
-function replaySizes(argv: readonly string[]): number[] {
-  const at = argv.indexOf("--replay-sizes");
-  if (at < 0) return REPLAY_SIZES;
-  const sizes = (argv[at + 1] ?? "").split(",").map(Number);
-  if (sizes.length === 0 || !sizes.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new Error(
-      `--replay-sizes takes whole numbers, e.g. 2000,5000; got "${argv[at + 1] ?? ""}"`,
-    );
+/**
+ * --replay-sizes N,... (for a quick run; REPLAY_SIZES by default) and --replay-rounds N,... (per
+ * size, the last for the sizes after it; REPLAY_ROUNDS by default).
+ */
+function wholeNumbers(argv: readonly string[], flag: string, byDefault: number[]): number[] {
+  const at = argv.indexOf(flag);
+  if (at < 0) return byDefault;
+  const numbers = (argv[at + 1] ?? "").split(",").map(Number);
+  if (!numbers.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new Error(`${flag} takes whole numbers, e.g. 2000,5000; got "${argv[at + 1] ?? ""}"`);
   }
-  return sizes;
+  return numbers;
 }
 
 async function main(): Promise<void> {
@@ -95,10 +97,12 @@ async function main(): Promise<void> {
     }
   }
   if (sections.includes("replay")) {
-    const sizes = replaySizes(process.argv.slice(2));
+    const argv = process.argv.slice(2);
+    const sizes = wholeNumbers(argv, "--replay-sizes", REPLAY_SIZES);
+    const rounds = wholeNumbers(argv, "--replay-rounds", [REPLAY_ROUNDS]);
     log(`replay of ${sizes.map(count).join(", ")} events`);
     const started = new Date();
-    measured("replay", started, replayReport(await replayScale(ROOT, log, sizes)));
+    measured("replay", started, replayReport(await replayScale(ROOT, log, sizes, rounds)));
   }
   if (sections.includes("ui")) {
     const started = new Date();
@@ -300,6 +304,9 @@ function replayReport(runs: readonly ReplayRun[]): string {
     "jobs (the sample's job kinds in turn, each with a job id of its own): the exact Lambda, the",
     "rule, and dynalite on disk. The floor is the same number of conditional PutItems of the same",
     "items, sent with the same concurrency to the same kind of table, in a process of its own.",
+    "This machine's speed drifts over minutes, so replay and floor alternate (replay, floor, then",
+    "floor, replay, ...), each run on a new table; the figures are the means over the rounds, the",
+    "peaks the highest, and each round's ratio is listed (run order).",
     "Memory is the peak resident set of the process tree (the command, the replay's child, and",
     "the short-lived child that evaluates the program), sampled every 100 ms from /proc: in all,",
     "file-backed pages included (each process's node binary, the table files LevelDB maps), and",
@@ -312,11 +319,11 @@ function replayReport(runs: readonly ReplayRun[]): string {
     "kernel's accounting of ended children) is the cost of the same work whatever else the machine",
     "runs, where events per second move with its load.",
     "",
-    "| events | input | replay: events/s | floor: puts/s | replay ÷ floor | replay: peak RSS (anonymous) | replay: peak, shared files once | floor: peak RSS (anonymous) | recorded |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| events | input | rounds | replay: events/s | floor: puts/s | replay ÷ floor | each round's | replay: peak RSS (anonymous) | replay: peak, shared files once | floor: peak RSS (anonymous) | recorded |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...runs.map(
       (r) =>
-        `| ${count(r.events)} | ${mb(r.inputBytes / 1024)} | ${count(r.replay.perSecond)} | ${count(r.floor.perSecond)} | ${ratio(r.replay.perSecond, r.floor.perSecond)} | ${mb(r.replay.peakKB)} (${mb(r.replay.peakAnonKB)}) | ${mb(r.replay.peakSharedOnceKB)} | ${mb(r.floor.peakKB)} (${mb(r.floor.peakAnonKB)}) | ${r.recordedAll ? "every event" : "**not all**"} |`,
+        `| ${count(r.events)} | ${mb(r.inputBytes / 1024)} | ${r.roundRatios.length} | ${count(r.replay.perSecond)} | ${count(r.floor.perSecond)} | ${ratio(r.replay.perSecond, r.floor.perSecond)} | ${r.roundRatios.map((x) => ratio(x, 1)).join(", ")} | ${mb(r.replay.peakKB)} (${mb(r.replay.peakAnonKB)}) | ${mb(r.replay.peakSharedOnceKB)} | ${mb(r.floor.peakKB)} (${mb(r.floor.peakAnonKB)}) | ${r.recordedAll ? "every event" : "**not all**"} |`,
     ),
     "",
     ...replayGrowth(runs),

@@ -1,8 +1,15 @@
 /**
  * Replay of growing inputs through the command-line tool, each in a process of its own (its memory
- * sampled from /proc, with the child `replay --db` runs in), next to its floor: the same number of conditional PutItems of the same items, with the
- * replay's concurrency, to the same kind of table (dynalite kept on disk, as `--db` keeps it), in a
- * process of its own (bench/put-floor.ts). Both read the same JSON Lines file as a stream.
+ * sampled from /proc, with the child `replay --db` runs in), next to its floor: the same number of
+ * conditional PutItems of the same items, with the replay's concurrency, to the same kind of table
+ * (dynalite kept on disk, as `--db` keeps it), in a process of its own (bench/put-floor.ts). Both
+ * read the same JSON Lines file as a stream.
+ *
+ * The speed of this machine drifts over minutes (the same floor of 100,000 puts took 131 s in one
+ * run and 164 s in another the next day), so one replay and one floor run one after the other
+ * compare two moments as much as two programs. With two rounds or more the runs alternate
+ * (replay, floor, floor, replay, ...: each round reverses the last one's order), so that a drift
+ * weighs on both sides alike; the figures are the means over the rounds, each table and store new.
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
@@ -12,6 +19,9 @@ import { REPLAY_CONCURRENCY } from "../twin/replay-engine";
 import { terminalTemplates, writeEventsFile } from "./events";
 
 export const REPLAY_SIZES = [100_000, 1_000_000];
+
+/** Rounds of replay and floor at each size (see the module comment). */
+export const REPLAY_ROUNDS = 2;
 
 export interface Measured {
   readonly seconds: number;
@@ -35,10 +45,19 @@ export interface ReplayRun {
   readonly events: number;
   readonly inputBytes: number;
   readonly table: string;
+  /** Means over the rounds (the peaks: the highest of the rounds). */
   readonly replay: Measured;
   readonly floor: Measured;
+  /** Each round's replay ÷ floor, in events and puts per second, in the order run. */
+  readonly roundRatios: readonly number[];
   readonly recordedAll: boolean;
 }
+
+/** One run of a command: its output, wall time, CPU time and memory peaks. */
+type Timed = { readonly stdout: string; readonly wallS: number } & Omit<
+  Measured,
+  "seconds" | "perSecond"
+>;
 
 /** The resident memory of a process, in KB: anonymous (heap, native) and file-backed (mapped). */
 function residentKB(pid: number): { anon: number; file: number } {
@@ -132,48 +151,46 @@ function processTree(pid: number): number[] {
  * the smaps of each process once a second, a costlier read than the status file).
  */
 function timedNode(args: string[], cwd: string) {
-  return new Promise<{ stdout: string; wallS: number } & Omit<Measured, "seconds" | "perSecond">>(
-    (resolve, reject) => {
-      const started = Date.now();
-      const cpuBefore = childrenCpuS();
-      let peakKB = 0;
-      let peakAnonKB = 0;
-      let peakSharedOnceKB = 0;
-      let shared = 0;
-      let samples = 0;
-      const child = execFile(
-        process.execPath,
-        args,
-        { cwd, maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          clearInterval(sampler);
-          if (error && error.code !== 0 && !stdout) {
-            return reject(
-              new Error(`node ${args.join(" ")}: ${error.message}\n${stderr.slice(-2000)}`),
-            );
-          }
-          resolve({
-            stdout,
-            wallS: (Date.now() - started) / 1000,
-            cpuS: childrenCpuS() - cpuBefore,
-            peakKB,
-            peakAnonKB,
-            peakSharedOnceKB,
-          });
-        },
-      );
-      const sampler = setInterval(() => {
-        const pids = processTree(child.pid as number);
-        const tree = pids.map(residentKB);
-        const anon = tree.reduce((sum, r) => sum + r.anon, 0);
-        const file = tree.reduce((sum, r) => sum + r.file, 0);
-        if (samples++ % 10 === 0) shared = pids.length > 1 ? sharedFileKB(pids) : 0;
-        peakAnonKB = Math.max(peakAnonKB, anon);
-        peakKB = Math.max(peakKB, anon + file);
-        peakSharedOnceKB = Math.max(peakSharedOnceKB, anon + file - shared);
-      }, 100);
-    },
-  );
+  return new Promise<Timed>((resolve, reject) => {
+    const started = Date.now();
+    const cpuBefore = childrenCpuS();
+    let peakKB = 0;
+    let peakAnonKB = 0;
+    let peakSharedOnceKB = 0;
+    let shared = 0;
+    let samples = 0;
+    const child = execFile(
+      process.execPath,
+      args,
+      { cwd, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        clearInterval(sampler);
+        if (error && error.code !== 0 && !stdout) {
+          return reject(
+            new Error(`node ${args.join(" ")}: ${error.message}\n${stderr.slice(-2000)}`),
+          );
+        }
+        resolve({
+          stdout,
+          wallS: (Date.now() - started) / 1000,
+          cpuS: childrenCpuS() - cpuBefore,
+          peakKB,
+          peakAnonKB,
+          peakSharedOnceKB,
+        });
+      },
+    );
+    const sampler = setInterval(() => {
+      const pids = processTree(child.pid as number);
+      const tree = pids.map(residentKB);
+      const anon = tree.reduce((sum, r) => sum + r.anon, 0);
+      const file = tree.reduce((sum, r) => sum + r.file, 0);
+      if (samples++ % 10 === 0) shared = pids.length > 1 ? sharedFileKB(pids) : 0;
+      peakAnonKB = Math.max(peakAnonKB, anon);
+      peakKB = Math.max(peakKB, anon + file);
+      peakSharedOnceKB = Math.max(peakSharedOnceKB, anon + file - shared);
+    }, 100);
+  });
 }
 
 /** The number after `label` in replay's summary ("  recorded   1,000,000"). */
@@ -184,55 +201,82 @@ function summaryCount(output: string, label: string): number | undefined {
     : Number(line.slice(line.lastIndexOf(" ") + 1).replace(/,/g, ""));
 }
 
+/** The mean of each figure over the rounds, the peaks being the highest. */
+function overRounds(events: number, runs: readonly Timed[]): Measured {
+  const mean = (of: (r: Timed) => number) => runs.reduce((sum, r) => sum + of(r), 0) / runs.length;
+  const highest = (of: (r: Timed) => number) => Math.max(...runs.map(of));
+  const seconds = mean((r) => r.wallS);
+  return {
+    seconds,
+    perSecond: events / seconds,
+    cpuS: mean((r) => r.cpuS),
+    peakKB: highest((r) => r.peakKB),
+    peakAnonKB: highest((r) => r.peakAnonKB),
+    peakSharedOnceKB: highest((r) => r.peakSharedOnceKB),
+  };
+}
+
 export async function replayScale(
   root: string,
   log: (text: string) => void,
   sizes: readonly number[] = REPLAY_SIZES,
+  /** Rounds at each size, by position; the last applies to the sizes after it. */
+  rounds: readonly number[] = [REPLAY_ROUNDS],
 ): Promise<ReplayRun[]> {
   const templates = terminalTemplates(root);
   const runs: ReplayRun[] = [];
-  for (const events of sizes) {
+  for (const [at, events] of sizes.entries()) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-replay-"));
     try {
       const file = path.join(dir, "events.jsonl");
       const inputBytes = await writeEventsFile(file, templates, events, 5);
-      log(`  ${events} events (${(inputBytes / 1024 ** 2).toFixed(0)} MB): replay`);
       const cli = path.join(root, "dist", "cli", "main.js");
-      const replay = await timedNode([cli, "replay", file, "--db", path.join(dir, "db")], root);
-      log(`  ${events} events: floor`);
       const floorScript = path.join(root, "dist", "bench", "put-floor.js");
-      const floor = await timedNode(
-        [floorScript, file, path.join(dir, "floor-db"), String(REPLAY_CONCURRENCY)],
-        root,
-      );
-      const floorResult = JSON.parse(
-        floor.stdout
-          .split("\n")
-          .find((l) => l.startsWith("BENCH "))
-          ?.slice(6) ?? "{}",
-      ) as { recorded?: number };
+      const replays: Timed[] = [];
+      const floors: Timed[] = [];
+      let recordedAll = true;
+      const replayOnce = async (round: number) => {
+        log(
+          `  ${events} events (${(inputBytes / 1024 ** 2).toFixed(0)} MB), round ${round + 1}: replay`,
+        );
+        const db = path.join(dir, "db");
+        const replay = await timedNode([cli, "replay", file, "--db", db], root);
+        fs.rmSync(db, { recursive: true, force: true });
+        recordedAll &&= summaryCount(replay.stdout, "recorded") === events;
+        replays.push(replay);
+      };
+      const floorOnce = async (round: number) => {
+        log(`  ${events} events, round ${round + 1}: floor`);
+        const db = path.join(dir, "floor-db");
+        const floor = await timedNode([floorScript, file, db, String(REPLAY_CONCURRENCY)], root);
+        fs.rmSync(db, { recursive: true, force: true });
+        const result = JSON.parse(
+          floor.stdout
+            .split("\n")
+            .find((l) => l.startsWith("BENCH "))
+            ?.slice(6) ?? "{}",
+        ) as { recorded?: number };
+        recordedAll &&= result.recorded === events;
+        floors.push(floor);
+      };
+      const roundsHere = rounds[Math.min(at, rounds.length - 1)];
+      for (let round = 0; round < roundsHere; round++) {
+        if (round % 2 === 0) {
+          await replayOnce(round);
+          await floorOnce(round);
+        } else {
+          await floorOnce(round);
+          await replayOnce(round);
+        }
+      }
       runs.push({
         events,
         inputBytes,
         table: "dynalite on disk (`--db`)",
-        replay: {
-          seconds: replay.wallS,
-          perSecond: events / replay.wallS,
-          cpuS: replay.cpuS,
-          peakKB: replay.peakKB,
-          peakAnonKB: replay.peakAnonKB,
-          peakSharedOnceKB: replay.peakSharedOnceKB,
-        },
-        floor: {
-          seconds: floor.wallS,
-          perSecond: events / floor.wallS,
-          cpuS: floor.cpuS,
-          peakKB: floor.peakKB,
-          peakAnonKB: floor.peakAnonKB,
-          peakSharedOnceKB: floor.peakSharedOnceKB,
-        },
-        recordedAll:
-          summaryCount(replay.stdout, "recorded") === events && floorResult.recorded === events,
+        replay: overRounds(events, replays),
+        floor: overRounds(events, floors),
+        roundRatios: replays.map((r, i) => floors[i].wallS / r.wallS),
+        recordedAll,
       });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
