@@ -6,7 +6,7 @@
  * read the same JSON Lines file as a stream.
  *
  * The speed of this machine drifts over minutes (the same floor of 100,000 puts took 131 s in one
- * run and 164 s in another the next day), so one replay and one floor run one after the other
+ * run and 164 s in another three hours later), so one replay and one floor run one after the other
  * compare two moments as much as two programs. With two rounds or more the runs alternate
  * (replay, floor, floor, replay, ...: each round reverses the last one's order), so that a drift
  * weighs on both sides alike; the figures are the means over the rounds, each table and store new.
